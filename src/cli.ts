@@ -1,0 +1,76 @@
+/**
+ * The `shopiq` command. It only handles the process: parse arguments, load the
+ * configuration, run a command, turn failures into one clear line and an exit code.
+ */
+import { Command, Option } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { migrateCommand } from './commands/migrate.command.ts';
+import { rotateKeysCommand } from './commands/rotate-keys.command.ts';
+import { startCommand } from './commands/start.command.ts';
+import { statusCommand } from './commands/status.command.ts';
+import { type Config, loadConfig, ROLES, type Role } from './config/config.ts';
+import { isAppError } from './errors/app-error.ts';
+import { createLogger } from './logging/logger.ts';
+
+let config: Config | undefined;
+
+function configured(): Config {
+  config ??= loadConfig();
+  return config;
+}
+
+const program = new Command('shopiq')
+  .description('ShopIQ: chat-first analytics for Shopify, Flipkart and Amazon sellers')
+  .version(pkg.version)
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('run the service (HTTP and/or job worker) until SIGINT/SIGTERM')
+  .addOption(new Option('--role <role>', 'which part to run').choices(ROLES).default('all'))
+  .action(async (opts: { role: Role }) => {
+    await startCommand(configured(), opts.role);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const c = configured();
+    await migrateCommand(c, createLogger({ logLevel: quiet(c) }));
+  });
+
+program
+  .command('status')
+  .description('show the database, migrations, sellers, connections and recent syncs')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const c = configured();
+    await statusCommand(c, createLogger({ logLevel: quiet(c) }), pkg.version, opts.json ?? false);
+  });
+
+program
+  .command('rotate-keys')
+  .description('re-encrypt every stored marketplace token under the active encryption key')
+  .action(async () => {
+    const c = configured();
+    process.exitCode = await rotateKeysCommand(c, createLogger({ logLevel: quiet(c) }));
+  });
+
+/** One-shot commands print their result; their logs only say what went wrong. */
+function quiet(c: Config): Config['logLevel'] {
+  return c.logLevel === 'info' ? 'warn' : c.logLevel;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isAppError(error)) {
+    process.stderr.write(`shopiq: ${error.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`shopiq: unexpected error: ${message.split('\n')[0]}\n`);
+    if (config?.logLevel === 'debug' || config?.logLevel === 'trace') console.error(error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,327 @@
+/**
+ * Configuration, parsed once at boot from the environment (plus an optional `.env`
+ * file whose values never override the real environment). Nothing else in ShopIQ
+ * reads `process.env`: the parsed `Config` is passed down.
+ *
+ * A bad value is reported as one line naming the variable and what is expected;
+ * secret values are never echoed back.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { maskDatabaseUrl } from '../db/database-url.ts';
+import { AppError } from '../errors/app-error.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const ROLES = ['web', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface KeyringConfig {
+  /** key id → 32-byte AES-256 key */
+  keys: Map<string, Buffer>;
+  activeKeyId: string;
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  home: string;
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  databaseUrl: string | undefined;
+  /** Undefined when ENCRYPTION_KEYS is unset outside production: a dev key is made (see keyring.ts). */
+  encryption: KeyringConfig | undefined;
+  shutdownTimeoutMs: number;
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
+  slack: { signingSecret: string; botToken: string; appToken: string | undefined; socketMode: boolean } | undefined;
+  twilio: { accountSid: string; authToken: string; whatsappFrom: string; baseUrl: string | undefined } | undefined;
+  shopify: {
+    apiKey: string | undefined;
+    apiSecret: string | undefined;
+    apiVersion: string;
+    baseUrl: string | undefined;
+  };
+  flipkart: { appId: string | undefined; appSecret: string | undefined; baseUrl: string };
+  amazon: {
+    lwaClientId: string | undefined;
+    lwaClientSecret: string | undefined;
+    appId: string | undefined;
+    lwaBaseUrl: string;
+    spApiBaseUrl: string | undefined;
+  };
+  mongodbUrl: string | undefined;
+  cronSecret: string | undefined;
+}
+
+/** Default Claude model: a current Sonnet from the SDK's model list. */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
+export const SHOPIFY_API_VERSION = '2026-01';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), {
+      message: `expected an http(s) URL ${what}`,
+    });
+
+const optionalHttpUrl = (what: string) => z.preprocess((v) => (v === '' ? undefined : v), httpUrl(what).optional());
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .superRefine((v, ctx) => {
+    const ok = /^postgres(ql)?:\/\//.test(v) && URL.canParse(v) && new URL(v).hostname !== '';
+    if (!ok) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected postgres://user:password@host:port/database, got "${maskDatabaseUrl(v)}"`,
+      });
+    }
+  });
+
+const keyIdPattern = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** `id:base64key[,id:base64key...]`, each key 32 bytes. Never echoes key material. */
+const encryptionKeys = z.string().transform((raw, ctx) => {
+  const keys = new Map<string, Buffer>();
+  for (const [i, entry] of raw.split(',').entries()) {
+    const sep = entry.indexOf(':');
+    const id = entry.slice(0, sep).trim();
+    const material = entry.slice(sep + 1).trim();
+    if (sep < 1 || !keyIdPattern.test(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${i + 1} must look like "<key id>:<base64 of 32 random bytes>" (key id: letters, digits, . _ -)`,
+      });
+      return z.NEVER;
+    }
+    const bytes = Buffer.from(material, 'base64');
+    if (bytes.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(material)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `key "${id}" must be base64 of exactly 32 bytes (generate one: openssl rand -base64 32)`,
+      });
+      return z.NEVER;
+    }
+    if (keys.has(id)) {
+      ctx.addIssue({ code: 'custom', message: `key id "${id}" appears twice` });
+      return z.NEVER;
+    }
+    keys.set(id, bytes);
+  }
+  return keys;
+});
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], {
+      message: 'expected development, production or test',
+    })
+    .default('development'),
+  SHOPIQ_HOME: optionalString,
+  HOST: optionalString,
+  PORT: z.coerce
+    .number({ message: 'expected a TCP port number (0-65535)' })
+    .int({ message: 'expected a TCP port number (0-65535)' })
+    .min(0, { message: 'expected a TCP port number (0-65535)' })
+    .max(65535, { message: 'expected a TCP port number (0-65535)' })
+    .default(3000),
+  PUBLIC_BASE_URL: optionalHttpUrl('where Slack, Twilio and OAuth reach this service'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), postgresUrl.optional()),
+  ENCRYPTION_KEYS: z.preprocess((v) => (v === '' ? undefined : v), encryptionKeys.optional()),
+  ENCRYPTION_ACTIVE_KEY_ID: optionalString,
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ message: 'expected milliseconds' })
+    .int()
+    .positive({ message: 'expected a positive number of milliseconds' })
+    .default(8000),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalHttpUrl('for the Anthropic API'),
+  ANTHROPIC_MODEL: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_SOCKET_MODE: booleanFlag,
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_WHATSAPP_FROM: optionalString,
+  TWILIO_BASE_URL: optionalHttpUrl('for the Twilio API'),
+  SHOPIFY_API_KEY: optionalString,
+  SHOPIFY_API_SECRET: optionalString,
+  SHOPIFY_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-(01|04|07|10)$/, { message: 'expected a quarterly version such as 2026-01' })
+    .optional(),
+  SHOPIFY_BASE_URL: optionalHttpUrl('standing in for https://{shop}.myshopify.com'),
+  FLIPKART_APP_ID: optionalString,
+  FLIPKART_APP_SECRET: optionalString,
+  FLIPKART_BASE_URL: optionalHttpUrl('for the Flipkart API'),
+  AMAZON_LWA_CLIENT_ID: optionalString,
+  AMAZON_LWA_CLIENT_SECRET: optionalString,
+  AMAZON_APP_ID: optionalString,
+  AMAZON_LWA_BASE_URL: optionalHttpUrl('for Login with Amazon'),
+  AMAZON_SP_API_BASE_URL: optionalHttpUrl('for the Selling Partner API'),
+  MONGODB_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'expected a mongodb:// or mongodb+srv:// URL' })
+      .optional(),
+  ),
+  CRON_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  ),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Variables that only make sense together: if one is set, the others must be too. */
+const GROUPS: (keyof Env)[][] = [
+  ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+  ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WHATSAPP_FROM'],
+  ['SHOPIFY_API_KEY', 'SHOPIFY_API_SECRET'],
+  ['FLIPKART_APP_ID', 'FLIPKART_APP_SECRET'],
+  ['AMAZON_LWA_CLIENT_ID', 'AMAZON_LWA_CLIENT_SECRET'],
+];
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Path of an optional dotenv file; its values fill in what the environment lacks. */
+  envFile?: string | undefined;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const fromFile = readEnvFile(options.envFile ?? path.join(cwd, '.env'));
+  const env = { ...fromFile, ...(options.env ?? process.env) };
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+    throw new AppError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
+  }
+  return buildConfig(parsed.data, cwd);
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  return parseDotenv(readFileSync(file));
+}
+
+function buildConfig(e: Env, cwd: string): Config {
+  const problems: string[] = [];
+  for (const group of GROUPS) {
+    const set = group.filter((k) => e[k] !== undefined);
+    if (set.length > 0 && set.length < group.length) {
+      const missing = group.filter((k) => e[k] === undefined);
+      problems.push(`${missing.join(', ')}: required when ${set.join(', ')} is set`);
+    }
+  }
+  if (e.SLACK_SOCKET_MODE && !e.SLACK_APP_TOKEN) {
+    problems.push('SLACK_APP_TOKEN: required when SLACK_SOCKET_MODE is true');
+  }
+  const encryption = resolveEncryption(e, problems);
+  if (problems.length > 0) {
+    throw new AppError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
+  }
+
+  const production = e.NODE_ENV === 'production';
+  const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  return {
+    nodeEnv: e.NODE_ENV,
+    home: path.resolve(cwd, e.SHOPIQ_HOME ?? '.shopiq'),
+    host,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    databaseUrl: e.DATABASE_URL,
+    encryption,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    anthropic: {
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      model: e.ANTHROPIC_MODEL ?? DEFAULT_ANTHROPIC_MODEL,
+    },
+    slack:
+      e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
+        ? {
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            botToken: e.SLACK_BOT_TOKEN,
+            appToken: e.SLACK_APP_TOKEN,
+            socketMode: e.SLACK_SOCKET_MODE ?? false,
+          }
+        : undefined,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_WHATSAPP_FROM
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+            baseUrl: e.TWILIO_BASE_URL,
+          }
+        : undefined,
+    shopify: {
+      apiKey: e.SHOPIFY_API_KEY,
+      apiSecret: e.SHOPIFY_API_SECRET,
+      apiVersion: e.SHOPIFY_API_VERSION ?? SHOPIFY_API_VERSION,
+      baseUrl: e.SHOPIFY_BASE_URL,
+    },
+    flipkart: {
+      appId: e.FLIPKART_APP_ID,
+      appSecret: e.FLIPKART_APP_SECRET,
+      baseUrl: e.FLIPKART_BASE_URL ?? 'https://api.flipkart.net',
+    },
+    amazon: {
+      lwaClientId: e.AMAZON_LWA_CLIENT_ID,
+      lwaClientSecret: e.AMAZON_LWA_CLIENT_SECRET,
+      appId: e.AMAZON_APP_ID,
+      lwaBaseUrl: e.AMAZON_LWA_BASE_URL ?? 'https://api.amazon.com',
+      spApiBaseUrl: e.AMAZON_SP_API_BASE_URL,
+    },
+    mongodbUrl: e.MONGODB_URL,
+    cronSecret: e.CRON_SECRET,
+  };
+}
+
+function resolveEncryption(e: Env, problems: string[]): KeyringConfig | undefined {
+  const keys = e.ENCRYPTION_KEYS;
+  if (!keys) {
+    if (e.NODE_ENV === 'production') {
+      problems.push(
+        'ENCRYPTION_KEYS: required when NODE_ENV=production (format "<key id>:<base64 of 32 bytes>", e.g. k1:$(openssl rand -base64 32))',
+      );
+    } else if (e.ENCRYPTION_ACTIVE_KEY_ID) {
+      problems.push('ENCRYPTION_KEYS: required when ENCRYPTION_ACTIVE_KEY_ID is set');
+    }
+    return undefined;
+  }
+  const ids = [...keys.keys()];
+  const activeKeyId = e.ENCRYPTION_ACTIVE_KEY_ID ?? (ids.length === 1 ? ids[0] : undefined);
+  if (!activeKeyId) {
+    problems.push(`ENCRYPTION_ACTIVE_KEY_ID: required when ENCRYPTION_KEYS holds several keys (${ids.join(', ')})`);
+    return undefined;
+  }
+  if (!keys.has(activeKeyId)) {
+    problems.push(
+      `ENCRYPTION_ACTIVE_KEY_ID: "${activeKeyId}" is not one of the ENCRYPTION_KEYS ids (${ids.join(', ')})`,
+    );
+    return undefined;
+  }
+  return { keys, activeKeyId };
+}

@@ -1,0 +1,36 @@
+import { ChannelIdentity } from './channel-identity.entity.ts';
+import { ChatMessage } from './chat-message.entity.ts';
+import { FxRate } from './fx-rate.entity.ts';
+import { MarketplaceConnection } from './marketplace-connection.entity.ts';
+import { ProcessedEvent } from './processed-event.entity.ts';
+import { SyncRun } from './sync-run.entity.ts';
+import { UnifiedOrder } from './unified-order.entity.ts';
+import { UnifiedOrderItem } from './unified-order-item.entity.ts';
+import { UnifiedProduct } from './unified-product.entity.ts';
+import { User } from './user.entity.ts';
+
+export {
+  ChannelIdentity,
+  ChatMessage,
+  FxRate,
+  MarketplaceConnection,
+  ProcessedEvent,
+  SyncRun,
+  UnifiedOrder,
+  UnifiedOrderItem,
+  UnifiedProduct,
+  User,
+};
+
+export const ENTITIES = [
+  User,
+  ChannelIdentity,
+  MarketplaceConnection,
+  UnifiedOrder,
+  UnifiedOrderItem,
+  UnifiedProduct,
+  SyncRun,
+  FxRate,
+  ChatMessage,
+  ProcessedEvent,
+];

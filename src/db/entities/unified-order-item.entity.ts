@@ -1,0 +1,40 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { MARKETPLACES } from '../enums.ts';
+import { MarketplaceConnection } from './marketplace-connection.entity.ts';
+import { createdAt, updatedAt } from './timestamps.ts';
+import { UnifiedOrder } from './unified-order.entity.ts';
+import { UnifiedProduct } from './unified-product.entity.ts';
+import { User } from './user.entity.ts';
+
+/** One line of an order. Carries user and connection too, so analytics never join for tenancy. */
+export const UnifiedOrderItem = defineEntity({
+  name: 'UnifiedOrderItem',
+  properties: {
+    id: p.bigint('number').primary(),
+    order: () => p.manyToOne(UnifiedOrder).deleteRule('cascade'),
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    connection: () => p.manyToOne(MarketplaceConnection).deleteRule('cascade'),
+    marketplace: p.enum(MARKETPLACES),
+    product: () => p.manyToOne(UnifiedProduct).nullable().deleteRule('set null'),
+    externalItemId: p.string(),
+    externalProductId: p.string().nullable(),
+    title: p.text(),
+    sku: p.string().nullable(),
+    normalizedSku: p.string().nullable(),
+    quantity: p.integer(),
+    unitPrice: p.decimal('string').precision(20).scale(4),
+    totalPrice: p.decimal('string').precision(20).scale(4),
+    currency: p.string().length(3),
+    /** Per-item source status where the source has one (Flipkart). */
+    sourceStatus: p.string().nullable(),
+    isCancelled: p.boolean().default(false),
+    isReturned: p.boolean().default(false),
+    returnedQuantity: p.integer().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  uniques: [{ properties: ['order', 'externalItemId'] }],
+  indexes: [{ properties: ['user', 'normalizedSku'] }, { properties: ['product'] }, { properties: ['connection'] }],
+});
+
+export type IUnifiedOrderItem = InferEntity<typeof UnifiedOrderItem>;

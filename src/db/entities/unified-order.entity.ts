@@ -1,0 +1,54 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { FX_FLAGS, MARKETPLACES, ORDER_STATUSES } from '../enums.ts';
+import { MarketplaceConnection } from './marketplace-connection.entity.ts';
+import { createdAt, updatedAt } from './timestamps.ts';
+import { User } from './user.entity.ts';
+
+/**
+ * One order from any marketplace, normalized. Money is `numeric` and a decimal string
+ * here: never float arithmetic on it. Unique per connection, so two sellers with the
+ * same external order id never overwrite each other.
+ */
+export const UnifiedOrder = defineEntity({
+  name: 'UnifiedOrder',
+  properties: {
+    id: p.bigint('number').primary(),
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    connection: () => p.manyToOne(MarketplaceConnection).deleteRule('cascade'),
+    marketplace: p.enum(MARKETPLACES),
+    externalOrderId: p.string(),
+    /** What the seller calls the order (Shopify "#1001"); the external id when there is no such name. */
+    orderNumber: p.string().nullable(),
+    status: p.enum(ORDER_STATUSES),
+    /** The source's own status words, kept as read (e.g. "PAID/FULFILLED", "Shipped"). */
+    sourceStatus: p.string(),
+    currency: p.string().length(3),
+    totalAmount: p.decimal('string').precision(20).scale(4),
+    totalAmountUSD: p.decimal('string').precision(20).scale(4).nullable(),
+    /** Why totalAmountUSD is missing, when it is. */
+    fxFlag: p.enum(FX_FLAGS).nullable(),
+    itemCount: p.integer().default(0),
+    customerName: p.string().nullable(),
+    customerEmail: p.string().nullable(),
+    isRefunded: p.boolean().default(false),
+    refundedAmount: p.decimal('string').precision(20).scale(4).nullable(),
+    hasReturn: p.boolean().default(false),
+    orderedAt: p.datetime(),
+    fulfilledAt: p.datetime().nullable(),
+    cancelledAt: p.datetime().nullable(),
+    /** The source's updated-at: the delta cursor and the change detector. */
+    sourceUpdatedAt: p.datetime(),
+    syncedAt: p.datetime(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  uniques: [{ properties: ['connection', 'externalOrderId'] }],
+  indexes: [
+    { properties: ['user', 'orderedAt'] },
+    { properties: ['user', 'marketplace', 'orderedAt'] },
+    { properties: ['user', 'status'] },
+    { properties: ['connection', 'sourceUpdatedAt'] },
+  ],
+});
+
+export type IUnifiedOrder = InferEntity<typeof UnifiedOrder>;

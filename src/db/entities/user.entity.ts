@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { SYNC_TIERS } from '../enums.ts';
+import { createdAt, updatedAt } from './timestamps.ts';
+
+/** The seller account: the tenant. Every other row hangs off a user. */
+export const User = defineEntity({
+  name: 'User',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    displayName: p.string().nullable(),
+    /** IANA zone: periods ("last month") and scheduled syncs are in this zone. */
+    timezone: p.string().default('UTC'),
+    /** ISO 4217 code answers are given in. */
+    reportingCurrency: p.string().length(3).default('USD'),
+    syncTier: p.enum(SYNC_TIERS).default('twice_daily'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+});
+
+export type IUser = InferEntity<typeof User>;

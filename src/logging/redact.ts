@@ -1,0 +1,43 @@
+/**
+ * Masks what must never reach a log line: tokens and secrets by key name, and phone
+ * numbers and e-mail addresses wherever they appear in free text.
+ */
+const SECRET_KEY =
+  /(token|secret|password|passwd|authorization|cookie|api[_-]?key|signature|credential|private[_-]?key|encryption[_-]?keys?)$/i;
+const PII_KEY = /^(phone|phone[_-]?number|email|e[_-]?mail|customer[_-]?email|customer[_-]?phone|from|to)$/i;
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// E.164 and common written forms: +91 98765 43210, +1 (415) 555-0100, whatsapp:+14155550100
+const PHONE = /\+\d[\d\s().-]{6,18}\d/g;
+// Bearer / shpat_ / Atza| style credentials that slip into messages
+const INLINE_TOKEN =
+  /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}|\b(shp(at|ca|pa|ss)_)[A-Za-z0-9]{8,}|\b(Atz[ar]\|)[A-Za-z0-9+/=_-]{8,}|\b(xox[abpr]-)[A-Za-z0-9-]{8,}/g;
+
+export const REDACTED = '[redacted]';
+
+export function maskText(text: string): string {
+  return text
+    .replace(INLINE_TOKEN, (_m, bearer, shp, _shpKind, atz, xox) => `${bearer ?? shp ?? atz ?? xox ?? ''}${REDACTED}`)
+    .replace(EMAIL, '[email]')
+    .replace(PHONE, '[phone]');
+}
+
+/** Deep copy of a log object with secrets and PII masked. Bounded depth; cycles cut. */
+export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return maskText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 6 || seen.has(value)) return '[…]';
+  seen.add(value);
+  if (value instanceof Error) {
+    return { type: value.name, message: maskText(value.message), code: (value as { code?: unknown }).code };
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1, seen));
+  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (SECRET_KEY.test(key)) out[key] = v === undefined || v === null ? v : REDACTED;
+    else if (PII_KEY.test(key) && typeof v === 'string') out[key] = maskText(v) === v ? REDACTED : maskText(v);
+    else out[key] = redactValue(v, depth + 1, seen);
+  }
+  return out;
+}
