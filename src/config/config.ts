@@ -55,8 +55,8 @@ export interface Config {
   cronSecret: string | undefined;
 }
 
-/** Default Claude model: a current Sonnet from the SDK's model list. */
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
+/** Default Claude model: the newest Sonnet in @anthropic-ai/sdk 1.12's Model list (4-5 is deprecated there). */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 export const SHOPIFY_API_VERSION = '2026-01';
 
 const optionalString = z

@@ -29,19 +29,15 @@ export async function rotateKeys(em: EntityManager, vault: TokenVault, log: Logg
     failures: [],
   };
   const fields = Object.keys(TOKEN_FIELDS) as TokenField[];
-  let after = '';
+  let after: string | undefined;
   for (;;) {
     const done = await em.fork().transactional(async (tx) => {
-      const batch = await tx.find(
-        MarketplaceConnection,
-        { id: { $gt: after } },
-        {
-          orderBy: { id: 'asc' },
-          limit: BATCH,
-          populate: ['accessTokenSealed', 'refreshTokenSealed'],
-          lockMode: LockMode.PESSIMISTIC_WRITE,
-        },
-      );
+      const batch = await tx.find(MarketplaceConnection, after ? { id: { $gt: after } } : {}, {
+        orderBy: { id: 'asc' },
+        limit: BATCH,
+        populate: ['accessTokenSealed', 'refreshTokenSealed'],
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+      });
       for (const connection of batch) {
         report.connections++;
         for (const field of fields) {

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startService } from '../support/cli.ts';
+import { query } from '../support/pg-admin.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const homes: string[] = [];
+const tempHome = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'shopiq-cli-'));
+  homes.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of homes) rmSync(dir, { recursive: true, force: true });
+});
+
+function expectOneCleanLine(stderr: string) {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^shopiq: /);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('shopiq command: configuration errors', () => {
+  it('a bad DATABASE_URL gives one clear line and exit code 1', async () => {
+    const result = await runCli(['start'], { SHOPIQ_HOME: tempHome(), DATABASE_URL: 'mysql://root:pw-secret@db/shop' });
+    expect(result.code).toBe(1);
+    expectOneCleanLine(result.stderr);
+    expect(result.stderr).toContain('DATABASE_URL: expected postgres://');
+    expect(result.stderr).not.toContain('pw-secret');
+  });
+
+  it('an unreachable DATABASE_URL says so, with the password masked', async () => {
+    const result = await runCli(['start'], {
+      SHOPIQ_HOME: tempHome(),
+      DATABASE_URL: 'postgres://shopiq:pw-secret@127.0.0.1:1/shopiq',
+    });
+    expect(result.code).toBe(1);
+    expectOneCleanLine(result.stderr);
+    expect(result.stderr).toContain('DATABASE_URL: cannot connect to postgres://shopiq:***@127.0.0.1:1/shopiq');
+    expect(result.stderr).not.toContain('pw-secret');
+  });
+
+  it('a bad ENCRYPTION_KEYS gives one clear line and exit code 1', async () => {
+    const result = await runCli(['status'], { SHOPIQ_HOME: tempHome(), ENCRYPTION_KEYS: 'k1:tooshort' });
+    expect(result.code).toBe(1);
+    expectOneCleanLine(result.stderr);
+    expect(result.stderr).toContain('ENCRYPTION_KEYS: key "k1" must be base64 of exactly 32 bytes');
+  });
+
+  it('an unknown role is refused before anything starts', async () => {
+    const result = await runCli(['start', '--role', 'cook'], { SHOPIQ_HOME: tempHome() });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("argument 'cook' is invalid");
+  });
+});
+
+describe('shopiq command: with DATABASE_URL', () => {
+  it('migrate applies the schema once; rotate-keys and status work against it', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    try {
+      const env = {
+        SHOPIQ_HOME: tempHome(),
+        DATABASE_URL: db.url,
+        ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      };
+      const first = await runCli(['migrate'], env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(
+        /applied 1 migration\(s\) to postgres:\/\/shopiq:\*\*\*@127\.0\.0\.1:\d+\/shopiq_test_/,
+      );
+      expect((await runCli(['migrate'], env)).stdout).toContain('is up to date');
+      const rotate = await runCli(['rotate-keys'], env);
+      expect(rotate.code).toBe(0);
+      expect(rotate.stdout).toContain('active key k1: 0 secret(s) re-encrypted');
+      const status = JSON.parse((await runCli(['status', '--json'], env)).stdout);
+      expect(status.database).toMatchObject({ kind: 'external', reachable: true });
+      expect(status.migrations).toEqual({ executed: 1, pending: [] });
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('shopiq command: zero configuration (embedded PostgreSQL)', () => {
+  it('starts, serves health, shares its database with status, stops on SIGTERM with 0, and keeps its data', async () => {
+    const home = tempHome();
+    const env = { SHOPIQ_HOME: home };
+
+    const first = await startService(env);
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    expect(first.output()).toMatch(/"database":"postgres:\/\/shopiq:\*\*\*@127\.0\.0\.1:\d+\/shopiq"/);
+    expect(first.output()).toContain('generated a development encryption key');
+
+    const status = await runCli(['status', '--json'], env);
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(report.database).toMatchObject({ kind: 'embedded', shared: true, reachable: true });
+    expect(report.database.dataDir).toBe(path.join(home, 'postgres', 'data'));
+
+    // a row written while it runs must be there after a restart
+    const credentials = await import(path.join(home, 'postgres', 'credentials.json'), { with: { type: 'json' } });
+    const { user, password, port } = credentials.default as { user: string; password: string; port: number };
+    const url = `postgres://${user}:${password}@127.0.0.1:${port}/shopiq`;
+    await query(url, `insert into "user" (id, display_name) values (gen_random_uuid(), 'kept across restarts')`);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('"msg":"ShopIQ stopped"');
+
+    const second = await startService(env);
+    try {
+      expect(second.output()).not.toContain('first run');
+      expect(second.output()).not.toContain('generated a development encryption key');
+      const again = JSON.parse((await runCli(['status', '--json'], env)).stdout);
+      expect(again.sellers).toBe(1);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+});

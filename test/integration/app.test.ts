@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/app.ts';
+import { query } from '../support/pg-admin.ts';
+import { testConfig } from '../support/test-config.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+describe('service lifecycle and health endpoints', () => {
+  let db: TestDatabase;
+  let app: App;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrated: false });
+    app = createApp(testConfig({ DATABASE_URL: db.url }), { role: 'web' });
+    await app.start();
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it('applies migrations on start and reports ready', async () => {
+    const health = await fetch(`${app.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', problems: [] });
+  });
+
+  it('is not ready while a migration is pending', async () => {
+    const [row] = await query<{ id: number; name: string; executed_at: Date }>(
+      db.url,
+      'delete from mikro_orm_migrations returning *',
+    );
+    try {
+      const ready = await fetch(`${app.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { problems: string[] }).problems).toEqual(['1 database migration(s) pending']);
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    } finally {
+      await query(db.url, 'insert into mikro_orm_migrations (id, name, executed_at) values ($1, $2, $3)', [
+        row?.id,
+        row?.name,
+        row?.executed_at,
+      ]);
+    }
+  });
+
+  it('answers unknown paths with a JSON 404 and no framework banner', async () => {
+    const res = await fetch(`${app.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    expect(await res.json()).toEqual({ error: 'not_found' });
+  });
+
+  it('stops: the port closes and stop can be called again', async () => {
+    const url = app.url;
+    await app.stop();
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await app.stop();
+  });
+});

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, pendingMigrations } from '../../src/db/migrate.ts';
+import { type MikroORM, openOrm } from '../../src/db/orm.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { query } from '../support/pg-admin.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+describe('migrations', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrated: false });
+    orm = await openOrm({ databaseUrl: db.url, log: createLogger({ logLevel: 'silent' }) });
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  it('build exactly the schema the entities describe', async () => {
+    expect(await pendingMigrations(orm)).not.toHaveLength(0);
+    const applied = await applyMigrations(orm);
+    expect(applied[0]).toMatch(/_initial$/);
+    expect(await pendingMigrations(orm)).toEqual([]);
+    // No difference left between the entities and the migrated database.
+    expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
+  });
+
+  it('use the default table names and numeric money columns', async () => {
+    const tables = await query<{ table_name: string }>(
+      db.url,
+      "select table_name from information_schema.tables where table_schema = 'public' order by 1",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'channel_identity',
+      'chat_message',
+      'fx_rate',
+      'marketplace_connection',
+      'mikro_orm_migrations',
+      'processed_event',
+      'sync_run',
+      'unified_order',
+      'unified_order_item',
+      'unified_product',
+      'user',
+    ]);
+    const money = await query<{ column_name: string; data_type: string }>(
+      db.url,
+      `select column_name, data_type from information_schema.columns
+        where table_name = 'unified_order' and column_name in ('total_amount', 'total_amount_usd', 'refunded_amount')`,
+    );
+    expect(money.map((c) => c.data_type)).toEqual(['numeric', 'numeric', 'numeric']);
+  });
+
+  it('leave tables owned by other components (Agenda) alone', async () => {
+    await orm.em.getConnection().execute('create table agenda_jobs (id serial primary key, name text)');
+    expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
+  });
+
+  it('are a no-op when applied again', async () => {
+    expect(await applyMigrations(orm)).toEqual([]);
+  });
+});
