@@ -9,6 +9,7 @@
  *   died (kill -9) is adopted by the next ShopIQ process.
  * - Running as root, PostgreSQL runs as the system user `postgres` (created if missing).
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -113,9 +114,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (raced) {
       return finish(options, credentials, raced.port, dataDir, { owned: false, stop: async () => {} });
     }
-    await server.stop().catch(() => {});
+    // stop() waits for an exit event; a server that already exited never sends another
+    if (isRunning(server)) await withTimeout(server.stop(), STOP_TIMEOUT_MS).catch(() => {});
+    const said = tail.filter((l) => l !== '');
     const reason =
-      tail.filter((l) => /FATAL|ERROR|error|failed/.test(l)).at(-1) ??
+      said.filter((l) => /FATAL|PANIC|ERROR|could not|failed/i.test(l)).at(-1) ??
+      said.at(-1) ??
       (cause instanceof Error ? cause.message : 'it exited early');
     throw new AppError(
       'EMBEDDED_POSTGRES_FAILED',
@@ -126,9 +130,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   writeOwner(root);
   // If the process ends without stop() (an uncaught error), the server must not outlive it.
-  // (`process` is the library's private handle on the postgres child.)
-  const child = (server as unknown as { process?: { kill(signal: string): boolean } }).process;
-  const lastResort = () => child?.kill('SIGINT');
+  const lastResort = () => childOf(server)?.kill('SIGINT');
   process.once('exit', lastResort);
   log.info({ dataDir, port }, 'embedded PostgreSQL started');
   return finish(options, credentials, port, dataDir, {
@@ -193,6 +195,16 @@ async function loadEmbeddedPostgres() {
 /** As root, the server runs as `postgres`: it must be able to traverse the state folder. */
 function allowPostgresUserIn(home: string): void {
   chmodSync(home, statSync(home).mode | 0o001);
+}
+
+/** The library's private handle on the postgres child process. */
+function childOf(server: object): ChildProcess | undefined {
+  return (server as { process?: ChildProcess }).process;
+}
+
+function isRunning(server: object): boolean {
+  const child = childOf(server);
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
 function loadCredentials(root: string): Credentials {

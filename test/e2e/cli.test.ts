@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,19 @@ describe('shopiq command: configuration errors', () => {
     expect(result.code).toBe(1);
     expectOneCleanLine(result.stderr);
     expect(result.stderr).toContain('ENCRYPTION_KEYS: key "k1" must be base64 of exactly 32 bytes');
+  });
+
+  it('an embedded database that cannot start is explained in one line, without hanging', async () => {
+    const home = tempHome();
+    mkdirSync(path.join(home, 'postgres', 'data'), { recursive: true });
+    writeFileSync(path.join(home, 'postgres', 'data', 'PG_VERSION'), '99\n');
+    const result = await runCli(['status'], { SHOPIQ_HOME: home });
+    expect(result.code).toBe(1);
+    expectOneCleanLine(result.stderr);
+    expect(result.stderr).toContain(
+      `embedded PostgreSQL could not start (data in ${path.join(home, 'postgres', 'data')}): postgres:`,
+    );
+    expect(result.stderr).toContain('Set DATABASE_URL to use another PostgreSQL server');
   });
 
   it('an unknown role is refused before anything starts', async () => {
