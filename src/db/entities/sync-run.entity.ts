@@ -1,17 +1,13 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { FAILURE_KINDS, MARKETPLACES, SYNC_RUN_STATUSES, SYNC_TRIGGERS } from '../enums.ts';
+import { FAILURE_KINDS, SYNC_RUN_STATUSES, SYNC_TRIGGERS } from '../enums.ts';
 import type { ConnectionCursors } from './marketplace-connection.entity.ts';
-import { MarketplaceConnection } from './marketplace-connection.entity.ts';
-import { User } from './user.entity.ts';
+import { tenantColumns } from './tenant-columns.ts';
 
 /** One sync of one connection: what it did, what it cost, how it ended. */
 export const SyncRun = defineEntity({
   name: 'SyncRun',
   properties: {
-    id: p.bigint('number').primary(),
-    user: () => p.manyToOne(User).deleteRule('cascade'),
-    connection: () => p.manyToOne(MarketplaceConnection).deleteRule('cascade'),
-    marketplace: p.enum(MARKETPLACES),
+    ...tenantColumns(),
     trigger: p.enum(SYNC_TRIGGERS),
     status: p.enum(SYNC_RUN_STATUSES).default('running'),
     startedAt: p.datetime(),

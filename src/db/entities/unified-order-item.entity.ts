@@ -1,20 +1,15 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { MARKETPLACES } from '../enums.ts';
-import { MarketplaceConnection } from './marketplace-connection.entity.ts';
+import { tenantColumns } from './tenant-columns.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
 import { UnifiedOrder } from './unified-order.entity.ts';
 import { UnifiedProduct } from './unified-product.entity.ts';
-import { User } from './user.entity.ts';
 
 /** One line of an order. Carries user and connection too, so analytics never join for tenancy. */
 export const UnifiedOrderItem = defineEntity({
   name: 'UnifiedOrderItem',
   properties: {
-    id: p.bigint('number').primary(),
+    ...tenantColumns(),
     order: () => p.manyToOne(UnifiedOrder).deleteRule('cascade'),
-    user: () => p.manyToOne(User).deleteRule('cascade'),
-    connection: () => p.manyToOne(MarketplaceConnection).deleteRule('cascade'),
-    marketplace: p.enum(MARKETPLACES),
     product: () => p.manyToOne(UnifiedProduct).nullable().deleteRule('set null'),
     externalItemId: p.string(),
     externalProductId: p.string().nullable(),

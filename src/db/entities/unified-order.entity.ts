@@ -1,8 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { FX_FLAGS, MARKETPLACES, ORDER_STATUSES } from '../enums.ts';
-import { MarketplaceConnection } from './marketplace-connection.entity.ts';
+import { FX_FLAGS, ORDER_STATUSES } from '../enums.ts';
+import { tenantColumns } from './tenant-columns.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
-import { User } from './user.entity.ts';
 
 /**
  * One order from any marketplace, normalized. Money is `numeric` and a decimal string
@@ -12,10 +11,7 @@ import { User } from './user.entity.ts';
 export const UnifiedOrder = defineEntity({
   name: 'UnifiedOrder',
   properties: {
-    id: p.bigint('number').primary(),
-    user: () => p.manyToOne(User).deleteRule('cascade'),
-    connection: () => p.manyToOne(MarketplaceConnection).deleteRule('cascade'),
-    marketplace: p.enum(MARKETPLACES),
+    ...tenantColumns(),
     externalOrderId: p.string(),
     /** What the seller calls the order (Shopify "#1001"); the external id when there is no such name. */
     orderNumber: p.string().nullable(),

@@ -1,8 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { MARKETPLACES } from '../enums.ts';
-import { MarketplaceConnection } from './marketplace-connection.entity.ts';
+import { tenantColumns } from './tenant-columns.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
-import { User } from './user.entity.ts';
 
 /**
  * A sellable unit on one marketplace (a Shopify variant, a Flipkart listing, an Amazon
@@ -11,10 +9,7 @@ import { User } from './user.entity.ts';
 export const UnifiedProduct = defineEntity({
   name: 'UnifiedProduct',
   properties: {
-    id: p.bigint('number').primary(),
-    user: () => p.manyToOne(User).deleteRule('cascade'),
-    connection: () => p.manyToOne(MarketplaceConnection).deleteRule('cascade'),
-    marketplace: p.enum(MARKETPLACES),
+    ...tenantColumns(),
     externalId: p.string(),
     title: p.text(),
     sku: p.string().nullable(),
