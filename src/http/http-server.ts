@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { AppError } from '../errors/app-error.ts';
 
 export interface RunningServer {
   url: string;
@@ -15,9 +16,21 @@ export async function listen(app: Express, host: string, port: number): Promise<
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'EADDRINUSE'
+          ? 'is already in use'
+          : error.code === 'EACCES'
+            ? 'is not permitted'
+            : error.message;
+      reject(
+        new AppError('LISTEN_FAILED', `cannot listen on ${host}:${port}: it ${why} (set PORT or HOST)`, {
+          cause: error,
+        }),
+      );
+    });
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

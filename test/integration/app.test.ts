@@ -53,6 +53,16 @@ describe('service lifecycle and health endpoints', () => {
     expect(await res.json()).toEqual({ error: 'not_found' });
   });
 
+  it('a second service on the same port fails with a clear message and leaves nothing running', async () => {
+    const port = new URL(app.url).port;
+    const other = createApp(testConfig({ DATABASE_URL: db.url, PORT: port }), { role: 'web' });
+    await expect(other.start()).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${port}: it is already in use (set PORT or HOST)`,
+    );
+    expect(await other.orm.isConnected()).toBe(false);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
   it('stops: the port closes and stop can be called again', async () => {
     const url = app.url;
     await app.stop();
