@@ -1,0 +1,134 @@
+/**
+ * The sandbox's whole state: sellers and their stores, catalogs, orders (generated on
+ * demand), the clock, mutations and FX history. Everything derives from the seed, the
+ * scale and the start time, plus the mutations applied since.
+ */
+import { DemandCalendar } from './calendar.ts';
+import { buildCatalog, listedOn, type Product } from './catalog.ts';
+import { FxHistory } from './fx-rates.ts';
+import { advanceLifecycle, type MutationKind } from './lifecycle.ts';
+import { Random } from './random.ts';
+import { StoreOrders } from './store-orders.ts';
+import { buildStores, type SandboxMarketplace, type StoreDef } from './stores.ts';
+
+export interface WorldOptions {
+  seed?: number;
+  sellers?: number;
+  /** Orders of history per store (10 to 1,000,000). */
+  ordersPerStore?: number;
+  /** The sandbox clock at start (ms); history ends here. Default: today 00:00 UTC. */
+  startMs?: number;
+  productsPerSeller?: number;
+}
+
+export interface MutationRequest {
+  /** How many orders change (existing ones and new ones together). */
+  count: number;
+  /** Move the clock forward first (ms); the changes are spread over that span. */
+  advanceMs?: number;
+  /** Share of the changes that are new orders (default 0.2). */
+  newShare?: number;
+  /** Restrict to these store keys (default: all). */
+  stores?: string[];
+  /** All changes at exactly the clock time: many records then share one cursor value. */
+  sameInstant?: boolean;
+}
+
+export type MutationSummary = Record<string, Partial<Record<MutationKind | 'new', number>>>;
+
+export class SandboxWorld {
+  readonly seed: number;
+  readonly stores: StoreDef[];
+  readonly fx: FxHistory;
+  readonly startMs: number;
+  clockMs: number;
+  #mutations = 0;
+  readonly #calendar: DemandCalendar;
+  readonly #catalogs = new Map<number, Product[]>();
+  readonly #orders = new Map<string, StoreOrders>();
+  readonly #productsPerSeller: number;
+
+  constructor(options: WorldOptions = {}) {
+    this.seed = options.seed ?? 42;
+    const orders = options.ordersPerStore ?? 1000;
+    if (!Number.isInteger(orders) || orders < 10 || orders > 1_000_000) {
+      throw new RangeError('orders per store must be an integer from 10 to 1,000,000');
+    }
+    this.startMs = options.startMs ?? Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    this.clockMs = this.startMs;
+    this.stores = buildStores(this.seed, options.sellers ?? 3, orders);
+    this.fx = new FxHistory(this.seed);
+    this.#calendar = new DemandCalendar(this.startMs);
+    this.#productsPerSeller = options.productsPerSeller ?? 60;
+  }
+
+  store(key: string): StoreDef | undefined {
+    return this.stores.find((s) => s.key === key);
+  }
+
+  storeByAccount(marketplace: SandboxMarketplace, accountId: string): StoreDef | undefined {
+    return this.stores.find((s) => s.marketplace === marketplace && s.accountId === accountId);
+  }
+
+  catalog(seller: number): Product[] {
+    let products = this.#catalogs.get(seller);
+    if (!products) {
+      products = buildCatalog(this.seed, seller, this.#productsPerSeller);
+      this.#catalogs.set(seller, products);
+    }
+    return products;
+  }
+
+  orders(storeKey: string): StoreOrders {
+    let orders = this.#orders.get(storeKey);
+    if (!orders) {
+      const store = this.store(storeKey);
+      if (!store) throw new RangeError(`no store ${storeKey}`);
+      const listed = listedOn(this.catalog(store.seller), store.marketplace);
+      orders = new StoreOrders({ seed: this.seed, store, listed }, this.#calendar, this.startMs);
+      this.#orders.set(storeKey, orders);
+    }
+    return orders;
+  }
+
+  advanceClock(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError('the clock only moves forward');
+    this.clockMs += Math.round(ms);
+  }
+
+  /** Changes `count` orders (and adds new ones) across the chosen stores, deterministically. */
+  mutate(request: MutationRequest): MutationSummary {
+    const from = this.clockMs;
+    this.advanceClock(request.advanceMs ?? 60_000);
+    const span = this.clockMs - from;
+    const keys = request.stores ?? this.stores.map((s) => s.key);
+    for (const key of keys) if (!this.store(key)) throw new RangeError(`no store ${key}`);
+    const r = new Random(this.seed, 'mutation', ++this.#mutations);
+    const summary: MutationSummary = {};
+    const changes: { key: string; at: number }[] = [];
+    for (let n = 0; n < request.count; n++) {
+      const at = request.sameInstant ? this.clockMs : from + Math.round(((n + 1) / request.count) * span);
+      changes.push({ key: keys[n % keys.length] as string, at: Math.floor(at / 1000) * 1000 });
+    }
+    const touched = new Set<string>();
+    for (const { key, at } of changes) {
+      const orders = this.orders(key);
+      const counts = (summary[key] ??= {});
+      if (r.chance(request.newShare ?? 0.2)) {
+        orders.put(orders.newOrder(at));
+        counts.new = (counts.new ?? 0) + 1;
+      } else {
+        // recent orders change more often than old ones
+        const index = Math.max(0, orders.count - 1 - Math.floor(orders.count * r.next() ** 3));
+        const current = orders.get(index);
+        if (!current) continue;
+        const { next, kind } = advanceLifecycle(current, Math.max(at, current.placedAt), r);
+        orders.put(next);
+        counts[kind] = (counts[kind] ?? 0) + 1;
+      }
+      touched.add(key);
+    }
+    for (const key of touched) this.orders(key).reindexOverlay();
+    return summary;
+  }
+}
