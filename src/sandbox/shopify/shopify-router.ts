@@ -1,0 +1,6 @@
+import { Router } from 'express';
+import type { SandboxContext } from '../sandbox-context.ts';
+
+export function createShopifyRouter(_ctx: SandboxContext): Router {
+  return Router();
+}
