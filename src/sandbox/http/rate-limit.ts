@@ -32,6 +32,12 @@ export class TokenBucket {
     return { ok: false, retryAfterMs: Math.ceil(((cost - this.#tokens) / this.rate) * 1000) };
   }
 
+  /** Gives back what a request did not use (Shopify refunds requested minus actual cost). */
+  give(amount: number, now = Date.now()): void {
+    this.#refill(now);
+    this.#tokens = Math.min(this.burst, this.#tokens + amount);
+  }
+
   #refill(now: number): void {
     if (now > this.#at) {
       this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.rate);

@@ -8,7 +8,10 @@ import { flipkartTruthView } from '../flipkart/flipkart-truth.ts';
 import { shopifyTruthView } from '../shopify/shopify-truth.ts';
 import type { SandboxMarketplace } from '../world/stores.ts';
 import type { SandboxWorld } from '../world/world.ts';
+import { decimal } from './decimal.ts';
 import type { TruthRenderer } from './truth-view.ts';
+
+export { decimal };
 
 const RENDERERS: Record<SandboxMarketplace, TruthRenderer> = {
   shopify: shopifyTruthView,
@@ -129,13 +132,4 @@ export function computeTruth(world: SandboxWorld): Truth {
       sample,
     },
   };
-}
-
-/** Minor units to a decimal string (2 decimals; JPY 0, KWD 3). */
-export function decimal(minor: number, currency: string): string {
-  const digits = currency === 'JPY' ? 0 : currency === 'KWD' ? 3 : 2;
-  if (digits === 0) return String(minor);
-  const sign = minor < 0 ? '-' : '';
-  const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
-  return `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
 }

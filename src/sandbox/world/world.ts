@@ -113,7 +113,8 @@ export class SandboxWorld {
     const touched = new Set<string>();
     for (const { key, at } of changes) {
       const orders = this.orders(key);
-      const counts = (summary[key] ??= {});
+      const counts = summary[key] ?? {};
+      summary[key] = counts;
       if (r.chance(request.newShare ?? 0.2)) {
         orders.put(orders.newOrder(at));
         counts.new = (counts.new ?? 0) + 1;
