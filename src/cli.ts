@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { migrateCommand } from './commands/migrate.command.ts';
 import { rotateKeysCommand } from './commands/rotate-keys.command.ts';
+import { type SandboxCommandOptions, sandboxCommand } from './commands/sandbox.command.ts';
 import { startCommand } from './commands/start.command.ts';
 import { statusCommand } from './commands/status.command.ts';
 import { type Config, loadConfig, ROLES, type Role } from './config/config.ts';
@@ -55,6 +56,21 @@ program
   .action(async () => {
     const c = configured();
     process.exitCode = await rotateKeysCommand(c, createLogger({ logLevel: quiet(c) }));
+  });
+
+program
+  .command('sandbox')
+  .description('run the sandbox marketplaces (Shopify, Flipkart, Amazon, FX) on loopback')
+  .option('--port <port>', 'port (0: any free one)', '4010')
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--seed <seed>', 'seed of the generated data', '42')
+  .option('--orders <n>', 'orders of history per store (10 to 1,000,000)', '1000')
+  .option('--sellers <n>', 'sellers, each with a Shopify, Flipkart and Amazon store', '3')
+  .option('--faults <spec>', 'faults, e.g. "shopify:429=0.3,5xx=0.1;amazon:tokenTtl=60"')
+  .option('--no-limits', 'turn the published rate limits off')
+  .option('--start <iso date>', 'sandbox clock at start (default: today 00:00 UTC)')
+  .action(async (opts: SandboxCommandOptions) => {
+    await sandboxCommand(opts);
   });
 
 /** One-shot commands print their result; their logs only say what went wrong. */

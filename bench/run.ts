@@ -1,0 +1,36 @@
+/**
+ * `npm run bench -- <name> [--option value ...]`: runs one benchmark, prints progress
+ * to stderr and, as the last line of stdout, one JSON object
+ * {bench, params, metrics, baseline, ratio}, also written to bench/results/<name>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchResult {
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  baseline?: Record<string, number>;
+  ratio?: Record<string, number>;
+}
+
+export type Bench = (options: Record<string, string>) => Promise<BenchResult>;
+
+const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
+  'sandbox-pages': () => import('./sandbox-pages.bench.ts'),
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? BENCHES[name] : undefined;
+if (!name || !load) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--option value ...]\n`);
+  process.exit(2);
+}
+const options: Record<string, string> = {};
+for (let i = 0; i < rest.length; i += 2) options[(rest[i] ?? '').replace(/^--/, '')] = rest[i + 1] ?? '';
+const result = await (await load()).default(options);
+const line = JSON.stringify({ bench: name, ...result, baseline: result.baseline ?? {}, ratio: result.ratio ?? {} });
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(path.join(dir, `${name}.json`), `${line}\n`);
+process.stdout.write(`${line}\n`);
