@@ -91,8 +91,10 @@ export function createAdminRouter(ctx: SandboxContext): Router {
     res.json({ enabled: ctx.limits.enabled });
   });
 
+  let truth: { version: number; value: ReturnType<typeof computeTruth> } | undefined;
   router.get('/truth', (_req, res) => {
-    res.json(computeTruth(ctx.world));
+    if (truth?.version !== ctx.world.version) truth = { version: ctx.world.version, value: computeTruth(ctx.world) };
+    res.json(truth.value);
   });
 
   return router;

@@ -42,6 +42,10 @@ export class SandboxWorld {
   readonly fx: FxHistory;
   readonly startMs: number;
   clockMs: number;
+  /** Counts mutations: anything derived from the orders (the truth) is stale when it moves. */
+  get version(): number {
+    return this.#mutations;
+  }
   #mutations = 0;
   readonly #calendar: DemandCalendar;
   readonly #catalogs = new Map<number, Product[]>();
