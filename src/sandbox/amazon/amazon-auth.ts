@@ -1,0 +1,121 @@
+/**
+ * Seller authorization (website flow) and Login with Amazon tokens.
+ *   GET  /apps/authorize/consent?application_id&state[&version=beta]&redirect_uri[&seller]
+ *        → 302 to redirect_uri?state&selling_partner_id&spapi_oauth_code (code: 5 minutes, one use)
+ *   POST /auth/o2/token  grant_type=authorization_code|refresh_token (form or JSON)
+ * Real Amazon takes the redirect URI from the app registration and shows the seller a
+ * consent page; the sandbox takes `redirect_uri` (required) and `seller` (store key or
+ * selling partner id; default the first Amazon store) from the query and consents at once.
+ */
+import express, { type Response, Router } from 'express';
+import type { SandboxContext } from '../sandbox-context.ts';
+import type { StoreDef } from '../world/stores.ts';
+
+const ACCESS_TTL_S = 3600;
+
+export function createAmazonAuthRouter(ctx: SandboxContext): Router {
+  const router = Router();
+  const app = ctx.apps.amazon;
+
+  router.get('/apps/authorize/consent', (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    if (q.application_id !== app.applicationId)
+      return void res.status(400).type('text').send('Unknown application_id.');
+    const store = pickSeller(ctx, q.seller);
+    if (!store) return void res.status(400).type('text').send(`Unknown seller "${q.seller}".`);
+    let target: URL;
+    try {
+      target = new URL(String(q.redirect_uri));
+      if (!/^https?:$/.test(target.protocol)) throw new Error('scheme');
+    } catch {
+      return void res
+        .status(400)
+        .type('text')
+        .send('redirect_uri: an absolute http(s) URL is required (sandbox extension).');
+    }
+    const code = ctx.tokens.issueCode({ storeKey: store.key, redirectUri: target.toString() }, 300);
+    if (q.state !== undefined) target.searchParams.set('state', String(q.state));
+    target.searchParams.set('selling_partner_id', store.accountId);
+    target.searchParams.set('spapi_oauth_code', code);
+    res.redirect(302, target.toString());
+  });
+
+  router.post(
+    '/auth/o2/token',
+    ctx.faults.middleware('amazon', 'token', (status) => ({
+      error: status === 429 ? 'slow_down' : 'server_error',
+      error_description: status === 429 ? 'Too many requests' : 'Internal server error',
+    })),
+    express.urlencoded({ extended: false, limit: '20kb' }),
+    express.json({ limit: '20kb' }),
+    (req, res) => {
+      const body = (req.body ?? {}) as Record<string, string | undefined>;
+      const [basicId, basicSecret] = basicAuth(req.get('authorization'));
+      const clientId = body.client_id ?? basicId;
+      const clientSecret = body.client_secret ?? basicSecret;
+      if (body.grant_type !== 'authorization_code' && body.grant_type !== 'refresh_token') {
+        return void lwaError(
+          res,
+          400,
+          'unsupported_grant_type',
+          'The authorization grant type is not supported by the authorization server.',
+        );
+      }
+      if (!clientId || !clientSecret)
+        return void lwaError(res, 400, 'invalid_request', 'Missing client_id or client_secret');
+      if (clientId !== app.clientId || clientSecret !== app.clientSecret) {
+        return void lwaError(res, 401, 'invalid_client', 'Client authentication failed');
+      }
+      const ttl = ctx.faults.tokenTtlS('amazon') ?? ACCESS_TTL_S;
+      if (body.grant_type === 'authorization_code') {
+        if (!body.code) return void lwaError(res, 400, 'invalid_request', 'Missing code');
+        const grant = ctx.tokens.redeemCode(body.code);
+        if (!grant)
+          return void lwaError(res, 400, 'invalid_grant', 'The request has an invalid grant parameter : code');
+        if (grant.redirectUri !== body.redirect_uri) {
+          return void lwaError(res, 400, 'invalid_grant', 'The request has an invalid grant parameter : redirect_uri');
+        }
+        const access = ctx.tokens.issueAccess({ storeKey: grant.storeKey }, 'Atza|', ttl);
+        const refresh = ctx.tokens.issueRefresh({ storeKey: grant.storeKey }, 'Atzr|');
+        return void res.json({
+          access_token: access.token,
+          refresh_token: refresh,
+          token_type: 'bearer',
+          expires_in: ttl,
+        });
+      }
+      if (!body.refresh_token) return void lwaError(res, 400, 'invalid_request', 'Missing refresh_token');
+      // LWA refresh tokens do not rotate: the same one comes back
+      const grant = ctx.tokens.useRefresh(body.refresh_token, false);
+      if (!grant)
+        return void lwaError(res, 400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token');
+      const access = ctx.tokens.issueAccess({ storeKey: grant.storeKey }, 'Atza|', ttl);
+      res.json({
+        access_token: access.token,
+        refresh_token: body.refresh_token,
+        token_type: 'bearer',
+        expires_in: ttl,
+      });
+    },
+  );
+  return router;
+}
+
+function pickSeller(ctx: SandboxContext, seller: string | undefined): StoreDef | undefined {
+  const amazon = ctx.world.stores.filter((s) => s.marketplace === 'amazon');
+  if (seller === undefined || seller === '') return amazon[0];
+  return amazon.find((s) => s.key === seller || s.accountId === seller);
+}
+
+function basicAuth(header: string | undefined): [string | undefined, string | undefined] {
+  if (!header?.startsWith('Basic ')) return [undefined, undefined];
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0
+    ? [undefined, undefined]
+    : [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+}
+
+function lwaError(res: Response, status: number, error: string, description: string): void {
+  res.status(status).json({ error, error_description: description });
+}
