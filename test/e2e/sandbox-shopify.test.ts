@@ -116,6 +116,25 @@ describe('sandbox: Shopify Admin GraphQL', () => {
     }
   });
 
+  it('lists its stores with what a client needs to connect', async () => {
+    const listing = await json(fetch(`${base}/_sandbox/stores`));
+    expect(listing.stores).toHaveLength(9);
+    const flipkart = listing.stores.find((s: any) => s.key === 's2-flipkart');
+    const token = await fetch(
+      `${base}/flipkart/oauth-service/oauth/token?grant_type=client_credentials&scope=Seller_Api`,
+      {
+        headers: {
+          authorization: `Basic ${Buffer.from(`${flipkart.selfAccess.appId}:${flipkart.selfAccess.appSecret}`).toString('base64')}`,
+        },
+      },
+    );
+    expect(token.status).toBe(200);
+    expect(listing.stores.find((s: any) => s.key === 's3-amazon')).toMatchObject({
+      currency: 'GBP',
+      amazonMarketplace: { code: 'UK' },
+    });
+  });
+
   it('rejects what the real schema rejects', async () => {
     const unknown = await gql('{ orders(first: 1) { nodes { id bogusField } } }');
     expect(unknown.body.errors[0].message).toContain('Cannot query field "bogusField" on type "Order"');

@@ -9,6 +9,7 @@
  */
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { flipkartSelfAccessCredentials } from '../flipkart/flipkart-auth.ts';
 import { parseFaultSpec } from '../http/faults.ts';
 import type { SandboxContext } from '../sandbox-context.ts';
 import { computeTruth } from '../truth/truth.ts';
@@ -38,7 +39,12 @@ export function createAdminRouter(ctx: SandboxContext): Router {
         amazonSpApi: `${base}/amazon`,
         fx: `${base}/fx`,
       },
-      stores: ctx.world.stores.map((s) => ({ ...s, orders: ctx.world.orders(s.key).count })),
+      stores: ctx.world.stores.map((s) => ({
+        ...s,
+        orders: ctx.world.orders(s.key).count,
+        // a Flipkart seller's own API app, for the client-credentials grant
+        ...(s.marketplace === 'flipkart' ? { selfAccess: flipkartSelfAccessCredentials(ctx, s.key) } : {}),
+      })),
     });
   });
 
