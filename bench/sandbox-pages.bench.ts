@@ -90,8 +90,16 @@ const bench: Bench = async (options) => {
     process.stderr.write(
       `bulk: ${orderLines} orders, ${lines} lines, ${(bytes / 1e6).toFixed(1)} MB in ${bulkSeconds.toFixed(2)} s\n`,
     );
+    const flipkart = await flipkartPages(sandbox.base, pages);
+    process.stderr.write(
+      `flipkart: ${flipkart.pages} pages, ${flipkart.items} items in ${flipkart.seconds.toFixed(2)} s\n`,
+    );
+    const amazon = await amazonReport(sandbox.base);
+    process.stderr.write(
+      `amazon report: ${amazon.rows} rows in ${amazon.seconds.toFixed(2)} s (request to download)\n`,
+    );
     return {
-      params: { orders_per_store: orders, pages, page_size: 40 },
+      params: { orders_per_store: orders, pages, page_size: 40, flipkart_page_size: 20 },
       metrics: {
         graphql_pages_per_s: Math.round(pages / pageSeconds),
         graphql_orders_per_s: Math.round(served / pageSeconds),
@@ -101,6 +109,10 @@ const bench: Bench = async (options) => {
         bulk_orders_per_s: Math.round(orderLines / bulkSeconds),
         bulk_mb_per_s: Number((bytes / 1e6 / bulkSeconds).toFixed(1)),
         bulk_orders: orderLines,
+        flipkart_pages_per_s: Math.round(flipkart.pages / flipkart.seconds),
+        flipkart_items_per_s: Math.round(flipkart.items / flipkart.seconds),
+        amazon_report_rows_per_s: Math.round(amazon.rows / amazon.seconds),
+        amazon_report_rows: amazon.rows,
       },
     };
   } finally {
@@ -109,3 +121,86 @@ const bench: Bench = async (options) => {
 };
 
 export default bench;
+
+/** Post-dispatch shipments of one Flipkart store, 20 a page, following nextPageUrl. */
+async function flipkartPages(base: string, pages: number) {
+  const stores = (await (await fetch(`${base}/_sandbox/stores`)).json()) as any;
+  const store = stores.stores.find((x: any) => x.key === 's1-flipkart');
+  const basic = Buffer.from(`${store.selfAccess.appId}:${store.selfAccess.appSecret}`).toString('base64');
+  const token = (
+    (await (
+      await fetch(`${base}/flipkart/oauth-service/oauth/token?grant_type=client_credentials&scope=Seller_Api`, {
+        headers: { authorization: `Basic ${basic}` },
+      })
+    ).json()) as any
+  ).access_token;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const filter = {
+    filter: {
+      type: 'postDispatch',
+      states: ['SHIPPED', 'DELIVERED', 'PICKUP_COMPLETE'],
+      modifiedDate: { from: '2020-01-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' },
+    },
+    pagination: { pageSize: 20 },
+  };
+  let body = (await (
+    await fetch(`${base}/flipkart/sellers/v3/shipments/filter`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(filter),
+    })
+  ).json()) as any;
+  let served = 1;
+  let items = 0;
+  const t = performance.now();
+  while (body.hasMore && served < pages) {
+    body = (await (await fetch(`${base}/flipkart/sellers${body.nextPageUrl}`, { headers })).json()) as any;
+    for (const shipment of body.shipments) items += shipment.orderItems.length;
+    served++;
+  }
+  return { pages: served - 1, items, seconds: (performance.now() - t) / 1000 };
+}
+
+/** The whole history of one Amazon store as a GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL report. */
+async function amazonReport(base: string) {
+  const { gunzipSync } = await import('node:zlib');
+  const stores = (await (await fetch(`${base}/_sandbox/stores`)).json()) as any;
+  const app = stores.apps.amazon;
+  const consent = await fetch(
+    `${base}/amazon/apps/authorize/consent?application_id=${app.applicationId}&state=b&redirect_uri=${encodeURIComponent('http://127.0.0.1/cb')}&seller=s1-amazon`,
+    { redirect: 'manual' },
+  );
+  const code = new URL(consent.headers.get('location') ?? '').searchParams.get('spapi_oauth_code') ?? '';
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: 'http://127.0.0.1/cb',
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+  });
+  const token = ((await (await fetch(`${base}/amazon/auth/o2/token`, { method: 'POST', body: form })).json()) as any)
+    .access_token;
+  const headers = { 'x-amz-access-token': token, 'content-type': 'application/json' };
+  const t = performance.now();
+  const { reportId } = (await (
+    await fetch(`${base}/amazon/reports/2021-06-30/reports`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        reportType: 'GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL',
+        marketplaceIds: ['ATVPDKIKX0DER'],
+        dataStartTime: '2020-01-01T00:00:00Z',
+        dataEndTime: '2026-10-31T00:00:00Z',
+      }),
+    })
+  ).json()) as any;
+  let report: any;
+  do report = await (await fetch(`${base}/amazon/reports/2021-06-30/reports/${reportId}`, { headers })).json();
+  while (report.processingStatus !== 'DONE');
+  const doc = (await (
+    await fetch(`${base}/amazon/reports/2021-06-30/documents/${report.reportDocumentId}`, { headers })
+  ).json()) as any;
+  const text = gunzipSync(Buffer.from(await (await fetch(doc.url)).arrayBuffer())).toString('utf8');
+  const rows = text.split('\n').filter(Boolean).length - 1;
+  return { rows, seconds: (performance.now() - t) / 1000 };
+}
