@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startService } from '../support/cli.ts';
+import { CLI, cliEnv, runCli, startService } from '../support/cli.ts';
 import { query } from '../support/pg-admin.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -135,5 +136,38 @@ describe('shopiq command: zero configuration (embedded PostgreSQL)', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
+  });
+});
+
+describe('shopiq sandbox', () => {
+  it('serves the sandbox marketplaces until SIGTERM, and refuses bad options in one line', async () => {
+    const bad = await runCli(['sandbox', '--orders', '5'], {});
+    expect(bad.code).toBe(1);
+    expectOneCleanLine(bad.stderr);
+    expect(bad.stderr).toContain('--orders: expected a whole number from 10 to 1000000');
+
+    const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--orders', '50', '--seed', '3'], {
+      env: cliEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let out = '';
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      void exited.then(() => reject(new Error(out)));
+    });
+    expect(out).toContain('indigo-loom.myshopify.com');
+    const stores = (await (await fetch(`${base}/_sandbox/stores`)).json()) as {
+      seed: number;
+      stores: { orders: number }[];
+    };
+    expect(stores.seed).toBe(3);
+    expect(stores.stores.every((s) => s.orders === 50)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });
