@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonOrderId, orderIsFba } from '../../src/sandbox/amazon/amazon-ids.ts';
 import { amazonTruthView } from '../../src/sandbox/amazon/amazon-truth.ts';
 import { DEFAULT_APPS } from '../../src/sandbox/sandbox-context.ts';
-import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox-server.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { computeTruth } from '../../src/sandbox/truth/truth.ts';
 import { updatedAt } from '../../src/sandbox/world/lifecycle.ts';
+import { SANDBOX_START as START, startSandbox } from '../support/sandbox.ts';
 
-const START = Date.UTC(2026, 10, 1);
 const APP = DEFAULT_APPS.amazon;
 const REDIRECT = 'https://shopiq.example/oauth/amazon/callback';
 const ORDER_ID = /^\d{3}-\d{7}-\d{7}$/;
@@ -20,9 +20,9 @@ let sandbox: Sandbox;
 let base: string;
 
 async function start(seed = 7): Promise<{ sandbox: Sandbox; base: string }> {
-  const s = createSandbox({ seed, ordersPerStore: 300, startMs: START, limits: false });
-  sandboxes.push(s);
-  return { sandbox: s, base: `${await s.listen()}/amazon` };
+  const started = await startSandbox({ seed });
+  sandboxes.push(started.sandbox);
+  return { sandbox: started.sandbox, base: `${started.base}/amazon` };
 }
 
 beforeAll(async () => {

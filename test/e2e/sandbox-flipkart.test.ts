@@ -3,10 +3,10 @@ import { flipkartSelfAccessCredentials } from '../../src/sandbox/flipkart/flipka
 import { flipkartOrderId, flipkartOrderItemId } from '../../src/sandbox/flipkart/flipkart-ids.ts';
 import { flipkartTruthView } from '../../src/sandbox/flipkart/flipkart-truth.ts';
 import { DEFAULT_APPS } from '../../src/sandbox/sandbox-context.ts';
-import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox-server.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { updatedAt } from '../../src/sandbox/world/lifecycle.ts';
+import { SANDBOX_START as START, startSandbox } from '../support/sandbox.ts';
 
-const START = Date.UTC(2026, 10, 1);
 const APP = DEFAULT_APPS.flipkart;
 const REDIRECT = 'https://shopiq.example/oauth/flipkart/callback';
 const ALL_STATES = {
@@ -23,9 +23,9 @@ let sandbox: Sandbox;
 let base: string;
 
 async function start(seed = 7): Promise<{ sandbox: Sandbox; base: string }> {
-  const s = createSandbox({ seed, ordersPerStore: 300, startMs: START, limits: false });
-  sandboxes.push(s);
-  return { sandbox: s, base: `${await s.listen()}/flipkart` };
+  const started = await startSandbox({ seed });
+  sandboxes.push(started.sandbox);
+  return { sandbox: started.sandbox, base: `${started.base}/flipkart` };
 }
 
 beforeAll(async () => {
