@@ -1,12 +1,12 @@
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { amazonOrderId, orderIsFba } from '../../src/sandbox/amazon/amazon-ids.ts';
 import { amazonTruthView } from '../../src/sandbox/amazon/amazon-truth.ts';
 import { DEFAULT_APPS } from '../../src/sandbox/sandbox-context.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { computeTruth } from '../../src/sandbox/truth/truth.ts';
 import { updatedAt } from '../../src/sandbox/world/lifecycle.ts';
-import { SANDBOX_START as START, startSandbox } from '../support/sandbox.ts';
+import { SANDBOX_START as START, useSandboxes } from '../support/sandbox.ts';
 
 const APP = DEFAULT_APPS.amazon;
 const REDIRECT = 'https://shopiq.example/oauth/amazon/callback';
@@ -15,21 +15,12 @@ const ORDER_ID = /^\d{3}-\d{7}-\d{7}$/;
 /** Response bodies, checked field by field. */
 type Json = Record<string, any>;
 
-const sandboxes: Sandbox[] = [];
+const start = useSandboxes('/amazon');
 let sandbox: Sandbox;
 let base: string;
 
-async function start(seed = 7): Promise<{ sandbox: Sandbox; base: string }> {
-  const started = await startSandbox({ seed });
-  sandboxes.push(started.sandbox);
-  return { sandbox: started.sandbox, base: `${started.base}/amazon` };
-}
-
 beforeAll(async () => {
   ({ sandbox, base } = await start());
-});
-afterAll(async () => {
-  for (const s of sandboxes) await s.close();
 });
 
 async function consent(at: string, seller: string, state = 'st-1'): Promise<URL> {

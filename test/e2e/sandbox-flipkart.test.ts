@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { flipkartSelfAccessCredentials } from '../../src/sandbox/flipkart/flipkart-auth.ts';
 import { flipkartOrderId, flipkartOrderItemId } from '../../src/sandbox/flipkart/flipkart-ids.ts';
 import { flipkartTruthView } from '../../src/sandbox/flipkart/flipkart-truth.ts';
 import { DEFAULT_APPS } from '../../src/sandbox/sandbox-context.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { updatedAt } from '../../src/sandbox/world/lifecycle.ts';
-import { SANDBOX_START as START, startSandbox } from '../support/sandbox.ts';
+import { SANDBOX_START as START, useSandboxes } from '../support/sandbox.ts';
 
 const APP = DEFAULT_APPS.flipkart;
 const REDIRECT = 'https://shopiq.example/oauth/flipkart/callback';
@@ -18,21 +18,12 @@ const CANCELLATION_TYPES = ['sellerCancellation', 'buyerCancellation', 'marketpl
 /** Response bodies, checked field by field. */
 type Json = Record<string, any>;
 
-const sandboxes: Sandbox[] = [];
+const start = useSandboxes('/flipkart');
 let sandbox: Sandbox;
 let base: string;
 
-async function start(seed = 7): Promise<{ sandbox: Sandbox; base: string }> {
-  const started = await startSandbox({ seed });
-  sandboxes.push(started.sandbox);
-  return { sandbox: started.sandbox, base: `${started.base}/flipkart` };
-}
-
 beforeAll(async () => {
   ({ sandbox, base } = await start());
-});
-afterAll(async () => {
-  for (const s of sandboxes) await s.close();
 });
 
 function basic(id: string, secret: string): string {

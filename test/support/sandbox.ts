@@ -1,3 +1,4 @@
+import { afterAll } from 'vitest';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox-server.ts';
 
 export const SANDBOX_START = Date.UTC(2026, 10, 1);
@@ -12,4 +13,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<{ sand
 /** Parsed JSON body, untyped: tests assert its shape. */
 export async function json(response: Response | Promise<Response>): Promise<any> {
   return (await response).json();
+}
+
+/**
+ * For a test file: a starter of sandboxes whose base URL ends in `prefix` (e.g.
+ * "/amazon"); every sandbox it started is closed after the file's tests.
+ */
+export function useSandboxes(prefix: string) {
+  const started: Sandbox[] = [];
+  afterAll(async () => {
+    for (const s of started) await s.close();
+  });
+  return async (seed = 7): Promise<{ sandbox: Sandbox; base: string }> => {
+    const s = await startSandbox({ seed });
+    started.push(s.sandbox);
+    return { sandbox: s.sandbox, base: `${s.base}${prefix}` };
+  };
 }
