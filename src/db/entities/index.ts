@@ -3,6 +3,7 @@ import { ChatMessage } from './chat-message.entity.ts';
 import { FxRate } from './fx-rate.entity.ts';
 import { MarketplaceConnection } from './marketplace-connection.entity.ts';
 import { ProcessedEvent } from './processed-event.entity.ts';
+import { SyncLease } from './sync-lease.entity.ts';
 import { SyncRun } from './sync-run.entity.ts';
 import { UnifiedOrder } from './unified-order.entity.ts';
 import { UnifiedOrderItem } from './unified-order-item.entity.ts';
@@ -15,6 +16,7 @@ export {
   FxRate,
   MarketplaceConnection,
   ProcessedEvent,
+  SyncLease,
   SyncRun,
   UnifiedOrder,
   UnifiedOrderItem,
@@ -30,6 +32,7 @@ export const ENTITIES = [
   UnifiedOrderItem,
   UnifiedProduct,
   SyncRun,
+  SyncLease,
   FxRate,
   ChatMessage,
   ProcessedEvent,

@@ -1,0 +1,79 @@
+/**
+ * The per-seller sync lease. `acquire` succeeds when nobody holds the seller, the
+ * holder's lease has expired, or the caller already holds it; every change of holder
+ * bumps `version`. Writers check (holder, version) inside their own transaction
+ * (`assertLease`), so a worker that lost its lease while paused cannot write.
+ */
+import type pg from 'pg';
+
+export interface Lease {
+  userId: string;
+  holder: string;
+  version: number;
+  expiresAt: Date;
+}
+
+export class LeaseLostError extends Error {
+  constructor(lease: Pick<Lease, 'userId' | 'holder' | 'version'>) {
+    super(`sync lease of seller ${lease.userId} (version ${lease.version}) is no longer held by ${lease.holder}`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+export async function acquireLease(
+  db: Queryable,
+  userId: string,
+  holder: string,
+  ttlMs: number,
+): Promise<Lease | undefined> {
+  const { rows } = await db.query<{ version: number; expires_at: Date }>(
+    `insert into sync_lease (user_id, holder, version, expires_at, acquired_at)
+     values ($1, $2, 1, now() + $3 * interval '1 millisecond', now())
+     on conflict (user_id) do update
+        set holder = excluded.holder,
+            version = sync_lease.version + case when sync_lease.holder = excluded.holder then 0 else 1 end,
+            expires_at = excluded.expires_at,
+            acquired_at = case when sync_lease.holder = excluded.holder then sync_lease.acquired_at else now() end
+      where sync_lease.expires_at <= now() or sync_lease.holder = excluded.holder
+     returning version, expires_at`,
+    [userId, holder, ttlMs],
+  );
+  const row = rows[0];
+  return row ? { userId, holder, version: row.version, expiresAt: row.expires_at } : undefined;
+}
+
+/** Extends a lease still held; throws LeaseLostError when it was taken over. */
+export async function renewLease(db: Queryable, lease: Lease, ttlMs: number): Promise<Lease> {
+  const { rows } = await db.query<{ expires_at: Date }>(
+    `update sync_lease set expires_at = now() + $4 * interval '1 millisecond'
+      where user_id = $1 and holder = $2 and version = $3 returning expires_at`,
+    [lease.userId, lease.holder, lease.version, ttlMs],
+  );
+  if (!rows[0]) throw new LeaseLostError(lease);
+  return { ...lease, expiresAt: rows[0].expires_at };
+}
+
+export async function releaseLease(db: Queryable, lease: Lease): Promise<void> {
+  await db.query('update sync_lease set expires_at = now() where user_id = $1 and holder = $2 and version = $3', [
+    lease.userId,
+    lease.holder,
+    lease.version,
+  ]);
+}
+
+/**
+ * Inside a write transaction: holds a share lock on the lease row until commit, so a
+ * takeover waits for this write and every later write of the old holder fails.
+ */
+export async function assertLease(
+  client: pg.PoolClient,
+  lease: Pick<Lease, 'userId' | 'holder' | 'version'>,
+): Promise<void> {
+  const { rowCount } = await client.query(
+    'select 1 from sync_lease where user_id = $1 and holder = $2 and version = $3 for share',
+    [lease.userId, lease.holder, lease.version],
+  );
+  if (rowCount === 0) throw new LeaseLostError(lease);
+}

@@ -1,0 +1,150 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOrderPage } from '../../src/sync/order-page-writer.ts';
+import { acquireLease, type Lease, LeaseLostError, releaseLease, renewLease } from '../../src/sync/sync-lease.ts';
+import type { OrderRow } from '../../src/sync/unified-rows.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+function order(id: string, updated: string, total = '10.0000', items = ['A']): OrderRow {
+  return {
+    externalOrderId: id,
+    orderNumber: `#${id}`,
+    status: 'CONFIRMED',
+    sourceStatus: 'PAID/UNFULFILLED',
+    currency: 'USD',
+    totalAmount: total,
+    totalAmountUSD: total,
+    fxFlag: null,
+    customerName: null,
+    customerEmail: null,
+    isRefunded: false,
+    refundedAmount: null,
+    hasReturn: false,
+    orderedAt: new Date('2026-10-01T10:00:00Z'),
+    fulfilledAt: null,
+    cancelledAt: null,
+    sourceUpdatedAt: new Date(updated),
+    items: items.map((sku, n) => ({
+      externalItemId: `${id}-${n + 1}`,
+      externalProductId: null,
+      title: `Item ${sku}`,
+      sku,
+      normalizedSku: sku,
+      quantity: 1,
+      unitPrice: total,
+      totalPrice: total,
+      currency: 'USD',
+      sourceStatus: null,
+      isCancelled: false,
+      isReturned: false,
+      returnedQuantity: 0,
+    })),
+  };
+}
+
+describe('page-atomic order writes under a sync lease', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  const seller = { userId: '', connectionId: '' };
+  const other = { userId: '', connectionId: '' };
+  let lease: Lease;
+
+  async function seed() {
+    const { rows } = await pool.query<{ u: string; c: string }>(
+      `with u as (insert into "user" (id) values (gen_random_uuid()) returning id)
+       insert into marketplace_connection (id, user_id, marketplace, external_account_id, status)
+       select gen_random_uuid(), id, 'shopify', 'shop-' || id, 'CONNECTED' from u returning user_id as u, id as c`,
+    );
+    return { userId: rows[0]?.u as string, connectionId: rows[0]?.c as string };
+  }
+  const write = (
+    orders: OrderRow[],
+    updatedAt: string,
+    who = seller,
+    withLease: Pick<Lease, 'userId' | 'holder' | 'version'> = lease,
+  ) => writeOrderPage(pool, { ...who, marketplace: 'shopify', lease: withLease, orders, cursor: { updatedAt } });
+  const stored = async (connectionId = seller.connectionId) =>
+    (
+      await pool.query(
+        `select o.external_order_id as id, o.total_amount as total, o.source_updated_at as updated,
+                array_agg(i.external_item_id order by i.external_item_id) as items
+           from unified_order o left join unified_order_item i on i.order_id = o.id
+          where o.connection_id = $1 group by 1, 2, 3 order by 1`,
+        [connectionId],
+      )
+    ).rows;
+  const cursor = async () =>
+    (await pool.query('select cursors from marketplace_connection where id = $1', [seller.connectionId])).rows[0]
+      .cursors.orders;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    Object.assign(seller, await seed());
+    Object.assign(other, await seed());
+    lease = (await acquireLease(pool, seller.userId, 'worker-a', 60_000)) as Lease;
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('writes orders, items and the cursor together; writing the page again changes nothing', async () => {
+    const page = [order('1', '2026-10-02T00:00:00Z', '10.5000', ['A', 'B']), order('2', '2026-10-03T00:00:00Z')];
+    expect(await write(page, '2026-10-03T00:00:00Z')).toEqual({ ordersWritten: 2, ordersSkipped: 0, itemsWritten: 3 });
+    const first = await stored();
+    expect(first.map((r) => [r.id, r.total, r.items])).toEqual([
+      ['1', '10.5000', ['1-1', '1-2']],
+      ['2', '10.0000', ['2-1']],
+    ]);
+    expect((await cursor()).updatedAt).toBe('2026-10-03T00:00:00Z');
+    await write(page, '2026-10-03T00:00:00Z');
+    expect(await stored()).toEqual(first);
+  });
+
+  it('never overwrites an order with older data, and never moves the cursor back', async () => {
+    await write([order('1', '2026-10-01T00:00:00Z', '99.0000')], '2026-10-01T00:00:00Z');
+    expect((await stored()).find((r) => r.id === '1')?.total).toBe('10.5000');
+    expect((await cursor()).updatedAt).toBe('2026-10-03T00:00:00Z');
+  });
+
+  it('replaces an order’s items when the source changes them', async () => {
+    await write([order('1', '2026-10-04T00:00:00Z', '12.0000', ['B'])], '2026-10-04T00:00:00Z');
+    expect((await stored()).find((r) => r.id === '1')).toMatchObject({ total: '12.0000', items: ['1-1'] });
+  });
+
+  it('keeps the newest copy when a page lists an order twice', async () => {
+    await write(
+      [order('3', '2026-10-05T01:00:00Z', '5.0000'), order('3', '2026-10-05T00:00:00Z', '4.0000')],
+      '2026-10-05T01:00:00Z',
+    );
+    expect((await stored()).find((r) => r.id === '3')?.total).toBe('5.0000');
+  });
+
+  it('keeps two sellers with the same external order id apart', async () => {
+    const otherLease = (await acquireLease(pool, other.userId, 'worker-b', 60_000)) as Lease;
+    await write([order('1', '2026-10-06T00:00:00Z', '777.0000')], '2026-10-06T00:00:00Z', other, otherLease);
+    expect((await stored(other.connectionId)).map((r) => r.total)).toEqual(['777.0000']);
+    expect((await stored()).find((r) => r.id === '1')?.total).toBe('12.0000');
+  });
+
+  it('fences a worker whose lease was taken over: its page is refused whole', async () => {
+    expect(await acquireLease(pool, seller.userId, 'worker-b', 60_000)).toBeUndefined(); // still held
+    await pool.query(`update sync_lease set expires_at = now() - interval '1 second' where user_id = $1`, [
+      seller.userId,
+    ]);
+    const taken = (await acquireLease(pool, seller.userId, 'worker-b', 60_000)) as Lease;
+    expect(taken.version).toBe(lease.version + 1);
+    const before = await stored();
+    await expect(write([order('9', '2026-10-07T00:00:00Z')], '2026-10-07T00:00:00Z')).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
+    expect(await stored()).toEqual(before);
+    expect((await cursor()).updatedAt).toBe('2026-10-05T01:00:00Z');
+    await expect(renewLease(pool, lease, 60_000)).rejects.toBeInstanceOf(LeaseLostError);
+    await write([order('9', '2026-10-07T00:00:00Z')], '2026-10-07T00:00:00Z', seller, taken);
+    expect((await stored()).map((r) => r.id)).toContain('9');
+    await releaseLease(pool, taken);
+    expect((await acquireLease(pool, seller.userId, 'worker-c', 1000))?.version).toBe(taken.version + 1);
+  });
+});
