@@ -30,7 +30,7 @@ describe('service lifecycle and health endpoints', () => {
   it('is not ready while a migration is pending', async () => {
     const [row] = await query<{ id: number; name: string; executed_at: Date }>(
       db.url,
-      'delete from mikro_orm_migrations returning *',
+      'delete from mikro_orm_migrations where id = (select max(id) from mikro_orm_migrations) returning *',
     );
     try {
       const ready = await fetch(`${app.url}/readyz`);

@@ -39,6 +39,7 @@ describe('migrations', () => {
       'marketplace_connection',
       'mikro_orm_migrations',
       'processed_event',
+      'sync_lease',
       'sync_run',
       'unified_order',
       'unified_order_item',
