@@ -51,6 +51,8 @@ export interface Config {
     lwaBaseUrl: string;
     spApiBaseUrl: string | undefined;
   };
+  /** Daily exchange rates: an ECB-based API with /v1/<date>?base&symbols (the sandbox serves the same). */
+  fxBaseUrl: string;
   mongodbUrl: string | undefined;
   cronSecret: string | undefined;
 }
@@ -176,6 +178,7 @@ const envSchema = z.object({
   AMAZON_APP_ID: optionalString,
   AMAZON_LWA_BASE_URL: optionalHttpUrl('for Login with Amazon'),
   AMAZON_SP_API_BASE_URL: optionalHttpUrl('for the Selling Partner API'),
+  FX_BASE_URL: optionalHttpUrl('of a daily exchange-rate API'),
   MONGODB_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z
@@ -294,6 +297,7 @@ function buildConfig(e: Env, cwd: string): Config {
       lwaBaseUrl: e.AMAZON_LWA_BASE_URL ?? 'https://api.amazon.com',
       spApiBaseUrl: e.AMAZON_SP_API_BASE_URL,
     },
+    fxBaseUrl: (e.FX_BASE_URL ?? 'https://api.frankfurter.dev').replace(/\/+$/, ''),
     mongodbUrl: e.MONGODB_URL,
     cronSecret: e.CRON_SECRET,
   };

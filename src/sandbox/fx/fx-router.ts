@@ -3,6 +3,7 @@
  *   GET /fx/v1/latest?base=USD&symbols=INR,EUR
  *   GET /fx/v1/2026-01-05?base=USD&symbols=INR
  *   GET /fx/v1/2026-01-01..2026-01-31?base=USD&symbols=INR   (business days only)
+ *   GET /fx/v1/currencies                                      (codes served)
  * Answers {amount, base, date, rates} (or start_date, end_date and rates by date).
  */
 import { Router } from 'express';
@@ -18,6 +19,11 @@ export function createFxRouter(ctx: SandboxContext): Router {
     '/v1',
     ctx.faults.middleware('fx', 'rates', (status) => ({ message: `error ${status}` })),
   );
+
+  router.get('/v1/currencies', (_req, res) => {
+    const today = new Date(ctx.world.clockMs).toISOString().slice(0, 10);
+    res.json(Object.fromEntries(Object.keys(fx.usdRates(fx.businessDay(today))).map((code) => [code, code])));
+  });
 
   router.get('/v1/:when', (req, res) => {
     const base = String(req.query.base ?? 'EUR').toUpperCase();

@@ -1,0 +1,36 @@
+/**
+ * Client of a daily reference-rate API in the ECB-based public shape (frankfurter):
+ * `/v1/currencies` and `/v1/<from>..<to>?base=USD&symbols=…`. Responses are checked
+ * at the boundary; a currency the provider does not know is reported, never guessed.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import { z } from 'zod';
+
+const currenciesSchema = z.record(z.string().regex(/^[A-Z]{3}$/), z.string());
+const rangeSchema = z.object({
+  base: z.string(),
+  rates: z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.record(z.string(), z.number().positive())),
+});
+
+export class FxClient {
+  readonly #http: AxiosInstance;
+
+  constructor(baseUrl: string, options: { timeoutMs?: number } = {}) {
+    this.#http = axios.create({ baseURL: baseUrl, timeout: options.timeoutMs ?? 15_000 });
+  }
+
+  async currencies(): Promise<Set<string>> {
+    const { data } = await this.#http.get('/v1/currencies');
+    return new Set(Object.keys(currenciesSchema.parse(data)));
+  }
+
+  /** Units of each symbol per 1 USD, by business day, in [from, to]. */
+  async usdRange(from: string, to: string, symbols: string[]): Promise<Map<string, Record<string, number>>> {
+    const { data } = await this.#http.get(`/v1/${from}..${to}`, {
+      params: { base: 'USD', symbols: symbols.join(',') },
+    });
+    const parsed = rangeSchema.parse(data);
+    if (parsed.base !== 'USD') throw new Error(`FX provider answered in base ${parsed.base}, not USD`);
+    return new Map(Object.entries(parsed.rates));
+  }
+}
