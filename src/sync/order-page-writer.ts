@@ -5,13 +5,15 @@
  * twice changes nothing (upserts keyed per connection). An order is only overwritten
  * by data at least as new (source updated-at), and the cursor never moves back.
  *
- * Rows go in as arrays through unnest(): one statement per table per page.
+ * Rows go in as arrays through unnest() (see unnest-columns.ts): one statement per
+ * table per page.
  */
 import type pg from 'pg';
 import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
 import type { Marketplace } from '../db/enums.ts';
 import { assertLease, type Lease } from './sync-lease.ts';
-import type { OrderRow } from './unified-rows.ts';
+import type { OrderItemRow, OrderRow } from './unified-rows.ts';
+import { unnestColumns } from './unnest-columns.ts';
 
 export interface OrderPageWrite {
   userId: string;
@@ -30,43 +32,68 @@ export interface OrderPageResult {
   itemsWritten: number;
 }
 
-const ORDER_COLUMNS = `external_order_id, order_number, status, source_status, currency, total_amount, total_amount_usd,
-  fx_flag, item_count, customer_name, customer_email, is_refunded, refunded_amount, has_return, ordered_at,
-  fulfilled_at, cancelled_at, source_updated_at`;
+const ORDER_COLUMNS = unnestColumns<OrderRow>(
+  [
+    { name: 'external_order_id', type: 'text', value: (o) => o.externalOrderId },
+    { name: 'order_number', type: 'text', value: (o) => o.orderNumber },
+    { name: 'status', type: 'text', value: (o) => o.status },
+    { name: 'source_status', type: 'text', value: (o) => o.sourceStatus },
+    { name: 'currency', type: 'text', value: (o) => o.currency },
+    { name: 'total_amount', type: 'numeric', value: (o) => o.totalAmount },
+    { name: 'total_amount_usd', type: 'numeric', value: (o) => o.totalAmountUSD },
+    { name: 'fx_flag', type: 'text', value: (o) => o.fxFlag },
+    { name: 'item_count', type: 'int', value: (o) => o.items.reduce((n, i) => n + i.quantity, 0) },
+    { name: 'customer_name', type: 'text', value: (o) => o.customerName },
+    { name: 'customer_email', type: 'text', value: (o) => o.customerEmail },
+    { name: 'is_refunded', type: 'bool', value: (o) => o.isRefunded },
+    { name: 'refunded_amount', type: 'numeric', value: (o) => o.refundedAmount },
+    { name: 'has_return', type: 'bool', value: (o) => o.hasReturn },
+    { name: 'ordered_at', type: 'timestamptz', value: (o) => o.orderedAt },
+    { name: 'fulfilled_at', type: 'timestamptz', value: (o) => o.fulfilledAt },
+    { name: 'cancelled_at', type: 'timestamptz', value: (o) => o.cancelledAt },
+    { name: 'source_updated_at', type: 'timestamptz', value: (o) => o.sourceUpdatedAt },
+  ],
+  4,
+);
 
 const UPSERT_ORDERS = `
-insert into unified_order (user_id, connection_id, marketplace, ${ORDER_COLUMNS}, synced_at, created_at, updated_at)
-select $1, $2, $3, u.*, now(), now(), now()
-  from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::numeric[],
-              $11::text[], $12::int[], $13::text[], $14::text[], $15::bool[], $16::numeric[], $17::bool[],
-              $18::timestamptz[], $19::timestamptz[], $20::timestamptz[], $21::timestamptz[])
-       as u(${ORDER_COLUMNS})
+insert into unified_order (user_id, connection_id, marketplace, ${ORDER_COLUMNS.names}, synced_at, created_at, updated_at)
+select $1, $2, $3, u.*, now(), now(), now() from ${ORDER_COLUMNS.source}
 on conflict (connection_id, external_order_id) do update set
-  order_number = excluded.order_number, status = excluded.status, source_status = excluded.source_status,
-  currency = excluded.currency, total_amount = excluded.total_amount, total_amount_usd = excluded.total_amount_usd,
-  fx_flag = excluded.fx_flag, item_count = excluded.item_count, customer_name = excluded.customer_name,
-  customer_email = excluded.customer_email, is_refunded = excluded.is_refunded,
-  refunded_amount = excluded.refunded_amount, has_return = excluded.has_return, ordered_at = excluded.ordered_at,
-  fulfilled_at = excluded.fulfilled_at, cancelled_at = excluded.cancelled_at,
-  source_updated_at = excluded.source_updated_at, synced_at = now(), updated_at = now()
+  ${ORDER_COLUMNS.updates(['external_order_id'])}, synced_at = now(), updated_at = now()
 where unified_order.source_updated_at <= excluded.source_updated_at
 returning id, external_order_id`;
 
-const ITEM_COLUMNS = `external_item_id, external_product_id, title, sku, normalized_sku, quantity, unit_price, total_price,
-  currency, source_status, is_cancelled, is_returned, returned_quantity`;
+interface ItemWrite {
+  orderId: string;
+  item: OrderItemRow;
+}
+
+const ITEM_COLUMNS = unnestColumns<ItemWrite>(
+  [
+    { name: 'order_id', type: 'bigint', value: (x) => x.orderId },
+    { name: 'external_item_id', type: 'text', value: (x) => x.item.externalItemId },
+    { name: 'external_product_id', type: 'text', value: (x) => x.item.externalProductId },
+    { name: 'title', type: 'text', value: (x) => x.item.title },
+    { name: 'sku', type: 'text', value: (x) => x.item.sku },
+    { name: 'normalized_sku', type: 'text', value: (x) => x.item.normalizedSku },
+    { name: 'quantity', type: 'int', value: (x) => x.item.quantity },
+    { name: 'unit_price', type: 'numeric', value: (x) => x.item.unitPrice },
+    { name: 'total_price', type: 'numeric', value: (x) => x.item.totalPrice },
+    { name: 'currency', type: 'text', value: (x) => x.item.currency },
+    { name: 'source_status', type: 'text', value: (x) => x.item.sourceStatus },
+    { name: 'is_cancelled', type: 'bool', value: (x) => x.item.isCancelled },
+    { name: 'is_returned', type: 'bool', value: (x) => x.item.isReturned },
+    { name: 'returned_quantity', type: 'int', value: (x) => x.item.returnedQuantity },
+  ],
+  4,
+);
 
 const UPSERT_ITEMS = `
-insert into unified_order_item (order_id, user_id, connection_id, marketplace, ${ITEM_COLUMNS}, created_at, updated_at)
-select order_id, $1, $2, $3, ${ITEM_COLUMNS}, now(), now()
-  from unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::numeric[],
-              $12::numeric[], $13::text[], $14::text[], $15::bool[], $16::bool[], $17::int[])
-       as u(order_id, ${ITEM_COLUMNS})
+insert into unified_order_item (user_id, connection_id, marketplace, ${ITEM_COLUMNS.names}, created_at, updated_at)
+select $1, $2, $3, u.*, now(), now() from ${ITEM_COLUMNS.source}
 on conflict (order_id, external_item_id) do update set
-  external_product_id = excluded.external_product_id, title = excluded.title, sku = excluded.sku,
-  normalized_sku = excluded.normalized_sku, quantity = excluded.quantity, unit_price = excluded.unit_price,
-  total_price = excluded.total_price, currency = excluded.currency, source_status = excluded.source_status,
-  is_cancelled = excluded.is_cancelled, is_returned = excluded.is_returned,
-  returned_quantity = excluded.returned_quantity, updated_at = now()`;
+  ${ITEM_COLUMNS.updates(['order_id', 'external_item_id'])}, updated_at = now()`;
 
 export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promise<OrderPageResult> {
   const orders = latestPerOrder(page.orders);
@@ -78,27 +105,10 @@ export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promi
       page.userId,
       page.connectionId,
       page.marketplace,
-      orders.map((o) => o.externalOrderId),
-      orders.map((o) => o.orderNumber),
-      orders.map((o) => o.status),
-      orders.map((o) => o.sourceStatus),
-      orders.map((o) => o.currency),
-      orders.map((o) => o.totalAmount),
-      orders.map((o) => o.totalAmountUSD),
-      orders.map((o) => o.fxFlag),
-      orders.map((o) => o.items.reduce((n, i) => n + i.quantity, 0)),
-      orders.map((o) => o.customerName),
-      orders.map((o) => o.customerEmail),
-      orders.map((o) => o.isRefunded),
-      orders.map((o) => o.refundedAmount),
-      orders.map((o) => o.hasReturn),
-      orders.map((o) => o.orderedAt),
-      orders.map((o) => o.fulfilledAt),
-      orders.map((o) => o.cancelledAt),
-      orders.map((o) => o.sourceUpdatedAt),
+      ...ORDER_COLUMNS.params(orders),
     ]);
     const idOf = new Map(written.rows.map((r) => [r.external_order_id, r.id]));
-    const items = orders.flatMap((o) => {
+    const items: ItemWrite[] = orders.flatMap((o) => {
       const orderId = idOf.get(o.externalOrderId);
       return orderId === undefined ? [] : o.items.map((item) => ({ orderId, item }));
     });
@@ -116,20 +126,7 @@ export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promi
         page.userId,
         page.connectionId,
         page.marketplace,
-        items.map((x) => x.orderId),
-        items.map((x) => x.item.externalItemId),
-        items.map((x) => x.item.externalProductId),
-        items.map((x) => x.item.title),
-        items.map((x) => x.item.sku),
-        items.map((x) => x.item.normalizedSku),
-        items.map((x) => x.item.quantity),
-        items.map((x) => x.item.unitPrice),
-        items.map((x) => x.item.totalPrice),
-        items.map((x) => x.item.currency),
-        items.map((x) => x.item.sourceStatus),
-        items.map((x) => x.item.isCancelled),
-        items.map((x) => x.item.isReturned),
-        items.map((x) => x.item.returnedQuantity),
+        ...ITEM_COLUMNS.params(items),
       ]);
     }
     await advanceCursor(client, page.connectionId, 'orders', page.cursor);

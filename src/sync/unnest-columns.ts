@@ -1,0 +1,27 @@
+/**
+ * Bulk writes through `unnest()`: one array parameter per column, one statement per
+ * page. A table's columns are described once (name, PostgreSQL type, how to read the
+ * value from a row), and the column list, the typed unnest source, the upsert's
+ * `set` list and the parameter arrays all derive from that description.
+ */
+export interface Column<T> {
+  name: string;
+  type: string;
+  value: (row: T) => unknown;
+}
+
+export function unnestColumns<T>(columns: Column<T>[], firstParam: number) {
+  const names = columns.map((c) => c.name).join(', ');
+  return {
+    names,
+    /** `unnest($n::type[], …) as u(<names>)`, parameters from `firstParam` on. */
+    source: `unnest(${columns.map((c, i) => `$${firstParam + i}::${c.type}[]`).join(', ')}) as u(${names})`,
+    /** `col = excluded.col, …` for every column but the conflict keys. */
+    updates: (keys: string[]) =>
+      columns
+        .filter((c) => !keys.includes(c.name))
+        .map((c) => `${c.name} = excluded.${c.name}`)
+        .join(', '),
+    params: (rows: T[]) => columns.map((c) => rows.map(c.value)),
+  };
+}
