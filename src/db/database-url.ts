@@ -6,12 +6,6 @@ export function maskDatabaseUrl(url: string): string {
   return parsed.toString();
 }
 
-/** The database name a URL points at (PostgreSQL defaults it to the user name). */
-export function databaseNameOf(url: string): string {
-  const parsed = new URL(url);
-  return decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username);
-}
-
 /** The same server, another database. */
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);

@@ -60,7 +60,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const running = await findRunningServer(dataDir, credentials);
   if (running) {
-    const ownerAlive = isAlive(readOwner(root)) && readOwner(root) !== process.pid;
+    const owner = readOwner(root);
+    const ownerAlive = isAlive(owner) && owner !== process.pid;
     if (!ownerAlive) writeOwner(root);
     log.info(
       { dataDir, port: running.port, shared: ownerAlive },

@@ -16,7 +16,6 @@ const LEVELS: Record<string, number> = {
   AED: 3.6725,
   SGD: 1.34,
 };
-export const FX_CURRENCIES = ['USD', ...Object.keys(LEVELS)] as const;
 const DAY_MS = 86_400_000;
 
 export class FxHistory {
