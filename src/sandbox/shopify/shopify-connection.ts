@@ -1,6 +1,6 @@
 /**
- * Relay connections as Shopify serves them: `first`/`after` (and `last`/`before` on
- * in-memory lists), `edges{cursor node}`, `nodes`, `pageInfo`. Cursors are opaque.
+ * Relay connections as Shopify serves them: `first`/`after` (the sandbox pages forward
+ * only), `edges{cursor node}`, `nodes`, `pageInfo`. Cursors are opaque.
  */
 export const MAX_PAGE = 250;
 
