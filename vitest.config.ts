@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global-database.ts'],
+    setupFiles: ['test/setup/nock.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,

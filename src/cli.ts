@@ -7,9 +7,12 @@ import pkg from '../package.json' with { type: 'json' };
 import { migrateCommand } from './commands/migrate.command.ts';
 import { rotateKeysCommand } from './commands/rotate-keys.command.ts';
 import { type SandboxCommandOptions, sandboxCommand } from './commands/sandbox.command.ts';
+import { type SandboxConnectOptions, sandboxConnectCommand } from './commands/sandbox-connect.command.ts';
 import { startCommand } from './commands/start.command.ts';
 import { statusCommand } from './commands/status.command.ts';
+import { type SyncCommandOptions, syncCommand } from './commands/sync.command.ts';
 import { type Config, loadConfig, ROLES, type Role } from './config/config.ts';
+import { MARKETPLACES } from './db/enums.ts';
 import { isAppError } from './errors/app-error.ts';
 import { createLogger } from './logging/logger.ts';
 
@@ -71,6 +74,30 @@ program
   .option('--start <iso date>', 'sandbox clock at start (default: today 00:00 UTC)')
   .action(async (opts: SandboxCommandOptions) => {
     await sandboxCommand(opts);
+  });
+
+program
+  .command('sandbox-connect')
+  .description('connect a seller to its sandbox stores through the real OAuth flow; prints the seller id')
+  .requiredOption('--sandbox <url>', 'base URL of a running `shopiq sandbox`, e.g. http://127.0.0.1:4010')
+  .option('--seller <name>', 'sandbox seller number or name', '1')
+  .action(async (opts: SandboxConnectOptions) => {
+    const c = configured();
+    await sandboxConnectCommand(c, createLogger({ logLevel: quiet(c) }), opts);
+  });
+
+program
+  .command('sync')
+  .description('sync marketplace data now (all sellers, or one), with progress and a summary')
+  .option('--seller <id or name>', 'only this seller')
+  .addOption(new Option('--marketplace <name>', 'only this marketplace').choices(MARKETPLACES))
+  .action(async (opts: SyncCommandOptions) => {
+    const c = configured();
+    process.exitCode = await syncCommand(
+      c,
+      createLogger({ logLevel: process.stderr.isTTY ? quiet(c) : c.logLevel }),
+      opts,
+    );
   });
 
 /** One-shot commands print their result; their logs only say what went wrong. */

@@ -1,5 +1,9 @@
+import pg from 'pg';
 import type { Config } from '../config/config.ts';
+import { resolveKeyring } from '../crypto/keyring.ts';
+import { TokenVault } from '../crypto/token-vault.ts';
 import { acquireDatabase, type DatabaseHandle } from '../db/database.ts';
+import { applyMigrations } from '../db/migrate.ts';
 import { type MikroORM, openOrm } from '../db/orm.ts';
 import type { Logger } from '../logging/logger.ts';
 
@@ -20,4 +24,31 @@ export async function withDatabase<T>(
   } finally {
     await database.release();
   }
+}
+
+export interface CommandServices {
+  orm: MikroORM;
+  database: DatabaseHandle;
+  /** For the sync engine's bulk SQL. */
+  pool: pg.Pool;
+  vault: TokenVault;
+}
+
+/** A one-shot command that reads and writes sellers' data: migrated schema, a pool, the token vault. */
+export async function withServices<T>(
+  config: Config,
+  log: Logger,
+  run: (services: CommandServices) => Promise<T>,
+): Promise<T> {
+  const vault = new TokenVault(resolveKeyring(config, log));
+  return withDatabase(config, log, async (orm, database) => {
+    await applyMigrations(orm);
+    const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool.on('error', (err) => log.warn({ err }, 'database pool error'));
+    try {
+      return await run({ orm, database, pool, vault });
+    } finally {
+      await pool.end();
+    }
+  });
 }

@@ -51,8 +51,11 @@ export interface Config {
     lwaBaseUrl: string;
     spApiBaseUrl: string | undefined;
   };
-  /** Daily exchange rates: an ECB-based API with /v1/<date>?base&symbols (the sandbox serves the same). */
-  fxBaseUrl: string;
+  /**
+   * Daily exchange rates: an ECB-based API with /v1/<date>?base&symbols. Unset: the
+   * sandbox's for sandbox connections, else the public default (see fxBaseUrlFor).
+   */
+  fxBaseUrl: string | undefined;
   mongodbUrl: string | undefined;
   cronSecret: string | undefined;
 }
@@ -60,6 +63,12 @@ export interface Config {
 /** Default Claude model: the newest Sonnet in @anthropic-ai/sdk 1.12's Model list (4-5 is deprecated there). */
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 export const SHOPIFY_API_VERSION = '2026-01';
+export const DEFAULT_FX_BASE_URL = 'https://api.frankfurter.dev';
+
+/** The FX API a connection's sync uses: FX_BASE_URL, else the sandbox's for a sandbox connection. */
+export function fxBaseUrlFor(config: Pick<Config, 'fxBaseUrl'>, sandboxUrl: string | null): string {
+  return config.fxBaseUrl ?? (sandboxUrl ? `${sandboxUrl.replace(/\/+$/, '')}/fx` : DEFAULT_FX_BASE_URL);
+}
 
 const optionalString = z
   .string()
@@ -297,7 +306,7 @@ function buildConfig(e: Env, cwd: string): Config {
       lwaBaseUrl: e.AMAZON_LWA_BASE_URL ?? 'https://api.amazon.com',
       spApiBaseUrl: e.AMAZON_SP_API_BASE_URL,
     },
-    fxBaseUrl: (e.FX_BASE_URL ?? 'https://api.frankfurter.dev').replace(/\/+$/, ''),
+    fxBaseUrl: e.FX_BASE_URL?.replace(/\/+$/, ''),
     mongodbUrl: e.MONGODB_URL,
     cronSecret: e.CRON_SECRET,
   };

@@ -3,6 +3,7 @@
  * memory, between these functions and the marketplace client that uses them; in the
  * database they are sealed and bound to the connection's id and the column.
  */
+import type pg from 'pg';
 import type { SealContext, TokenVault } from '../crypto/token-vault.ts';
 import type { IMarketplaceConnection } from '../db/entities/marketplace-connection.entity.ts';
 
@@ -22,17 +23,26 @@ export function tokenContext(connectionId: string, field: TokenField): SealConte
   return { table: 'marketplace_connection', rowId: connectionId, field: TOKEN_FIELDS[field] };
 }
 
-/** Seals the tokens onto the entity (the caller flushes). */
-export function storeTokens(connection: IMarketplaceConnection, tokens: ConnectionTokens, vault: TokenVault): void {
-  connection.accessTokenSealed = vault.seal(tokens.accessToken, tokenContext(connection.id, 'accessTokenSealed'));
-  connection.refreshTokenSealed = tokens.refreshToken
-    ? vault.seal(tokens.refreshToken, tokenContext(connection.id, 'refreshTokenSealed'))
-    : null;
-  connection.tokenExpiresAt = tokens.expiresAt ?? null;
+/** The sealed column values of a connection's tokens. */
+export function sealTokens(connectionId: string, tokens: ConnectionTokens, vault: TokenVault) {
+  return {
+    accessTokenSealed: vault.seal(tokens.accessToken, tokenContext(connectionId, 'accessTokenSealed')),
+    refreshTokenSealed: tokens.refreshToken
+      ? vault.seal(tokens.refreshToken, tokenContext(connectionId, 'refreshTokenSealed'))
+      : null,
+    tokenExpiresAt: tokens.expiresAt ?? null,
+  };
 }
 
+/** Seals the tokens onto the entity (the caller flushes). */
+export function storeTokens(connection: IMarketplaceConnection, tokens: ConnectionTokens, vault: TokenVault): void {
+  Object.assign(connection, sealTokens(connection.id, tokens, vault));
+}
+
+type SealedTokens = Pick<IMarketplaceConnection, 'id' | 'accessTokenSealed' | 'refreshTokenSealed' | 'tokenExpiresAt'>;
+
 /** Opens the tokens of a connection loaded with its lazy token columns populated. */
-export function readTokens(connection: IMarketplaceConnection, vault: TokenVault): ConnectionTokens | undefined {
+export function readTokens(connection: SealedTokens, vault: TokenVault): ConnectionTokens | undefined {
   if (!connection.accessTokenSealed) return undefined;
   return {
     accessToken: vault.open(connection.accessTokenSealed, tokenContext(connection.id, 'accessTokenSealed')),
@@ -41,4 +51,20 @@ export function readTokens(connection: IMarketplaceConnection, vault: TokenVault
       : undefined,
     expiresAt: connection.tokenExpiresAt ?? undefined,
   };
+}
+
+/** Seals and saves renewed tokens of a connection straight to its row (sync runs work in SQL). */
+export async function saveTokens(
+  db: Pick<pg.Pool, 'query'>,
+  vault: TokenVault,
+  connectionId: string,
+  tokens: ConnectionTokens,
+): Promise<void> {
+  const sealed = sealTokens(connectionId, tokens, vault);
+  await db.query(
+    `update marketplace_connection
+        set access_token_sealed = $2, refresh_token_sealed = $3, token_expires_at = $4, updated_at = now()
+      where id = $1`,
+    [connectionId, sealed.accessTokenSealed, sealed.refreshTokenSealed, sealed.tokenExpiresAt],
+  );
 }

@@ -14,14 +14,24 @@ const rangeSchema = z.object({
 
 export class FxClient {
   readonly #http: AxiosInstance;
+  #currencies: { at: number; codes: Promise<Set<string>> } | undefined;
 
   constructor(baseUrl: string, options: { timeoutMs?: number } = {}) {
     this.#http = axios.create({ baseURL: baseUrl, timeout: options.timeoutMs ?? 15_000 });
   }
 
-  async currencies(): Promise<Set<string>> {
-    const { data } = await this.#http.get('/v1/currencies');
-    return new Set(Object.keys(currenciesSchema.parse(data)));
+  /** The currencies the provider publishes; asked at most once an hour. */
+  currencies(): Promise<Set<string>> {
+    if (!this.#currencies || Date.now() - this.#currencies.at > 3_600_000) {
+      const codes = this.#http
+        .get('/v1/currencies')
+        .then(({ data }) => new Set(Object.keys(currenciesSchema.parse(data))));
+      codes.catch(() => {
+        this.#currencies = undefined;
+      });
+      this.#currencies = { at: Date.now(), codes };
+    }
+    return this.#currencies.codes;
   }
 
   /** Units of each symbol per 1 USD, by business day, in [from, to]. */

@@ -1,33 +1,30 @@
 /**
- * Page-atomic writes: the orders of one page, their items and the advanced cursor
- * commit in ONE transaction, after checking the seller's sync lease in it. A crash
- * loses at most the page in flight, which the next run reads again; writing a page
- * twice changes nothing (upserts keyed per connection). An order is only overwritten
- * by data at least as new (source updated-at), and the cursor never moves back.
+ * Writes a page of orders with their items (see page-transaction.ts for atomicity).
+ * Writing a page twice changes nothing (upserts keyed per connection); an order is
+ * only overwritten by data at least as new (source updated-at).
  *
  * Rows go in as arrays through unnest() (see unnest-columns.ts): one statement per
  * table per page.
  */
 import type pg from 'pg';
+import { usdAmount, usdFlag, usdRateJoin } from '../currency/usd-sql.ts';
 import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
-import type { Marketplace } from '../db/enums.ts';
-import { assertLease, type Lease } from './sync-lease.ts';
+import type { QuarantinedRecord } from '../marketplaces/marketplace-client.ts';
+import { commitPage, type PageTarget } from './page-transaction.ts';
 import type { OrderItemRow, OrderRow } from './unified-rows.ts';
 import { unnestColumns } from './unnest-columns.ts';
 
-export interface OrderPageWrite {
-  userId: string;
-  connectionId: string;
-  marketplace: Marketplace;
-  lease: Pick<Lease, 'userId' | 'holder' | 'version'>;
+export interface OrderPageWrite extends PageTarget {
   orders: OrderRow[];
   /** Where the next run continues: saved with the rows it covers. */
   cursor: StreamCursor;
+  quarantined?: QuarantinedRecord[];
 }
 
 export interface OrderPageResult {
+  /** Orders inserted or changed. */
   ordersWritten: number;
-  /** Orders in the page whose stored copy was newer (left as stored). */
+  /** Orders in the page whose stored copy was newer or the same (left as stored). */
   ordersSkipped: number;
   itemsWritten: number;
 }
@@ -40,7 +37,6 @@ const ORDER_COLUMNS = unnestColumns<OrderRow>(
     { name: 'source_status', type: 'text', value: (o) => o.sourceStatus },
     { name: 'currency', type: 'text', value: (o) => o.currency },
     { name: 'total_amount', type: 'numeric', value: (o) => o.totalAmount },
-    { name: 'total_amount_usd', type: 'numeric', value: (o) => o.totalAmountUSD },
     { name: 'fx_flag', type: 'text', value: (o) => o.fxFlag },
     { name: 'item_count', type: 'int', value: (o) => o.items.reduce((n, i) => n + i.quantity, 0) },
     { name: 'customer_name', type: 'text', value: (o) => o.customerName },
@@ -56,12 +52,18 @@ const ORDER_COLUMNS = unnestColumns<OrderRow>(
   4,
 );
 
+/** USD amounts are computed here, at the order date's rate (see usd-sql.ts). */
 const UPSERT_ORDERS = `
-insert into unified_order (user_id, connection_id, marketplace, ${ORDER_COLUMNS.names}, synced_at, created_at, updated_at)
-select $1, $2, $3, u.*, now(), now(), now() from ${ORDER_COLUMNS.source}
+insert into unified_order (user_id, connection_id, marketplace, ${ORDER_COLUMNS.names}, total_amount_usd, synced_at, created_at, updated_at)
+select $1, $2, $3, ${ORDER_COLUMNS.select({ fx_flag: usdFlag('u', 'u.fx_flag') })}, ${usdAmount('u', 'u.fx_flag')},
+       now(), now(), now()
+  from ${ORDER_COLUMNS.source} ${usdRateJoin('u')}
 on conflict (connection_id, external_order_id) do update set
-  ${ORDER_COLUMNS.updates(['external_order_id'])}, synced_at = now(), updated_at = now()
-where unified_order.source_updated_at <= excluded.source_updated_at
+  ${ORDER_COLUMNS.updates(['external_order_id'])}, total_amount_usd = excluded.total_amount_usd,
+  synced_at = now(), updated_at = now()
+where unified_order.source_updated_at < excluded.source_updated_at
+   or (unified_order.source_updated_at = excluded.source_updated_at
+       and ${ORDER_COLUMNS.changed('unified_order', ['total_amount_usd'])})
 returning id, external_order_id`;
 
 interface ItemWrite {
@@ -89,30 +91,36 @@ const ITEM_COLUMNS = unnestColumns<ItemWrite>(
   4,
 );
 
+/** Items link to their product (same connection, same external id) when it is already stored. */
 const UPSERT_ITEMS = `
-insert into unified_order_item (user_id, connection_id, marketplace, ${ITEM_COLUMNS.names}, created_at, updated_at)
-select $1, $2, $3, u.*, now(), now() from ${ITEM_COLUMNS.source}
+insert into unified_order_item (user_id, connection_id, marketplace, ${ITEM_COLUMNS.names}, product_id, created_at, updated_at)
+select $1, $2, $3, u.*,
+       (select p.id from unified_product p where p.connection_id = $2 and p.external_id = u.external_product_id),
+       now(), now()
+  from ${ITEM_COLUMNS.source}
 on conflict (order_id, external_item_id) do update set
-  ${ITEM_COLUMNS.updates(['order_id', 'external_item_id'])}, updated_at = now()`;
+  ${ITEM_COLUMNS.updates(['order_id', 'external_item_id'])},
+  product_id = coalesce(excluded.product_id, unified_order_item.product_id), updated_at = now()`;
 
 export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promise<OrderPageResult> {
   const orders = latestPerOrder(page.orders);
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await assertLease(client, page.lease);
-    const written = await client.query<{ id: string; external_order_id: string }>(UPSERT_ORDERS, [
-      page.userId,
-      page.connectionId,
-      page.marketplace,
-      ...ORDER_COLUMNS.params(orders),
-    ]);
+  const writtenIds = orders.map((o) => o.externalOrderId);
+  return commitPage(pool, { ...page, stream: 'orders', writtenIds }, async (client) => {
+    const params = [page.userId, page.connectionId, page.marketplace];
+    const written =
+      orders.length === 0
+        ? { rows: [] }
+        : await client.query<{ id: string; external_order_id: string }>(UPSERT_ORDERS, [
+            ...params,
+            ...ORDER_COLUMNS.params(orders),
+          ]);
     const idOf = new Map(written.rows.map((r) => [r.external_order_id, r.id]));
     const items: ItemWrite[] = orders.flatMap((o) => {
       const orderId = idOf.get(o.externalOrderId);
       return orderId === undefined ? [] : o.items.map((item) => ({ orderId, item }));
     });
     if (idOf.size > 0) {
+      // an order's items are replaced: lines removed at the source go here too
       await client.query(
         `delete from unified_order_item i
           where i.order_id = any($1::bigint[])
@@ -121,44 +129,9 @@ export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promi
         [[...idOf.values()], items.map((x) => x.orderId), items.map((x) => x.item.externalItemId)],
       );
     }
-    if (items.length > 0) {
-      await client.query(UPSERT_ITEMS, [
-        page.userId,
-        page.connectionId,
-        page.marketplace,
-        ...ITEM_COLUMNS.params(items),
-      ]);
-    }
-    await advanceCursor(client, page.connectionId, 'orders', page.cursor);
-    await client.query('commit');
+    if (items.length > 0) await client.query(UPSERT_ITEMS, [...params, ...ITEM_COLUMNS.params(items)]);
     return { ordersWritten: idOf.size, ordersSkipped: orders.length - idOf.size, itemsWritten: items.length };
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-/**
- * Saves a stream's cursor unless the stored one is further on: a re-read page or a
- * stale worker never moves it back.
- */
-export async function advanceCursor(
-  client: pg.PoolClient,
-  connectionId: string,
-  stream: 'orders' | 'products' | 'returns',
-  cursor: StreamCursor,
-): Promise<void> {
-  await client.query(
-    `update marketplace_connection
-        set cursors = jsonb_set(cursors, array[$2::text], $3::jsonb), updated_at = now()
-      where id = $1
-        and (cursors -> $2 ->> 'updatedAt' is null
-             or $3::jsonb ->> 'updatedAt' is null
-             or (cursors -> $2 ->> 'updatedAt')::timestamptz <= ($3::jsonb ->> 'updatedAt')::timestamptz)`,
-    [connectionId, stream, JSON.stringify({ ...cursor, committedAt: new Date().toISOString() })],
-  );
+  });
 }
 
 /** A page may list an order twice (it changed while paging): keep its newest state. */

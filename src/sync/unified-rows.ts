@@ -1,11 +1,13 @@
 /**
- * What marketplace mappers produce and the page writer stores: one order with its
- * items, in unified terms. Money is a decimal string; never a float.
+ * What marketplace mappers produce and the page writers store, in unified terms.
+ * Money is a decimal string; never a float. USD amounts are not here: the writer
+ * converts at the order date's reference rate (see order-page-writer.ts).
  */
 import type { FxFlag, OrderStatus } from '../db/enums.ts';
 
 export interface OrderItemRow {
   externalItemId: string;
+  /** The sellable unit's id as products carry it (Shopify variant, Flipkart listing, Amazon SKU). */
   externalProductId: string | null;
   title: string;
   sku: string | null;
@@ -27,7 +29,7 @@ export interface OrderRow {
   sourceStatus: string;
   currency: string;
   totalAmount: string;
-  totalAmountUSD: string | null;
+  /** Set by the engine when the currency cannot be converted (unknown to the FX provider). */
   fxFlag: FxFlag | null;
   customerName: string | null;
   customerEmail: string | null;
@@ -39,4 +41,28 @@ export interface OrderRow {
   cancelledAt: Date | null;
   sourceUpdatedAt: Date;
   items: OrderItemRow[];
+}
+
+export interface ProductRow {
+  externalId: string;
+  title: string;
+  sku: string | null;
+  normalizedSku: string | null;
+  category: string | null;
+  price: string | null;
+  currency: string | null;
+  inventory: number | null;
+  status: string | null;
+  imageUrl: string | null;
+  sourceUpdatedAt: Date | null;
+}
+
+/** A return reported apart from its order: applied to the stored order and item. */
+export interface ReturnRow {
+  externalOrderId: string;
+  externalItemId: string | null;
+  quantity: number;
+  returnedAt: Date;
+  /** The source's return status as read. */
+  sourceStatus: string;
 }

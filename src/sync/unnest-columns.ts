@@ -16,12 +16,19 @@ export function unnestColumns<T>(columns: Column<T>[], firstParam: number) {
     names,
     /** `unnest($n::type[], …) as u(<names>)`, parameters from `firstParam` on. */
     source: `unnest(${columns.map((c, i) => `$${firstParam + i}::${c.type}[]`).join(', ')}) as u(${names})`,
+    /** `u.col, …` for an insert's select list, with some columns computed instead. */
+    select: (computed: Record<string, string> = {}) => columns.map((c) => computed[c.name] ?? `u.${c.name}`).join(', '),
     /** `col = excluded.col, …` for every column but the conflict keys. */
     updates: (keys: string[]) =>
       columns
         .filter((c) => !keys.includes(c.name))
         .map((c) => `${c.name} = excluded.${c.name}`)
         .join(', '),
+    /** True in an upsert when the incoming row differs from the stored one in any column. */
+    changed: (table: string, extra: string[] = []) => {
+      const names = [...columns.map((c) => c.name), ...extra];
+      return `(${names.map((n) => `${table}.${n}`).join(', ')}) is distinct from (${names.map((n) => `excluded.${n}`).join(', ')})`;
+    },
     params: (rows: T[]) => columns.map((c) => rows.map(c.value)),
   };
 }

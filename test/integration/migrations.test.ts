@@ -40,6 +40,7 @@ describe('migrations', () => {
       'mikro_orm_migrations',
       'processed_event',
       'sync_lease',
+      'sync_quarantine',
       'sync_run',
       'unified_order',
       'unified_order_item',

@@ -13,7 +13,6 @@ function order(id: string, updated: string, total = '10.0000', items = ['A']): O
     sourceStatus: 'PAID/UNFULFILLED',
     currency: 'USD',
     totalAmount: total,
-    totalAmountUSD: total,
     fxFlag: null,
     customerName: null,
     customerEmail: null,

@@ -14,6 +14,8 @@ export const FxRate = defineEntity({
     fetchedAt: createdAt(),
   },
   uniques: [{ properties: ['rateDate', 'base', 'quote'] }],
+  // the rate in force on a date: latest rate_date <= date for one pair
+  indexes: [{ properties: ['base', 'quote', 'rateDate'] }],
 });
 
 export type IFxRate = InferEntity<typeof FxRate>;

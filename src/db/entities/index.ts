@@ -4,6 +4,7 @@ import { FxRate } from './fx-rate.entity.ts';
 import { MarketplaceConnection } from './marketplace-connection.entity.ts';
 import { ProcessedEvent } from './processed-event.entity.ts';
 import { SyncLease } from './sync-lease.entity.ts';
+import { SyncQuarantine } from './sync-quarantine.entity.ts';
 import { SyncRun } from './sync-run.entity.ts';
 import { UnifiedOrder } from './unified-order.entity.ts';
 import { UnifiedOrderItem } from './unified-order-item.entity.ts';
@@ -17,6 +18,7 @@ export {
   MarketplaceConnection,
   ProcessedEvent,
   SyncLease,
+  SyncQuarantine,
   SyncRun,
   UnifiedOrder,
   UnifiedOrderItem,
@@ -33,6 +35,7 @@ export const ENTITIES = [
   UnifiedProduct,
   SyncRun,
   SyncLease,
+  SyncQuarantine,
   FxRate,
   ChatMessage,
   ProcessedEvent,

@@ -32,6 +32,11 @@ export const MarketplaceConnection = defineEntity({
     displayName: p.string().nullable(),
     /** Amazon region / marketplace id, Shopify plan: what the client needs to pick hosts and limits. */
     region: p.string().nullable(),
+    /**
+     * Set for a connection to the sandbox marketplaces (their base URL): the client talks
+     * to the sandbox with the sandbox's app credentials instead of the real hosts.
+     */
+    sandboxUrl: p.string().nullable(),
     status: p.enum(CONNECTION_STATUSES).default('PENDING'),
     accessTokenSealed: p.text().nullable().lazy().hidden(),
     refreshTokenSealed: p.text().nullable().lazy().hidden(),

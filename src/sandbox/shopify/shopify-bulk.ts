@@ -12,6 +12,8 @@ import type { ConnectionArgs, ShopData } from './shopify-data.ts';
 import { gid, renderOrder, renderProduct } from './shopify-records.ts';
 
 export const MAX_CONCURRENT_BULK = 5;
+const BULK_BASE_MS = 50;
+const BULK_MS_PER_1K_ROOTS = 2;
 
 export interface BulkOperation {
   id: string;
@@ -86,18 +88,28 @@ export class BulkOperations {
     return op;
   }
 
-  /** Each look at an operation moves it on one step, so clients exercise their polling. */
+  /**
+   * An operation runs for a time that grows with its size (BULK_BASE_MS plus
+   * BULK_MS_PER_1K_ROOTS per thousand root objects), as Shopify's do: a look before then
+   * sees it RUNNING, a look after sees it COMPLETED. The first look always sees it
+   * running, so clients exercise their polling.
+   */
   observe(op: BulkOperation, shop: ShopData): void {
     op.polls++;
-    if (op.status === 'CREATED') op.status = 'RUNNING';
-    else if (op.status === 'RUNNING') {
+    if (op.status !== 'CREATED' && op.status !== 'RUNNING') return;
+    if (op.rootObjectCount === 0 && op.status === 'CREATED') {
       let roots = 0;
       for (const _ of rootStream(op, shop)) roots++;
       op.rootObjectCount = roots;
       op.objectCount = roots;
-      op.status = 'COMPLETED';
-      op.completedAt = new Date().toISOString();
     }
+    const readyAt = Date.parse(op.createdAt) + BULK_BASE_MS + (op.rootObjectCount / 1000) * BULK_MS_PER_1K_ROOTS;
+    if (op.status === 'CREATED' || Date.now() < readyAt) {
+      op.status = 'RUNNING';
+      return;
+    }
+    op.status = 'COMPLETED';
+    op.completedAt = new Date().toISOString();
   }
 }
 

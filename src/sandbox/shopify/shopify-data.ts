@@ -79,6 +79,17 @@ export class ShopData {
     return connectionOf({ items, cursors, hasNextPage, hasPreviousPage: Boolean(args.after) });
   }
 
+  /** `ordersCount`: exact up to `limit` (default 10,000 as Shopify's; null for no limit). */
+  ordersCount(args: { query?: string | null; limit?: number | null }) {
+    const limit = args.limit === undefined ? 10_000 : args.limit;
+    let count = 0;
+    for (const _ of this.orderStream({ query: args.query ?? null, sortKey: 'UPDATED_AT' })) {
+      if (limit !== null && count >= limit) return { count: limit, precision: 'AT_LEAST' };
+      count++;
+    }
+    return { count, precision: 'EXACT' };
+  }
+
   order(numericId: number) {
     const index = numericId - orderNumericId(this.store, 0);
     const order = this.#orders.get(index);

@@ -109,6 +109,7 @@ function rootValue(ctx: SandboxContext, bulk: BulkOperations, shop: ShopData) {
       plan: { displayName: planOf(shop.store), partnerDevelopment: false, shopifyPlus: planOf(shop.store) === 'plus' },
     }),
     orders: (args: ConnectionArgs) => shop.ordersConnection(args),
+    ordersCount: (args: { query?: string | null; limit?: number | null }) => shop.ordersCount(args),
     order: ({ id }: { id: string }) => {
       const n = numeric(id, 'Order');
       return n === undefined ? null : shop.order(n);

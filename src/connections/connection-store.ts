@@ -1,0 +1,71 @@
+/**
+ * Saving a marketplace connection once its OAuth grant is in hand: created, or (same
+ * seller, marketplace and account) given the new tokens. Tokens are sealed against the
+ * row's id, so the id is fixed before sealing.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { TokenVault } from '../crypto/token-vault.ts';
+import type { Marketplace } from '../db/enums.ts';
+import { type ConnectionTokens, sealTokens } from './connection-tokens.ts';
+
+export interface NewConnection {
+  userId: string;
+  marketplace: Marketplace;
+  externalAccountId: string;
+  displayName: string | null;
+  region: string | null;
+  sandboxUrl: string | null;
+  scopes: string[];
+  tokens: ConnectionTokens;
+}
+
+export async function saveConnection(
+  pool: pg.Pool,
+  vault: TokenVault,
+  c: NewConnection,
+): Promise<{ id: string; created: boolean }> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const existing = await client.query<{ id: string }>(
+      `select id from marketplace_connection where user_id = $1 and marketplace = $2 and external_account_id = $3
+       for update`,
+      [c.userId, c.marketplace, c.externalAccountId],
+    );
+    const id = existing.rows[0]?.id ?? randomUUID();
+    const sealed = sealTokens(id, c.tokens, vault);
+    await client.query(
+      `insert into marketplace_connection
+         (id, user_id, marketplace, external_account_id, display_name, region, sandbox_url, status,
+          access_token_sealed, refresh_token_sealed, token_expires_at, scopes, cursors, connected_at,
+          created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, 'CONNECTED', $8, $9, $10, $11, '{}', now(), now(), now())
+       on conflict (id) do update set
+         display_name = excluded.display_name, region = excluded.region, sandbox_url = excluded.sandbox_url,
+         status = 'CONNECTED', access_token_sealed = excluded.access_token_sealed,
+         refresh_token_sealed = excluded.refresh_token_sealed, token_expires_at = excluded.token_expires_at,
+         scopes = excluded.scopes, last_error = null, connected_at = now(), updated_at = now()`,
+      [
+        id,
+        c.userId,
+        c.marketplace,
+        c.externalAccountId,
+        c.displayName,
+        c.region,
+        c.sandboxUrl,
+        sealed.accessTokenSealed,
+        sealed.refreshTokenSealed,
+        sealed.tokenExpiresAt,
+        c.scopes,
+      ],
+    );
+    await client.query('commit');
+    return { id, created: existing.rows.length === 0 };
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What the sync engine needs from a marketplace besides reading: a client for one run
+ * of a connection, and how that connection's tokens are renewed. One provider per
+ * marketplace folder, listed in marketplace-registry.ts.
+ */
+import type { Config } from '../config/config.ts';
+import type { ConnectionTokens } from '../connections/connection-tokens.ts';
+import type { Marketplace } from '../db/enums.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { MarketplaceClient } from './marketplace-client.ts';
+import type { RetryPolicy } from './marketplace-http.ts';
+import type { TokenManager } from './token-manager.ts';
+
+/** The parts of a connection row a client needs. */
+export interface ConnectionInfo {
+  id: string;
+  userId: string;
+  marketplace: Marketplace;
+  externalAccountId: string;
+  region: string | null;
+  sandboxUrl: string | null;
+}
+
+/** Knobs for tests and benchmarks; production uses the defaults. */
+export interface ClientTuning {
+  retry?: Partial<RetryPolicy>;
+  overlapMs?: number;
+  timeoutMs?: number;
+  bulkThreshold?: number;
+}
+
+export interface ClientInput {
+  config: Config;
+  connection: ConnectionInfo;
+  tokens: TokenManager;
+  log: Logger;
+  signal?: AbortSignal | undefined;
+  tuning?: ClientTuning | undefined;
+}
+
+export interface MarketplaceProvider {
+  readonly marketplace: Marketplace;
+  createClient(input: ClientInput): MarketplaceClient;
+  /** Renews this connection's tokens; undefined when they cannot be renewed. */
+  refresher(
+    config: Config,
+    connection: ConnectionInfo,
+    tokens: ConnectionTokens,
+  ): ((current: ConnectionTokens) => Promise<ConnectionTokens>) | undefined;
+}

@@ -1,0 +1,283 @@
+/**
+ * The Shopify MarketplaceClient (Admin GraphQL at the pinned version).
+ *
+ * Orders: changed since the cursor minus an overlap window, oldest change first
+ * (sortKey UPDATED_AT, `updated_at:>=` search). The first request fetches a page and
+ * the count of what changed; when more remains than `bulkThreshold`, the rest comes
+ * from a bulk operation whose JSONL is streamed and cut into pages, otherwise pages
+ * follow. Cursors advance to the last committed updated-at, so a killed run resumes
+ * there (re-reading the overlap, which upserts make harmless).
+ *
+ * Products: one per variant, paged the same way.
+ */
+import type { StreamCursor } from '../../db/entities/marketplace-connection.entity.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { OrderRow, ProductRow } from '../../sync/unified-rows.ts';
+import { type ApiStats, emptyStats } from '../api-stats.ts';
+import { readJsonLines } from '../json-lines.ts';
+import type { MarketplaceClient, Page, QuarantinedRecord, ReadOptions } from '../marketplace-client.ts';
+import { MarketplaceError } from '../marketplace-error.ts';
+import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
+import { sleep } from '../sleep.ts';
+import type { TokenManager } from '../token-manager.ts';
+import type { ShopifyApp } from './shopify-app.ts';
+import { ShopifyGraphql } from './shopify-graphql.ts';
+import { mapShopifyOrder } from './shopify-order-mapper.ts';
+import { mapShopifyProduct } from './shopify-product-mapper.ts';
+import { QUERIES, withSearch } from './shopify-queries.ts';
+
+export interface ShopifyClientOptions {
+  shop: string;
+  app: ShopifyApp;
+  tokens: TokenManager;
+  log: Logger;
+  /** Orders per GraphQL page (the query costs about 36 points per order; 1,000 is the cap). */
+  pageSize?: number;
+  /** Above this many remaining orders, a bulk operation reads them. */
+  bulkThreshold?: number;
+  /** Orders per page cut from a bulk file (one transaction each). */
+  bulkPageSize?: number;
+  /** Re-read this much before the cursor on every run (late commits, shared timestamps). */
+  overlapMs?: number;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+}
+
+interface Connection<T> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: T[];
+}
+type OrderNode = Record<string, unknown> & { id: string; updatedAt: string; lineItems: Connection<unknown> };
+type ProductNode = Record<string, unknown> & { id: string; updatedAt: string; variants: Connection<unknown> };
+
+const BULK_DONE = new Set(['COMPLETED', 'CANCELED', 'FAILED', 'EXPIRED', 'CANCELING']);
+
+export class ShopifyClient implements MarketplaceClient {
+  readonly marketplace = 'shopify' as const;
+  readonly stats: ApiStats = emptyStats();
+  readonly #o: Required<Omit<ShopifyClientOptions, 'signal' | 'retry'>> & Pick<ShopifyClientOptions, 'signal'>;
+  readonly #gql: ShopifyGraphql;
+  readonly #files: MarketplaceHttp;
+
+  constructor(options: ShopifyClientOptions) {
+    this.#o = {
+      pageSize: 25,
+      bulkThreshold: 100,
+      bulkPageSize: 1000,
+      overlapMs: 120_000,
+      timeoutMs: 60_000,
+      ...options,
+    };
+    const http = new MarketplaceHttp({
+      marketplace: 'shopify',
+      baseURL: options.app.shopUrl(options.shop),
+      timeoutMs: this.#o.timeoutMs,
+      stats: this.stats,
+      tokens: options.tokens,
+      authHeaders: (token) => ({ 'x-shopify-access-token': token }),
+      retry: options.retry,
+      signal: options.signal,
+    });
+    this.#gql = new ShopifyGraphql(http, options.app.apiVersion, options.log);
+    // bulk results live at signed storage URLs: no token goes there
+    this.#files = new MarketplaceHttp({
+      marketplace: 'shopify',
+      baseURL: '',
+      timeoutMs: this.#o.timeoutMs,
+      stats: this.stats,
+      retry: options.retry,
+      signal: options.signal,
+    });
+  }
+
+  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<OrderRow>> {
+    const search = this.#since(cursor);
+    let after: string | null = null;
+    let estimatedTotal: number | undefined;
+    let seen = 0;
+    for (;;) {
+      const data: { ordersCount?: { count: number } | null; orders: Connection<OrderNode> } = await this.#gql.request(
+        QUERIES['orders-page'],
+        { first: this.#o.pageSize, after, query: search, withCount: after === null },
+      );
+      estimatedTotal ??= data.ordersCount?.count ?? undefined;
+      const nodes = data.orders.nodes;
+      seen += nodes.length;
+      const page: Page<OrderRow> = { rows: [], quarantined: [], cursor: cursor ?? {}, estimatedTotal };
+      for (const node of nodes) {
+        const items = await this.#allLineItems(node);
+        addMapped(page, mapShopifyOrder(node, items));
+      }
+      const last = nodes.at(-1);
+      if (last) page.cursor = { updatedAt: last.updatedAt };
+      if (nodes.length > 0) yield page;
+      cursor = page.cursor;
+      if (!data.orders.pageInfo.hasNextPage) return;
+      after = data.orders.pageInfo.endCursor;
+      if (estimatedTotal !== undefined && estimatedTotal - seen > this.#o.bulkThreshold && last) {
+        yield* this.#bulkOrders(`updated_at:>='${last.updatedAt}'`, cursor, estimatedTotal);
+        return;
+      }
+    }
+  }
+
+  async *products(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {
+    const search = this.#since(cursor);
+    let after: string | null = null;
+    for (;;) {
+      const data: { shop: { currencyCode: string }; products: Connection<ProductNode> } = await this.#gql.request(
+        QUERIES['products-page'],
+        { first: 40, after, query: search },
+      );
+      const page: Page<ProductRow> = { rows: [], quarantined: [], cursor: cursor ?? {} };
+      for (const node of data.products.nodes) {
+        const variants = await this.#allVariants(node);
+        const mapped = mapShopifyProduct(node, variants, data.shop.currencyCode);
+        if ('row' in mapped) page.rows.push(...mapped.row);
+        else page.quarantined.push(mapped.quarantined);
+      }
+      const last = data.products.nodes.at(-1);
+      if (last) page.cursor = { updatedAt: last.updatedAt };
+      if (data.products.nodes.length > 0) yield page;
+      cursor = page.cursor;
+      if (!data.products.pageInfo.hasNextPage) return;
+      after = data.products.pageInfo.endCursor;
+    }
+  }
+
+  #since(cursor: StreamCursor | undefined): string | null {
+    if (!cursor?.updatedAt) return null;
+    const from = new Date(Date.parse(cursor.updatedAt) - this.#o.overlapMs).toISOString();
+    return `updated_at:>='${from}'`;
+  }
+
+  async #allLineItems(order: OrderNode): Promise<unknown[]> {
+    const items = [...(order.lineItems?.nodes ?? [])];
+    let info = order.lineItems?.pageInfo;
+    while (info?.hasNextPage) {
+      const data: { order: { lineItems: Connection<unknown> } | null } = await this.#gql.request(
+        QUERIES['order-line-items'],
+        { id: order.id, after: info.endCursor },
+      );
+      if (!data.order) break;
+      items.push(...data.order.lineItems.nodes);
+      info = data.order.lineItems.pageInfo;
+    }
+    return items;
+  }
+
+  async #allVariants(product: ProductNode): Promise<unknown[]> {
+    const variants = [...(product.variants?.nodes ?? [])];
+    let info = product.variants?.pageInfo;
+    while (info?.hasNextPage) {
+      const data: { product: { variants: Connection<unknown> } | null } = await this.#gql.request(
+        QUERIES['product-variants'],
+        { id: product.id, after: info.endCursor },
+      );
+      if (!data.product) break;
+      variants.push(...data.product.variants.nodes);
+      info = data.product.variants.pageInfo;
+    }
+    return variants;
+  }
+
+  /**
+   * Runs a bulk query, waits for it, and streams its JSONL: an order line, then its
+   * line items (`__parentId`). The file is sorted by updated-at, so each page's last
+   * updated-at is a safe cursor; should it ever arrive unsorted, the cursor stays put
+   * until the file is done.
+   */
+  async *#bulkOrders(search: string, cursor: StreamCursor, estimatedTotal: number): AsyncGenerator<Page<OrderRow>> {
+    const url = await this.#runBulk(withSearch(QUERIES['orders-bulk'], search));
+    if (!url) return;
+    const { data: body } = await this.#files.request<AsyncIterable<Buffer>>({
+      method: 'GET',
+      url,
+      responseType: 'stream',
+    });
+    let page: Page<OrderRow> = { rows: [], quarantined: [], cursor, estimatedTotal };
+    let order: { raw: Record<string, unknown>; items: unknown[] } | undefined;
+    let maxUpdated = cursor.updatedAt ?? '';
+    let sorted = true;
+    const finish = () => {
+      if (!order) return;
+      addMapped(page, mapShopifyOrder(order.raw, order.items));
+      const updated = typeof order.raw.updatedAt === 'string' ? order.raw.updatedAt : '';
+      if (updated && Date.parse(updated) < Date.parse(maxUpdated || updated)) sorted = false;
+      if (updated && (!maxUpdated || Date.parse(updated) > Date.parse(maxUpdated))) maxUpdated = updated;
+      order = undefined;
+    };
+    const flush = () => {
+      const out = page;
+      out.cursor = sorted && maxUpdated ? { updatedAt: maxUpdated } : cursor;
+      page = { rows: [], quarantined: [], cursor, estimatedTotal };
+      return out;
+    };
+    for await (const line of readJsonLines(body)) {
+      if ('malformed' in line) {
+        page.quarantined.push({ externalId: null, reason: `bulk line: ${line.error}`, payload: line.malformed });
+        continue;
+      }
+      const value = line.value as Record<string, unknown>;
+      if (typeof value.__parentId === 'string') {
+        if (order && value.__parentId === order.raw.id) order.items.push(value);
+        else
+          page.quarantined.push({
+            externalId: value.__parentId,
+            reason: 'line item without its order',
+            payload: value,
+          });
+        continue;
+      }
+      finish();
+      if (page.rows.length + page.quarantined.length >= this.#o.bulkPageSize) yield flush();
+      order = { raw: value, items: [] };
+    }
+    finish();
+    // everything up to the newest record is now read, sorted or not
+    sorted = true;
+    if (page.rows.length + page.quarantined.length > 0) yield flush();
+  }
+
+  /** Starts a bulk query and polls until it ends; the result URL, or null when it found nothing. */
+  async #runBulk(query: string): Promise<string | null> {
+    const run: {
+      bulkOperationRunQuery: {
+        bulkOperation: { id: string } | null;
+        userErrors: { message: string; code?: string | null }[];
+      };
+    } = await this.#gql.request(QUERIES['bulk-run'], { query });
+    const { bulkOperation, userErrors } = run.bulkOperationRunQuery;
+    if (!bulkOperation) {
+      const message = userErrors.map((e) => e.message).join('; ') || 'no operation';
+      const busy =
+        /in progress|at most|already/i.test(message) || userErrors.some((e) => e.code === 'OPERATION_IN_PROGRESS');
+      throw new MarketplaceError('shopify', busy ? 'temporary' : 'unknown', `Shopify bulk query refused: ${message}`);
+    }
+    let delay = 100;
+    for (;;) {
+      await sleep(delay, this.#o.signal);
+      delay = Math.min(5000, Math.round(delay * 1.5));
+      const status: {
+        bulkOperation: { status: string; errorCode: string | null; url: string | null; objectCount: string } | null;
+      } = await this.#gql.request(QUERIES['bulk-status'], { id: bulkOperation.id });
+      const op = status.bulkOperation;
+      if (!op) throw new MarketplaceError('shopify', 'temporary', 'the bulk operation disappeared');
+      if (!BULK_DONE.has(op.status)) continue;
+      if (op.status !== 'COMPLETED') {
+        throw new MarketplaceError(
+          'shopify',
+          'temporary',
+          `bulk operation ${op.status} (${op.errorCode ?? 'no code'})`,
+        );
+      }
+      return op.url;
+    }
+  }
+}
+
+function addMapped<Row>(page: Page<Row>, mapped: { row: Row } | { quarantined: QuarantinedRecord }): void {
+  if ('row' in mapped) page.rows.push(mapped.row);
+  else page.quarantined.push(mapped.quarantined);
+}

@@ -1,0 +1,157 @@
+/**
+ * Shopify order → unified row. The record is checked first (zod): one with wrong
+ * types, missing money or unreadable dates is quarantined with the reason, never
+ * half-written.
+ *
+ * Status rule (API-FACTS "Status mapping"), first match wins:
+ *   cancelledAt set                                   → CANCELLED
+ *   returnStatus RETURNED or INSPECTION_COMPLETE      → RETURNED
+ *   fulfilled (FULFILLED; PARTIALLY_FULFILLED by policy):
+ *     every fulfillment delivered                     → DELIVERED
+ *     otherwise                                       → SHIPPED
+ *   paid (PAID, PARTIALLY_REFUNDED, REFUNDED)         → CONFIRMED
+ *   otherwise (PENDING, AUTHORIZED, PARTIALLY_PAID…)  → PENDING
+ * A refund without a return is a flag (isRefunded, refundedAmount), not RETURNED; a
+ * return requested or in progress sets hasReturn and leaves the status as shipped.
+ * The source status kept on the row is "<financial>/<fulfillment>", or CANCELLED.
+ */
+import { z } from 'zod';
+import type { OrderStatus } from '../../db/enums.ts';
+import { normalizeSku } from '../../sync/normalize-sku.ts';
+import type { OrderItemRow, OrderRow } from '../../sync/unified-rows.ts';
+import type { QuarantinedRecord } from '../marketplace-client.ts';
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code');
+const dateTime = z.iso.datetime({ offset: true });
+
+const lineItemSchema = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  quantity: z.number().int().min(0),
+  sku: z.string().nullish(),
+  originalUnitPriceSet: z.object({ shopMoney: z.object({ amount: decimal, currencyCode: currency }) }),
+  variant: z.object({ id: z.string(), sku: z.string().nullish() }).nullish(),
+});
+
+const orderSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  cancelledAt: dateTime.nullish(),
+  displayFinancialStatus: z.string().nullish(),
+  displayFulfillmentStatus: z.string(),
+  returnStatus: z.string().nullish(),
+  totalPriceSet: z.object({ shopMoney: z.object({ amount: decimal, currencyCode: currency }) }),
+  totalRefundedSet: z.object({ shopMoney: z.object({ amount: decimal }) }).nullish(),
+  customer: z
+    .object({ firstName: z.string().nullish(), lastName: z.string().nullish(), email: z.string().nullish() })
+    .nullish(),
+  fulfillments: z
+    .array(z.object({ createdAt: dateTime, deliveredAt: dateTime.nullish(), displayStatus: z.string().nullish() }))
+    .nullish(),
+});
+
+type ShopifyOrder = z.infer<typeof orderSchema>;
+type ShopifyLineItem = z.infer<typeof lineItemSchema>;
+
+export type Mapped<Row> = { row: Row } | { quarantined: QuarantinedRecord };
+
+const PAID = new Set(['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']);
+const FULFILLED = new Set(['FULFILLED', 'PARTIALLY_FULFILLED']);
+const RETURNED = new Set(['RETURNED', 'INSPECTION_COMPLETE']);
+const RETURN_OPEN = new Set(['RETURN_REQUESTED', 'IN_PROGRESS', 'RETURNED', 'INSPECTION_COMPLETE']);
+
+export function shopifyOrderStatus(o: ShopifyOrder): OrderStatus {
+  if (o.cancelledAt) return 'CANCELLED';
+  if (o.returnStatus && RETURNED.has(o.returnStatus)) return 'RETURNED';
+  if (FULFILLED.has(o.displayFulfillmentStatus)) {
+    const fulfillments = o.fulfillments ?? [];
+    const delivered =
+      fulfillments.length > 0 && fulfillments.every((f) => f.deliveredAt || f.displayStatus === 'DELIVERED');
+    return delivered && o.displayFulfillmentStatus === 'FULFILLED' ? 'DELIVERED' : 'SHIPPED';
+  }
+  if (o.displayFinancialStatus && PAID.has(o.displayFinancialStatus)) return 'CONFIRMED';
+  return 'PENDING';
+}
+
+export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[]): Mapped<OrderRow> {
+  const parsed = orderSchema.safeParse(rawOrder);
+  const id = typeof (rawOrder as { id?: unknown })?.id === 'string' ? (rawOrder as { id: string }).id : null;
+  if (!parsed.success) return quarantine(id, `order: ${issues(parsed.error)}`, rawOrder, rawItems);
+  const items: ShopifyLineItem[] = [];
+  for (const raw of rawItems) {
+    const item = lineItemSchema.safeParse(raw);
+    if (!item.success) return quarantine(id, `line item: ${issues(item.error)}`, rawOrder, rawItems);
+    items.push(item.data);
+  }
+  const o = parsed.data;
+  const money = o.totalPriceSet.shopMoney;
+  const refunded = o.totalRefundedSet?.shopMoney.amount ?? '0';
+  const financial = o.displayFinancialStatus ?? 'UNKNOWN';
+  const firstFulfillment = (o.fulfillments ?? []).map((f) => f.createdAt).sort()[0];
+  const name = [o.customer?.firstName, o.customer?.lastName].filter(Boolean).join(' ');
+  return {
+    row: {
+      externalOrderId: o.id,
+      orderNumber: o.name ?? null,
+      status: shopifyOrderStatus(o),
+      sourceStatus: o.cancelledAt ? 'CANCELLED' : `${financial}/${o.displayFulfillmentStatus}`,
+      currency: money.currencyCode,
+      totalAmount: money.amount,
+      fxFlag: null,
+      customerName: name || null,
+      customerEmail: o.customer?.email ?? null,
+      isRefunded: Number(refunded) > 0,
+      refundedAmount: Number(refunded) > 0 ? refunded : null,
+      hasReturn: Boolean(o.returnStatus && RETURN_OPEN.has(o.returnStatus)),
+      orderedAt: new Date(o.createdAt),
+      fulfilledAt: firstFulfillment ? new Date(firstFulfillment) : null,
+      cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
+      sourceUpdatedAt: new Date(o.updatedAt),
+      items: items.map((i) => mapLineItem(i, Boolean(o.cancelledAt))),
+    },
+  };
+}
+
+function mapLineItem(i: ShopifyLineItem, cancelled: boolean): OrderItemRow {
+  const sku = i.sku || i.variant?.sku || null;
+  const unit = i.originalUnitPriceSet.shopMoney;
+  return {
+    externalItemId: i.id,
+    externalProductId: i.variant?.id ?? null,
+    title: i.title,
+    sku,
+    normalizedSku: normalizeSku(sku),
+    quantity: i.quantity,
+    unitPrice: unit.amount,
+    totalPrice: multiply(unit.amount, i.quantity),
+    currency: unit.currencyCode,
+    sourceStatus: null,
+    isCancelled: cancelled,
+    isReturned: false,
+    returnedQuantity: 0,
+  };
+}
+
+/** amount × quantity in decimal: the digits are scaled to an integer, never a float. */
+export function multiply(amount: string, quantity: number): string {
+  const negative = amount.startsWith('-');
+  const [whole = '0', fraction = ''] = amount.replace('-', '').split('.');
+  const scaled = BigInt(whole + fraction) * BigInt(quantity);
+  const digits = scaled.toString().padStart(fraction.length + 1, '0');
+  const out = fraction.length ? `${digits.slice(0, -fraction.length)}.${digits.slice(-fraction.length)}` : digits;
+  return negative && scaled !== 0n ? `-${out}` : out;
+}
+
+function quarantine(externalId: string | null, reason: string, order: unknown, items: unknown[]): Mapped<OrderRow> {
+  return { quarantined: { externalId, reason, payload: { order, lineItems: items } } };
+}
+
+export function issues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`)
+    .join('; ');
+}

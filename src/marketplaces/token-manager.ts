@@ -1,0 +1,70 @@
+/**
+ * Keeps a connection's access token usable: refreshes it shortly before it expires
+ * and when the API rejects it (401), one refresh at a time however many requests ask.
+ * A refreshed token (and a rotated refresh token) is persisted before it is used, so
+ * a crash right after a refresh never strands the connection with a spent token.
+ */
+import type { ConnectionTokens } from '../connections/connection-tokens.ts';
+import type { Marketplace } from '../db/enums.ts';
+import { MarketplaceError } from './marketplace-error.ts';
+
+export interface TokenManagerOptions {
+  marketplace: Marketplace;
+  tokens: ConnectionTokens;
+  /** Gets new tokens (refresh-token or client-credentials grant); absent when the token cannot be renewed. */
+  refresh?: ((current: ConnectionTokens) => Promise<ConnectionTokens>) | undefined;
+  /** Stores new tokens (sealed) before they are used. */
+  persist: (tokens: ConnectionTokens) => Promise<void>;
+  /** Refresh this long before expiry (default 5 minutes). */
+  skewMs?: number;
+  now?: () => number;
+}
+
+export class TokenManager {
+  readonly #options: TokenManagerOptions;
+  #tokens: ConnectionTokens;
+  #refreshing: Promise<void> | undefined;
+  refreshes = 0;
+
+  constructor(options: TokenManagerOptions) {
+    this.#options = options;
+    this.#tokens = options.tokens;
+  }
+
+  async accessToken(): Promise<string> {
+    const expiresAt = this.#tokens.expiresAt?.getTime();
+    const now = this.#options.now?.() ?? Date.now();
+    if (expiresAt !== undefined && this.#options.refresh && expiresAt - now < (this.#options.skewMs ?? 300_000)) {
+      await this.#refresh();
+    }
+    return this.#tokens.accessToken;
+  }
+
+  /**
+   * The API rejected `rejected`: refresh unless someone already did. Throws auth_revoked
+   * when the token cannot be renewed, so the caller does not retry in vain.
+   */
+  async renewAfterRejection(rejected: string): Promise<void> {
+    if (this.#tokens.accessToken !== rejected) return;
+    if (!this.#options.refresh) {
+      throw new MarketplaceError(this.#options.marketplace, 'auth_revoked', 'the access token was rejected (401)', {
+        status: 401,
+      });
+    }
+    await this.#refresh();
+  }
+
+  #refresh(): Promise<void> {
+    this.#refreshing ??= (async () => {
+      const refresh = this.#options.refresh;
+      if (!refresh) return;
+      const next = await refresh(this.#tokens);
+      await this.#options.persist(next);
+      this.#tokens = next;
+      this.refreshes++;
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+}

@@ -1,0 +1,26 @@
+/** Holds a seller's sync lease through a long run: renews it once half its lifetime is gone. */
+import type pg from 'pg';
+import { type Lease, renewLease } from './sync-lease.ts';
+
+export class LeaseKeeper {
+  #lease: Lease;
+  readonly #pool: pg.Pool;
+  readonly #ttlMs: number;
+
+  constructor(pool: pg.Pool, lease: Lease, ttlMs: number) {
+    this.#pool = pool;
+    this.#lease = lease;
+    this.#ttlMs = ttlMs;
+  }
+
+  get lease(): Lease {
+    return this.#lease;
+  }
+
+  /** Throws LeaseLostError when another worker took the seller over. */
+  async keep(): Promise<void> {
+    if (this.#lease.expiresAt.getTime() - Date.now() < this.#ttlMs / 2) {
+      this.#lease = await renewLease(this.#pool, this.#lease, this.#ttlMs);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Writes a page of products (see page-transaction.ts for atomicity) and links the
+ * order items that name them but were stored before the product was.
+ */
+import type pg from 'pg';
+import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
+import type { QuarantinedRecord } from '../marketplaces/marketplace-client.ts';
+import { commitPage, type PageTarget } from './page-transaction.ts';
+import type { ProductRow } from './unified-rows.ts';
+import { unnestColumns } from './unnest-columns.ts';
+
+export interface ProductPageWrite extends PageTarget {
+  products: ProductRow[];
+  cursor: StreamCursor;
+  quarantined?: QuarantinedRecord[];
+}
+
+const PRODUCT_COLUMNS = unnestColumns<ProductRow>(
+  [
+    { name: 'external_id', type: 'text', value: (p) => p.externalId },
+    { name: 'title', type: 'text', value: (p) => p.title },
+    { name: 'sku', type: 'text', value: (p) => p.sku },
+    { name: 'normalized_sku', type: 'text', value: (p) => p.normalizedSku },
+    { name: 'category', type: 'text', value: (p) => p.category },
+    { name: 'price', type: 'numeric', value: (p) => p.price },
+    { name: 'currency', type: 'text', value: (p) => p.currency },
+    { name: 'inventory', type: 'int', value: (p) => p.inventory },
+    { name: 'status', type: 'text', value: (p) => p.status },
+    { name: 'image_url', type: 'text', value: (p) => p.imageUrl },
+    { name: 'source_updated_at', type: 'timestamptz', value: (p) => p.sourceUpdatedAt },
+  ],
+  4,
+);
+
+const UPSERT_PRODUCTS = `
+insert into unified_product (user_id, connection_id, marketplace, ${PRODUCT_COLUMNS.names}, synced_at, created_at, updated_at)
+select $1, $2, $3, u.*, now(), now(), now() from ${PRODUCT_COLUMNS.source}
+on conflict (connection_id, external_id) do update set
+  ${PRODUCT_COLUMNS.updates(['external_id'])}, synced_at = now(), updated_at = now()
+where (unified_product.source_updated_at is null or excluded.source_updated_at is null
+       or unified_product.source_updated_at <= excluded.source_updated_at)
+  and ${PRODUCT_COLUMNS.changed('unified_product')}
+returning id, external_id`;
+
+export async function writeProductPage(pool: pg.Pool, page: ProductPageWrite): Promise<{ productsWritten: number }> {
+  const latest = new Map(page.products.map((p) => [p.externalId, p]));
+  const products = [...latest.values()];
+  return commitPage(pool, { ...page, stream: 'products', writtenIds: [...latest.keys()] }, async (client) => {
+    if (products.length === 0) return { productsWritten: 0 };
+    const params = [page.userId, page.connectionId, page.marketplace];
+    const written = await client.query<{ id: string; external_id: string }>(UPSERT_PRODUCTS, [
+      ...params,
+      ...PRODUCT_COLUMNS.params(products),
+    ]);
+    if (written.rows.length > 0) {
+      await client.query(
+        `update unified_order_item i set product_id = p.id
+           from unnest($2::bigint[], $3::text[]) as p(id, external_id)
+          where i.connection_id = $1 and i.external_product_id = p.external_id and i.product_id is distinct from p.id`,
+        [page.connectionId, written.rows.map((r) => r.id), written.rows.map((r) => r.external_id)],
+      );
+    }
+    return { productsWritten: written.rows.length };
+  });
+}

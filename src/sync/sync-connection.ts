@@ -1,0 +1,269 @@
+/**
+ * One sync run of one connection: products, then orders, then returns, each page
+ * written with its cursor in one transaction under the seller's lease. The run is
+ * recorded in sync_run (counts, API calls, throttled calls, duration, error); the
+ * connection's lastSyncAt moves only when every stream finished. A failure is
+ * classified and recorded, never thrown: the next connection still syncs.
+ */
+import type pg from 'pg';
+import { type Config, fxBaseUrlFor } from '../config/config.ts';
+import { readTokens, saveTokens } from '../connections/connection-tokens.ts';
+import type { TokenVault } from '../crypto/token-vault.ts';
+import { FxClient } from '../currency/fx-client.ts';
+import { repairUsdAmounts, UsdRatesForSync } from '../currency/usd-rates-for-sync.ts';
+import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
+import type { FailureKind, SyncRunStatus, SyncTrigger } from '../db/enums.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Page, Stream } from '../marketplaces/marketplace-client.ts';
+import { failureKindOf, MarketplaceError } from '../marketplaces/marketplace-error.ts';
+import type { ClientTuning, ConnectionInfo } from '../marketplaces/marketplace-provider.ts';
+import { providerFor } from '../marketplaces/marketplace-registry.ts';
+import { TokenManager } from '../marketplaces/token-manager.ts';
+import type { LeaseKeeper } from './lease-keeper.ts';
+import { writeOrderPage } from './order-page-writer.ts';
+import { writeProductPage } from './product-page-writer.ts';
+import { writeReturnPage } from './return-page-writer.ts';
+import { LeaseLostError } from './sync-lease.ts';
+
+export interface SyncDeps {
+  pool: pg.Pool;
+  vault: TokenVault;
+  config: Config;
+  log: Logger;
+  tuning?: ClientTuning;
+  /** Lifetime of the seller's sync lease; renewed while the run goes on. */
+  leaseTtlMs?: number;
+}
+
+export interface SyncProgress {
+  connectionId: string;
+  marketplace: string;
+  stream: Stream;
+  /** Records of this stream written (or quarantined) so far in this run. */
+  done: number;
+  estimatedTotal: number | undefined;
+}
+
+export interface ConnectionRow extends ConnectionInfo {
+  accessTokenSealed: string | null;
+  refreshTokenSealed: string | null;
+  tokenExpiresAt: Date | null;
+  cursors: ConnectionCursors;
+}
+
+export interface ConnectionSyncResult {
+  runId: string;
+  connectionId: string;
+  marketplace: string;
+  status: Exclude<SyncRunStatus, 'running'>;
+  ordersUpserted: number;
+  itemsUpserted: number;
+  productsUpserted: number;
+  returnsApplied: number;
+  quarantined: number;
+  apiCalls: number;
+  throttledCalls: number;
+  durationMs: number;
+  failureKind?: FailureKind;
+  error?: string;
+}
+
+/** A stream of this run: its pages, each written by `write`. */
+interface StreamRun {
+  stream: Stream;
+  run: (onPage: (page: Page<unknown>) => Promise<void>) => Promise<void>;
+}
+
+function streamRun<Row>(
+  stream: Stream,
+  pages: AsyncIterable<Page<Row>>,
+  write: (page: Page<Row>) => Promise<void>,
+): StreamRun {
+  return {
+    stream,
+    run: async (onPage) => {
+      for await (const page of pages) {
+        await write(page);
+        await onPage(page);
+      }
+    },
+  };
+}
+
+export interface SyncConnectionInput {
+  connection: ConnectionRow;
+  lease: LeaseKeeper;
+  trigger: SyncTrigger;
+  onProgress?: ((progress: SyncProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput): Promise<ConnectionSyncResult> {
+  const { pool, vault, config } = deps;
+  const { connection, lease } = input;
+  const log = deps.log.child({
+    userId: connection.userId,
+    connectionId: connection.id,
+    marketplace: connection.marketplace,
+  });
+  const started = new Date();
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into sync_run (user_id, connection_id, marketplace, trigger, status, started_at, cursors_before)
+     values ($1, $2, $3, $4, 'running', $5, $6) returning id`,
+    [
+      connection.userId,
+      connection.id,
+      connection.marketplace,
+      input.trigger,
+      started,
+      JSON.stringify(connection.cursors),
+    ],
+  );
+  const result: ConnectionSyncResult = {
+    runId: rows[0]?.id as string,
+    connectionId: connection.id,
+    marketplace: connection.marketplace,
+    status: 'succeeded',
+    ordersUpserted: 0,
+    itemsUpserted: 0,
+    productsUpserted: 0,
+    returnsApplied: 0,
+    quarantined: 0,
+    apiCalls: 0,
+    throttledCalls: 0,
+    durationMs: 0,
+  };
+  let stats: { apiCalls: number; throttled: number } | undefined;
+  try {
+    const tokens = readTokens(connection, vault);
+    if (!tokens) throw new MarketplaceError(connection.marketplace, 'auth_revoked', 'no tokens stored: connect again');
+    const provider = providerFor(connection.marketplace);
+    const tokenManager = new TokenManager({
+      marketplace: connection.marketplace,
+      tokens,
+      refresh: provider.refresher(config, connection, tokens),
+      persist: (next) => saveTokens(pool, vault, connection.id, next),
+    });
+    const client = provider.createClient({
+      config,
+      connection,
+      tokens: tokenManager,
+      log,
+      signal: input.signal,
+      tuning: deps.tuning,
+    });
+    stats = client.stats;
+    const usd = new UsdRatesForSync(pool, new FxClient(fxBaseUrlFor(config, connection.sandboxUrl)), log);
+    // what every page write carries besides its rows
+    const target = (page: Page<unknown>) => ({
+      userId: connection.userId,
+      connectionId: connection.id,
+      marketplace: connection.marketplace,
+      lease: lease.lease,
+      cursor: page.cursor,
+      quarantined: page.quarantined,
+    });
+    const options = { signal: input.signal };
+    const streams: StreamRun[] = [
+      streamRun('products', client.products(connection.cursors.products, options), async (page) => {
+        await lease.keep();
+        const written = await writeProductPage(pool, { ...target(page), products: page.rows });
+        result.productsUpserted += written.productsWritten;
+      }),
+      streamRun('orders', client.orders(connection.cursors.orders, options), async (page) => {
+        await lease.keep();
+        await usd.prepare(page.rows);
+        const written = await writeOrderPage(pool, { ...target(page), orders: page.rows });
+        result.ordersUpserted += written.ordersWritten;
+        result.itemsUpserted += written.itemsWritten;
+      }),
+    ];
+    if (client.returns) {
+      streams.push(
+        streamRun('returns', client.returns(connection.cursors.returns, options), async (page) => {
+          await lease.keep();
+          const written = await writeReturnPage(pool, { ...target(page), returns: page.rows });
+          result.returnsApplied += written.returnsApplied;
+        }),
+      );
+    }
+    for (const { stream, run } of streams) {
+      let done = 0;
+      await run(async (page) => {
+        result.quarantined += page.quarantined.length;
+        done += page.rows.length + page.quarantined.length;
+        input.onProgress?.({
+          connectionId: connection.id,
+          marketplace: connection.marketplace,
+          stream,
+          done,
+          estimatedTotal: page.estimatedTotal,
+        });
+      });
+    }
+    const repaired = await repairUsdAmounts(pool, connection.id);
+    if (repaired > 0) log.info({ repaired }, 'converted amounts whose FX rate arrived since');
+  } catch (error) {
+    result.status = error instanceof LeaseLostError ? 'fenced' : 'failed';
+    result.failureKind = failureKindOf(error);
+    result.error = describeError(error);
+    log.warn({ err: error, failureKind: result.failureKind }, `sync of ${connection.marketplace} ${result.status}`);
+  }
+  result.apiCalls = stats?.apiCalls ?? 0;
+  result.throttledCalls = stats?.throttled ?? 0;
+  result.durationMs = Date.now() - started.getTime();
+  await recordOutcome(pool, connection, result, started);
+  return result;
+}
+
+async function recordOutcome(
+  pool: pg.Pool,
+  connection: ConnectionRow,
+  r: ConnectionSyncResult,
+  started: Date,
+): Promise<void> {
+  await pool.query(
+    `update sync_run set status = $2, finished_at = now(), duration_ms = $3, orders_upserted = $4, items_upserted = $5,
+            products_upserted = $6, returns_applied = $7, quarantined = $8, api_calls = $9, throttled_calls = $10,
+            failure_kind = $11, error = $12,
+            cursors_after = (select cursors from marketplace_connection where id = $13)
+      where id = $1`,
+    [
+      r.runId,
+      r.status,
+      r.durationMs,
+      r.ordersUpserted,
+      r.itemsUpserted,
+      r.productsUpserted,
+      r.returnsApplied,
+      r.quarantined,
+      r.apiCalls,
+      r.throttledCalls,
+      r.failureKind ?? null,
+      r.error ?? null,
+      connection.id,
+    ],
+  );
+  if (r.status === 'succeeded') {
+    // data is at least as fresh as the moment this run started reading
+    await pool.query(
+      `update marketplace_connection set last_sync_at = $2, status = 'CONNECTED', last_error = null, updated_at = now()
+        where id = $1`,
+      [connection.id, started],
+    );
+  } else if (r.status === 'failed') {
+    await pool.query(
+      `update marketplace_connection
+          set last_error = $2, updated_at = now(),
+              status = case when $3 = 'auth_revoked' then 'NEEDS_REAUTH' else status end
+        where id = $1`,
+      [connection.id, r.error, r.failureKind],
+    );
+  }
+}
+
+/** An operator-facing line: the error's own message, bounded; never a request body or token. */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]?.slice(0, 500) ?? 'unknown error';
+}

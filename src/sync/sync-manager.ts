@@ -1,0 +1,122 @@
+/**
+ * Syncs sellers: one seller at a time, and a seller only while holding its sync lease
+ * (so a scheduled and an on-demand sync never run together). A seller's connections
+ * sync in turn; one failing never stops the others. A run that lost its lease stops
+ * at once: another worker owns the seller now.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
+import type { Marketplace, SyncTrigger } from '../db/enums.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
+import {
+  type ConnectionRow,
+  type ConnectionSyncResult,
+  type SyncDeps,
+  type SyncProgress,
+  syncConnection,
+} from './sync-connection.ts';
+import { acquireLease, releaseLease } from './sync-lease.ts';
+
+export interface SellerSyncOptions {
+  marketplace?: Marketplace | undefined;
+  trigger: SyncTrigger;
+  onProgress?: ((progress: SyncProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface SellerSyncResult {
+  userId: string;
+  /** Another worker holds the seller's lease: nothing was done. */
+  busy: boolean;
+  connections: ConnectionSyncResult[];
+}
+
+const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
+const SYNCABLE = ['CONNECTED', 'ERROR'];
+
+export async function syncSeller(
+  deps: SyncDeps,
+  userId: string,
+  options: SellerSyncOptions,
+): Promise<SellerSyncResult> {
+  const ttl = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const holder = `${os.hostname()}:${process.pid}:${randomUUID()}`;
+  const lease = await acquireLease(deps.pool, userId, holder, ttl);
+  if (!lease) return { userId, busy: true, connections: [] };
+  const keeper = new LeaseKeeper(deps.pool, lease, ttl);
+  const results: ConnectionSyncResult[] = [];
+  try {
+    for (const connection of await syncableConnections(deps, userId, options.marketplace)) {
+      const result = await syncConnection(deps, {
+        connection,
+        lease: keeper,
+        trigger: options.trigger,
+        onProgress: options.onProgress,
+        signal: options.signal,
+      });
+      results.push(result);
+      if (result.status === 'fenced' || options.signal?.aborted) break;
+    }
+  } finally {
+    await releaseLease(deps.pool, keeper.lease).catch(() => {});
+  }
+  return { userId, busy: false, connections: results };
+}
+
+/** Every seller with a connection to sync (optionally some), one after another. */
+export async function syncSellers(
+  deps: SyncDeps,
+  options: SellerSyncOptions & { userIds?: string[] | undefined },
+): Promise<SellerSyncResult[]> {
+  const { rows } = await deps.pool.query<{ user_id: string }>(
+    `select distinct user_id from marketplace_connection
+      where status = any($1) and ($2::uuid[] is null or user_id = any($2)) and ($3::text is null or marketplace = $3)
+      order by user_id`,
+    [SYNCABLE, options.userIds ?? null, options.marketplace ?? null],
+  );
+  const results: SellerSyncResult[] = [];
+  for (const { user_id } of rows) {
+    if (options.signal?.aborted) break;
+    results.push(await syncSeller(deps, user_id, options));
+  }
+  return results;
+}
+
+async function syncableConnections(
+  deps: SyncDeps,
+  userId: string,
+  marketplace: Marketplace | undefined,
+): Promise<ConnectionRow[]> {
+  const { rows } = await deps.pool.query<{
+    id: string;
+    user_id: string;
+    marketplace: Marketplace;
+    external_account_id: string;
+    region: string | null;
+    sandbox_url: string | null;
+    access_token_sealed: string | null;
+    refresh_token_sealed: string | null;
+    token_expires_at: Date | null;
+    cursors: ConnectionCursors;
+  }>(
+    `select id, user_id, marketplace, external_account_id, region, sandbox_url, access_token_sealed,
+            refresh_token_sealed, token_expires_at, cursors
+       from marketplace_connection
+      where user_id = $1 and status = any($2) and ($3::text is null or marketplace = $3)
+      order by marketplace, created_at`,
+    [userId, SYNCABLE, marketplace ?? null],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    marketplace: r.marketplace,
+    externalAccountId: r.external_account_id,
+    region: r.region,
+    sandboxUrl: r.sandbox_url,
+    accessTokenSealed: r.access_token_sealed,
+    refreshTokenSealed: r.refresh_token_sealed,
+    tokenExpiresAt: r.token_expires_at,
+    cursors: r.cursors ?? {},
+  }));
+}
