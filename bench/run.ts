@@ -18,6 +18,7 @@ export type Bench = (options: Record<string, string>) => Promise<BenchResult>;
 
 const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'sandbox-pages': () => import('./sandbox-pages.bench.ts'),
+  'sync-backfill': () => import('./sync-backfill.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -64,7 +64,7 @@ on conflict (connection_id, external_order_id) do update set
 where unified_order.source_updated_at < excluded.source_updated_at
    or (unified_order.source_updated_at = excluded.source_updated_at
        and ${ORDER_COLUMNS.changed('unified_order', ['total_amount_usd'])})
-returning id, external_order_id`;
+returning id, external_order_id, (xmax = 0) as inserted`;
 
 interface ItemWrite {
   orderId: string;
@@ -110,7 +110,7 @@ export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promi
     const written =
       orders.length === 0
         ? { rows: [] }
-        : await client.query<{ id: string; external_order_id: string }>(UPSERT_ORDERS, [
+        : await client.query<{ id: string; external_order_id: string; inserted: boolean }>(UPSERT_ORDERS, [
             ...params,
             ...ORDER_COLUMNS.params(orders),
           ]);
@@ -119,14 +119,15 @@ export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promi
       const orderId = idOf.get(o.externalOrderId);
       return orderId === undefined ? [] : o.items.map((item) => ({ orderId, item }));
     });
-    if (idOf.size > 0) {
-      // an order's items are replaced: lines removed at the source go here too
+    // an updated order's items are replaced: lines removed at the source go too (new orders have none)
+    const updated = new Set(written.rows.filter((r) => !r.inserted).map((r) => r.id));
+    if (updated.size > 0) {
+      const kept = items.filter((x) => updated.has(x.orderId));
       await client.query(
         `delete from unified_order_item i
           where i.order_id = any($1::bigint[])
-            and not exists (select 1 from unnest($2::bigint[], $3::text[]) as k(order_id, external_item_id)
-                             where k.order_id = i.order_id and k.external_item_id = i.external_item_id)`,
-        [[...idOf.values()], items.map((x) => x.orderId), items.map((x) => x.item.externalItemId)],
+            and (i.order_id, i.external_item_id) not in (select * from unnest($2::bigint[], $3::text[]))`,
+        [[...updated], kept.map((x) => x.orderId), kept.map((x) => x.item.externalItemId)],
       );
     }
     if (items.length > 0) await client.query(UPSERT_ITEMS, [...params, ...ITEM_COLUMNS.params(items)]);

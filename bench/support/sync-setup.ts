@@ -1,0 +1,87 @@
+/**
+ * What the sync benchmarks share: the sandbox in its own process, a PostgreSQL (a
+ * fresh embedded server with production settings, or DATABASE_URL), migrations, the
+ * sync dependencies as the service builds them, a seller connected through OAuth, and
+ * a sampler of the process's peak RSS.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/config.ts';
+import { connectSandboxSeller } from '../../src/connections/sandbox-connect.ts';
+import { resolveKeyring } from '../../src/crypto/keyring.ts';
+import { TokenVault } from '../../src/crypto/token-vault.ts';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { openOrm } from '../../src/db/orm.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import type { SyncDeps } from '../../src/sync/sync-connection.ts';
+import { startSandboxProcess } from './sandbox-process.ts';
+
+export interface SyncBenchSetup {
+  base: string;
+  pool: pg.Pool;
+  deps: SyncDeps;
+  userId: string;
+  connectionId: string;
+  stop(): Promise<void>;
+}
+
+export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSetup> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'shopiq-bench-'));
+  const log = createLogger({ logLevel: 'warn' });
+  const sandbox = await startSandboxProcess(['--sellers', '1', '--start', '2026-11-01', ...sandboxArgs]);
+  const external = process.env.DATABASE_URL;
+  const server = external ? undefined : await startEmbeddedPostgres({ home, log });
+  const databaseUrl = external ?? (server?.url as string);
+  const orm = await openOrm({ databaseUrl, log });
+  await applyMigrations(orm);
+  await orm.close(true);
+  const config = loadConfig({
+    env: {
+      NODE_ENV: 'test',
+      SHOPIQ_HOME: home,
+      DATABASE_URL: databaseUrl,
+      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      LOG_LEVEL: 'warn',
+    },
+    envFile: '/nonexistent/.env',
+  });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const vault = new TokenVault(resolveKeyring(config, log));
+  const connected = await connectSandboxSeller({ pool, vault, config }, { sandboxUrl: sandbox.base, seller: '1' });
+  const shopify = connected.connections.find((c) => c.marketplace === 'shopify');
+  if (!shopify) throw new Error('no Shopify connection');
+  return {
+    base: sandbox.base,
+    pool,
+    deps: { pool, vault, config, log },
+    userId: connected.userId,
+    connectionId: shopify.connectionId,
+    stop: async () => {
+      await pool.end();
+      await server?.stop();
+      await sandbox.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Samples RSS every 50 ms; `peakMb()` is the highest seen. */
+export function rssSampler(): { peakMb(): number; stop(): void } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return {
+    peakMb: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6),
+    stop: () => clearInterval(timer),
+  };
+}
+
+export const progress =
+  (label: string) => (p: { stream: string; done: number; estimatedTotal?: number | undefined }) => {
+    if (p.stream === 'orders') process.stderr.write(`\r${label}: ${p.done} / ${p.estimatedTotal ?? '?'} orders   `);
+  };
