@@ -19,6 +19,8 @@ export type Bench = (options: Record<string, string>) => Promise<BenchResult>;
 const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'sandbox-pages': () => import('./sandbox-pages.bench.ts'),
   'sync-backfill': () => import('./sync-backfill.bench.ts'),
+  'sync-delta': () => import('./sync-delta.bench.ts'),
+  'api-budget': () => import('./api-budget.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -8,6 +8,8 @@ export interface ApiStats {
   retries: number;
   /** Milliseconds spent waiting for rate limits (pacing and Retry-After). */
   waitedMs: number;
+  /** Rate-limit units spent where the source reports them (Shopify: actual query cost points). */
+  costPoints: number;
 }
 
-export const emptyStats = (): ApiStats => ({ apiCalls: 0, throttled: 0, retries: 0, waitedMs: 0 });
+export const emptyStats = (): ApiStats => ({ apiCalls: 0, throttled: 0, retries: 0, waitedMs: 0, costPoints: 0 });

@@ -14,6 +14,7 @@ import { repairUsdAmounts, UsdRatesForSync } from '../currency/usd-rates-for-syn
 import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
 import type { FailureKind, SyncRunStatus, SyncTrigger } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { ApiStats } from '../marketplaces/api-stats.ts';
 import type { Page, Stream } from '../marketplaces/marketplace-client.ts';
 import { failureKindOf, MarketplaceError } from '../marketplaces/marketplace-error.ts';
 import type { ClientTuning, ConnectionInfo } from '../marketplaces/marketplace-provider.ts';
@@ -63,6 +64,8 @@ export interface ConnectionSyncResult {
   quarantined: number;
   apiCalls: number;
   throttledCalls: number;
+  /** Rate-limit units spent (Shopify cost points), where the source reports them. */
+  costPoints: number;
   durationMs: number;
   failureKind?: FailureKind;
   error?: string;
@@ -131,9 +134,10 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     quarantined: 0,
     apiCalls: 0,
     throttledCalls: 0,
+    costPoints: 0,
     durationMs: 0,
   };
-  let stats: { apiCalls: number; throttled: number } | undefined;
+  let stats: ApiStats | undefined;
   try {
     const tokens = readTokens(connection, vault);
     if (!tokens) throw new MarketplaceError(connection.marketplace, 'auth_revoked', 'no tokens stored: connect again');
@@ -211,6 +215,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
   }
   result.apiCalls = stats?.apiCalls ?? 0;
   result.throttledCalls = stats?.throttled ?? 0;
+  result.costPoints = stats?.costPoints ?? 0;
   result.durationMs = Date.now() - started.getTime();
   await recordOutcome(pool, connection, result, started);
   return result;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repairUsdAmounts } from '../../src/currency/usd-rates-for-sync.ts';
 import { writeOrderPage } from '../../src/sync/order-page-writer.ts';
 import { acquireLease, type Lease, LeaseLostError, releaseLease, renewLease } from '../../src/sync/sync-lease.ts';
 import type { OrderRow } from '../../src/sync/unified-rows.ts';
@@ -127,6 +128,63 @@ describe('page-atomic order writes under a sync lease', () => {
     expect((await stored()).find((r) => r.id === '1')?.total).toBe('12.0000');
   });
 
+  it('keeps quarantined records with their reason, and clears them when a good copy arrives', async () => {
+    const bad = {
+      externalId: '5',
+      reason: 'order: totalPriceSet.shopMoney.amount: expected a decimal amount',
+      payload: { id: '5' },
+    };
+    await writeOrderPage(pool, {
+      ...seller,
+      marketplace: 'shopify',
+      lease,
+      orders: [order('4', '2026-10-05T02:00:00Z')],
+      quarantined: [bad],
+      cursor: { updatedAt: '2026-10-05T02:00:00Z' },
+    });
+    const q = async () =>
+      (
+        await pool.query('select external_id, reason from sync_quarantine where connection_id = $1', [
+          seller.connectionId,
+        ])
+      ).rows;
+    expect(await q()).toEqual([{ external_id: '5', reason: bad.reason }]);
+    expect((await stored()).map((r) => r.id)).not.toContain('5');
+    await write([order('5', '2026-10-05T03:00:00Z')], '2026-10-05T01:00:00Z');
+    expect(await q()).toEqual([]);
+  });
+
+  it('converts to USD at the order date’s rate, flags what it cannot convert, and repairs once rates arrive', async () => {
+    const inr = { ...order('6', '2026-10-05T04:00:00Z', '830.0000'), currency: 'INR' };
+    const kwd = {
+      ...order('7', '2026-10-05T04:00:00Z', '1.2345'),
+      currency: 'KWD',
+      fxFlag: 'UNKNOWN_CURRENCY' as const,
+    };
+    await write([inr, kwd], '2026-10-05T01:00:00Z');
+    const usd = async () =>
+      (
+        await pool.query(
+          `select external_order_id as id, total_amount_usd::text as usd, fx_flag from unified_order
+            where connection_id = $1 and external_order_id in ('6', '7') order by 1`,
+          [seller.connectionId],
+        )
+      ).rows;
+    expect(await usd()).toEqual([
+      { id: '6', usd: null, fx_flag: 'RATE_MISSING' },
+      { id: '7', usd: null, fx_flag: 'UNKNOWN_CURRENCY' },
+    ]);
+    // the order date is 2026-10-01 (UTC): that day's rate converts it
+    await pool.query(
+      `insert into fx_rate (rate_date, base, quote, rate, source, fetched_at) values ('2026-10-01', 'USD', 'INR', 83.0, 'test', now())`,
+    );
+    expect(await repairUsdAmounts(pool, seller.connectionId)).toBe(1);
+    expect(await usd()).toEqual([
+      { id: '6', usd: '10.0000', fx_flag: null },
+      { id: '7', usd: null, fx_flag: 'UNKNOWN_CURRENCY' },
+    ]);
+  });
+
   it('fences a worker whose lease was taken over: its page is refused whole', async () => {
     expect(await acquireLease(pool, seller.userId, 'worker-b', 60_000)).toBeUndefined(); // still held
     await pool.query(`update sync_lease set expires_at = now() - interval '1 second' where user_id = $1`, [
@@ -139,7 +197,7 @@ describe('page-atomic order writes under a sync lease', () => {
       LeaseLostError,
     );
     expect(await stored()).toEqual(before);
-    expect((await cursor()).updatedAt).toBe('2026-10-05T01:00:00Z');
+    expect((await cursor()).updatedAt).toBe('2026-10-05T02:00:00Z');
     await expect(renewLease(pool, lease, 60_000)).rejects.toBeInstanceOf(LeaseLostError);
     await write([order('9', '2026-10-07T00:00:00Z')], '2026-10-07T00:00:00Z', seller, taken);
     expect((await stored()).map((r) => r.id)).toContain('9');

@@ -26,7 +26,9 @@ interface GraphqlError {
 interface GraphqlResponse<T> {
   data?: T | null;
   errors?: GraphqlError[] | string;
-  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: ThrottleStatus } };
+  extensions?: {
+    cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
+  };
 }
 
 const MAX_THROTTLED = 30;
@@ -56,6 +58,7 @@ export class ShopifyGraphql {
       const cost = body?.extensions?.cost;
       if (cost?.throttleStatus) this.#bucket = { ...cost.throttleStatus, at: Date.now() };
       if (typeof cost?.requestedQueryCost === 'number') this.#costOf.set(query, cost.requestedQueryCost);
+      if (typeof cost?.actualQueryCost === 'number') this.#http.stats.costPoints += cost.actualQueryCost;
       const errors = typeof body?.errors === 'string' ? [{ message: body.errors }] : (body?.errors ?? []);
       if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
         this.#http.stats.throttled++;
