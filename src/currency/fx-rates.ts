@@ -1,8 +1,8 @@
 /**
  * Daily USD reference rates in `fx_rate` (1 USD = rate × quote). History is fetched
  * once and kept: `ensureUsdRates` fetches only currencies whose stored span does not
- * cover the dates asked for. A date without a rate (weekend, holiday) uses the last
- * business day before it, as the reference rates themselves do.
+ * cover the dates asked for (a few days before the first, so a weekend at the start
+ * finds the Friday before it: usd-rates-for-sync.ts reads them).
  */
 import type pg from 'pg';
 import type { FxClient } from './fx-client.ts';
@@ -57,22 +57,6 @@ export async function ensureUsdRates(
     [dates, quotes, values],
   );
   return { fetched: missing, unknown };
-}
-
-/** The rate in force on `date` (YYYY-MM-DD): that day's, or the last business day's before it. */
-export async function usdRateOn(
-  pool: Pick<pg.Pool, 'query'>,
-  currency: string,
-  date: string,
-): Promise<string | undefined> {
-  if (currency === 'USD') return '1';
-  const { rows } = await pool.query<{ rate: string }>(
-    `select rate::text from fx_rate
-      where base = 'USD' and quote = $1 and rate_date <= $2::date and rate_date > $2::date - $3::int
-      order by rate_date desc limit 1`,
-    [currency, date, MAX_GAP_DAYS + 1],
-  );
-  return rows[0]?.rate;
 }
 
 function shiftDays(date: string, days: number): string {

@@ -1,20 +1,24 @@
 /**
  * Writes a page of orders with their items (see page-transaction.ts for atomicity).
- * Writing a page twice changes nothing (upserts keyed per connection); an order is
- * only overwritten by data at least as new (source updated-at).
  *
- * Rows go in as arrays through unnest() (see unnest-columns.ts): one statement per
- * table per page.
+ * Orders this connection has never stored are COPYed in, with ids drawn from the
+ * tables' sequences first so their items can point at them: the backfill path, at
+ * close to COPY speed. Orders already stored are upserted through unnest(): only
+ * with data at least as new (source updated-at), only when something differs, and an
+ * updated order's items are replaced (lines removed at the source go too). Writing a
+ * page twice changes nothing. The seller's lease keeps any other writer off these
+ * rows meanwhile; the unique keys would refuse a duplicate in any case.
  */
 import type pg from 'pg';
-import { usdAmount, usdFlag, usdRateJoin } from '../currency/usd-sql.ts';
 import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
 import type { QuarantinedRecord } from '../marketplaces/marketplace-client.ts';
+import { copyRows } from './copy-rows.ts';
 import { commitPage, type PageTarget } from './page-transaction.ts';
 import type { OrderItemRow, OrderRow } from './unified-rows.ts';
 import { unnestColumns } from './unnest-columns.ts';
 
 export interface OrderPageWrite extends PageTarget {
+  /** With USD amounts set (UsdRatesForSync). */
   orders: OrderRow[];
   /** Where the next run continues: saved with the rows it covers. */
   cursor: StreamCursor;
@@ -37,6 +41,7 @@ const ORDER_COLUMNS = unnestColumns<OrderRow>(
     { name: 'source_status', type: 'text', value: (o) => o.sourceStatus },
     { name: 'currency', type: 'text', value: (o) => o.currency },
     { name: 'total_amount', type: 'numeric', value: (o) => o.totalAmount },
+    { name: 'total_amount_usd', type: 'numeric', value: (o) => o.totalAmountUSD },
     { name: 'fx_flag', type: 'text', value: (o) => o.fxFlag },
     { name: 'item_count', type: 'int', value: (o) => o.items.reduce((n, i) => n + i.quantity, 0) },
     { name: 'customer_name', type: 'text', value: (o) => o.customerName },
@@ -52,28 +57,25 @@ const ORDER_COLUMNS = unnestColumns<OrderRow>(
   4,
 );
 
-/** USD amounts are computed here, at the order date's rate (see usd-sql.ts). */
 const UPSERT_ORDERS = `
-insert into unified_order (user_id, connection_id, marketplace, ${ORDER_COLUMNS.names}, total_amount_usd, synced_at, created_at, updated_at)
-select $1, $2, $3, ${ORDER_COLUMNS.select({ fx_flag: usdFlag('u', 'u.fx_flag') })}, ${usdAmount('u', 'u.fx_flag')},
-       now(), now(), now()
-  from ${ORDER_COLUMNS.source} ${usdRateJoin('u')}
+insert into unified_order (user_id, connection_id, marketplace, ${ORDER_COLUMNS.names}, synced_at, created_at, updated_at)
+select $1, $2, $3, u.*, now(), now(), now() from ${ORDER_COLUMNS.source}
 on conflict (connection_id, external_order_id) do update set
-  ${ORDER_COLUMNS.updates(['external_order_id'])}, total_amount_usd = excluded.total_amount_usd,
-  synced_at = now(), updated_at = now()
+  ${ORDER_COLUMNS.updates(['external_order_id'])}, synced_at = now(), updated_at = now()
 where unified_order.source_updated_at < excluded.source_updated_at
-   or (unified_order.source_updated_at = excluded.source_updated_at
-       and ${ORDER_COLUMNS.changed('unified_order', ['total_amount_usd'])})
-returning id, external_order_id, (xmax = 0) as inserted`;
+   or (unified_order.source_updated_at = excluded.source_updated_at and ${ORDER_COLUMNS.changed('unified_order')})
+returning id, external_order_id`;
 
 interface ItemWrite {
   orderId: string;
+  productId: string | null;
   item: OrderItemRow;
 }
 
 const ITEM_COLUMNS = unnestColumns<ItemWrite>(
   [
     { name: 'order_id', type: 'bigint', value: (x) => x.orderId },
+    { name: 'product_id', type: 'bigint', value: (x) => x.productId },
     { name: 'external_item_id', type: 'text', value: (x) => x.item.externalItemId },
     { name: 'external_product_id', type: 'text', value: (x) => x.item.externalProductId },
     { name: 'title', type: 'text', value: (x) => x.item.title },
@@ -91,49 +93,128 @@ const ITEM_COLUMNS = unnestColumns<ItemWrite>(
   4,
 );
 
-/** Items link to their product (same connection, same external id) when it is already stored. */
 const UPSERT_ITEMS = `
-insert into unified_order_item (user_id, connection_id, marketplace, ${ITEM_COLUMNS.names}, product_id, created_at, updated_at)
-select $1, $2, $3, u.*,
-       (select p.id from unified_product p where p.connection_id = $2 and p.external_id = u.external_product_id),
-       now(), now()
-  from ${ITEM_COLUMNS.source}
+insert into unified_order_item (user_id, connection_id, marketplace, ${ITEM_COLUMNS.names}, created_at, updated_at)
+select $1, $2, $3, u.*, now(), now() from ${ITEM_COLUMNS.source}
 on conflict (order_id, external_item_id) do update set
-  ${ITEM_COLUMNS.updates(['order_id', 'external_item_id'])},
+  ${ITEM_COLUMNS.updates(['order_id', 'external_item_id', 'product_id'])},
   product_id = coalesce(excluded.product_id, unified_order_item.product_id), updated_at = now()`;
+
+const TENANT = ['id', 'user_id', 'connection_id', 'marketplace'];
+const ORDER_COPY = [...TENANT, ...ORDER_COLUMNS.list, 'synced_at', 'created_at', 'updated_at'];
+const ITEM_COPY = [...TENANT, ...ITEM_COLUMNS.list, 'created_at', 'updated_at'];
 
 export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promise<OrderPageResult> {
   const orders = latestPerOrder(page.orders);
   const writtenIds = orders.map((o) => o.externalOrderId);
   return commitPage(pool, { ...page, stream: 'orders', writtenIds }, async (client) => {
-    const params = [page.userId, page.connectionId, page.marketplace];
-    const written =
-      orders.length === 0
-        ? { rows: [] }
-        : await client.query<{ id: string; external_order_id: string; inserted: boolean }>(UPSERT_ORDERS, [
-            ...params,
-            ...ORDER_COLUMNS.params(orders),
-          ]);
-    const idOf = new Map(written.rows.map((r) => [r.external_order_id, r.id]));
-    const items: ItemWrite[] = orders.flatMap((o) => {
-      const orderId = idOf.get(o.externalOrderId);
-      return orderId === undefined ? [] : o.items.map((item) => ({ orderId, item }));
-    });
-    // an updated order's items are replaced: lines removed at the source go too (new orders have none)
-    const updated = new Set(written.rows.filter((r) => !r.inserted).map((r) => r.id));
-    if (updated.size > 0) {
-      const kept = items.filter((x) => updated.has(x.orderId));
-      await client.query(
-        `delete from unified_order_item i
-          where i.order_id = any($1::bigint[])
-            and (i.order_id, i.external_item_id) not in (select * from unnest($2::bigint[], $3::text[]))`,
-        [[...updated], kept.map((x) => x.orderId), kept.map((x) => x.item.externalItemId)],
-      );
-    }
-    if (items.length > 0) await client.query(UPSERT_ITEMS, [...params, ...ITEM_COLUMNS.params(items)]);
-    return { ordersWritten: idOf.size, ordersSkipped: orders.length - idOf.size, itemsWritten: items.length };
+    if (orders.length === 0) return { ordersWritten: 0, ordersSkipped: 0, itemsWritten: 0 };
+    const { rows: stored } = await client.query<{ external_order_id: string }>(
+      'select external_order_id from unified_order where connection_id = $1 and external_order_id = any($2::text[])',
+      [page.connectionId, writtenIds],
+    );
+    const known = new Set(stored.map((r) => r.external_order_id));
+    const products = await productIds(client, page.connectionId, orders);
+    const fresh = await copyNewOrders(
+      client,
+      page,
+      orders.filter((o) => !known.has(o.externalOrderId)),
+      products,
+    );
+    const updated = await upsertKnownOrders(
+      client,
+      page,
+      orders.filter((o) => known.has(o.externalOrderId)),
+      products,
+    );
+    return {
+      ordersWritten: fresh.orders + updated.orders,
+      ordersSkipped: orders.length - fresh.orders - updated.orders,
+      itemsWritten: fresh.items + updated.items,
+    };
   });
 }
+
+async function copyNewOrders(
+  client: pg.PoolClient,
+  page: OrderPageWrite,
+  orders: OrderRow[],
+  products: Map<string, string>,
+): Promise<{ orders: number; items: number }> {
+  if (orders.length === 0) return { orders: 0, items: 0 };
+  const itemCount = orders.reduce((n, o) => n + o.items.length, 0);
+  const { rows } = await client.query<{ order_ids: string[]; item_ids: string[] }>(
+    `select array(select nextval(pg_get_serial_sequence('unified_order', 'id')) from generate_series(1, $1)) as order_ids,
+            array(select nextval(pg_get_serial_sequence('unified_order_item', 'id')) from generate_series(1, $2)) as item_ids`,
+    [orders.length, itemCount],
+  );
+  const orderIds = rows[0]?.order_ids ?? [];
+  const itemIds = rows[0]?.item_ids ?? [];
+  const now = new Date();
+  const tenant = [page.userId, page.connectionId, page.marketplace];
+  await copyRows(
+    client,
+    'unified_order',
+    ORDER_COPY,
+    orders.map((o, i) => [orderIds[i], ...tenant, ...ORDER_COLUMNS.values(o), now, now, now]),
+  );
+  let n = 0;
+  const items = orders.flatMap((o, i) =>
+    o.items.map((item) => {
+      const write = { orderId: orderIds[i] as string, productId: productOf(products, item), item };
+      return [itemIds[n++], ...tenant, ...ITEM_COLUMNS.values(write), now, now];
+    }),
+  );
+  await copyRows(client, 'unified_order_item', ITEM_COPY, items);
+  return { orders: orders.length, items: items.length };
+}
+
+async function upsertKnownOrders(
+  client: pg.PoolClient,
+  page: OrderPageWrite,
+  orders: OrderRow[],
+  products: Map<string, string>,
+): Promise<{ orders: number; items: number }> {
+  if (orders.length === 0) return { orders: 0, items: 0 };
+  const params = [page.userId, page.connectionId, page.marketplace];
+  const written = await client.query<{ id: string; external_order_id: string }>(UPSERT_ORDERS, [
+    ...params,
+    ...ORDER_COLUMNS.params(orders),
+  ]);
+  const idOf = new Map(written.rows.map((r) => [r.external_order_id, r.id]));
+  const items: ItemWrite[] = orders.flatMap((o) => {
+    const orderId = idOf.get(o.externalOrderId);
+    return orderId === undefined
+      ? []
+      : o.items.map((item) => ({ orderId, productId: productOf(products, item), item }));
+  });
+  if (idOf.size > 0) {
+    await client.query(
+      `delete from unified_order_item i
+        where i.order_id = any($1::bigint[])
+          and (i.order_id, i.external_item_id) not in (select * from unnest($2::bigint[], $3::text[]))`,
+      [[...idOf.values()], items.map((x) => x.orderId), items.map((x) => x.item.externalItemId)],
+    );
+  }
+  if (items.length > 0) await client.query(UPSERT_ITEMS, [...params, ...ITEM_COLUMNS.params(items)]);
+  return { orders: idOf.size, items: items.length };
+}
+
+/** Ids of the stored products the page's items name (same connection, same external id). */
+async function productIds(client: pg.PoolClient, connectionId: string, orders: OrderRow[]) {
+  const named = [
+    ...new Set(orders.flatMap((o) => o.items.map((i) => i.externalProductId).filter((id) => id !== null))),
+  ];
+  if (named.length === 0) return new Map<string, string>();
+  const { rows } = await client.query<{ id: string; external_id: string }>(
+    'select id, external_id from unified_product where connection_id = $1 and external_id = any($2::text[])',
+    [connectionId, named],
+  );
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}
+
+const productOf = (products: Map<string, string>, item: OrderItemRow) =>
+  item.externalProductId === null ? null : (products.get(item.externalProductId) ?? null);
 
 /** A page may list an order twice (it changed while paging): keep its newest state. */
 function latestPerOrder(orders: OrderRow[]): OrderRow[] {

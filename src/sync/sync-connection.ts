@@ -10,7 +10,7 @@ import { type Config, fxBaseUrlFor } from '../config/config.ts';
 import { readTokens, saveTokens } from '../connections/connection-tokens.ts';
 import type { TokenVault } from '../crypto/token-vault.ts';
 import { FxClient } from '../currency/fx-client.ts';
-import { repairUsdAmounts, UsdRatesForSync } from '../currency/usd-rates-for-sync.ts';
+import { UsdRatesForSync } from '../currency/usd-rates-for-sync.ts';
 import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
 import type { FailureKind, SyncRunStatus, SyncTrigger } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -176,7 +176,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
       }),
       streamRun('orders', client.orders(connection.cursors.orders, options), async (page) => {
         await lease.keep();
-        await usd.prepare(page.rows);
+        await usd.convert(page.rows);
         const written = await writeOrderPage(pool, { ...target(page), orders: page.rows });
         result.ordersUpserted += written.ordersWritten;
         result.itemsUpserted += written.itemsWritten;
@@ -205,7 +205,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
         });
       });
     }
-    const repaired = await repairUsdAmounts(pool, connection.id);
+    const repaired = await usd.repair(connection.id);
     if (repaired > 0) log.info({ repaired }, 'converted amounts whose FX rate arrived since');
   } catch (error) {
     result.status = error instanceof LeaseLostError ? 'fenced' : 'failed';

@@ -1,7 +1,6 @@
 /**
  * What marketplace mappers produce and the page writers store, in unified terms.
- * Money is a decimal string; never a float. USD amounts are not here: the writer
- * converts at the order date's reference rate (see order-page-writer.ts).
+ * Money is a decimal string; never a float.
  */
 import type { FxFlag, OrderStatus } from '../db/enums.ts';
 
@@ -29,7 +28,9 @@ export interface OrderRow {
   sourceStatus: string;
   currency: string;
   totalAmount: string;
-  /** Set by the engine when the currency cannot be converted (unknown to the FX provider). */
+  /** Set by the engine before writing (UsdRatesForSync), at the order date's rate. */
+  totalAmountUSD: string | null;
+  /** Why totalAmountUSD is null, when it is. */
   fxFlag: FxFlag | null;
   customerName: string | null;
   customerEmail: string | null;

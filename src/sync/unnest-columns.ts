@@ -2,7 +2,7 @@
  * Bulk writes through `unnest()`: one array parameter per column, one statement per
  * page. A table's columns are described once (name, PostgreSQL type, how to read the
  * value from a row), and the column list, the typed unnest source, the upsert's
- * `set` list and the parameter arrays all derive from that description.
+ * `set` list, the parameter arrays and the rows for COPY all derive from it.
  */
 export interface Column<T> {
   name: string;
@@ -16,8 +16,6 @@ export function unnestColumns<T>(columns: Column<T>[], firstParam: number) {
     names,
     /** `unnest($n::type[], …) as u(<names>)`, parameters from `firstParam` on. */
     source: `unnest(${columns.map((c, i) => `$${firstParam + i}::${c.type}[]`).join(', ')}) as u(${names})`,
-    /** `u.col, …` for an insert's select list, with some columns computed instead. */
-    select: (computed: Record<string, string> = {}) => columns.map((c) => computed[c.name] ?? `u.${c.name}`).join(', '),
     /** `col = excluded.col, …` for every column but the conflict keys. */
     updates: (keys: string[]) =>
       columns
@@ -25,10 +23,13 @@ export function unnestColumns<T>(columns: Column<T>[], firstParam: number) {
         .map((c) => `${c.name} = excluded.${c.name}`)
         .join(', '),
     /** True in an upsert when the incoming row differs from the stored one in any column. */
-    changed: (table: string, extra: string[] = []) => {
-      const names = [...columns.map((c) => c.name), ...extra];
+    changed: (table: string) => {
+      const names = columns.map((c) => c.name);
       return `(${names.map((n) => `${table}.${n}`).join(', ')}) is distinct from (${names.map((n) => `excluded.${n}`).join(', ')})`;
     },
+    /** The values of one row, in column order (for COPY). */
+    values: (row: T) => columns.map((c) => c.value(row)),
+    list: columns.map((c) => c.name),
     params: (rows: T[]) => columns.map((c) => rows.map(c.value)),
   };
 }

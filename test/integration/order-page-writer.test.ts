@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repairUsdAmounts } from '../../src/currency/usd-rates-for-sync.ts';
 import { writeOrderPage } from '../../src/sync/order-page-writer.ts';
 import { acquireLease, type Lease, LeaseLostError, releaseLease, renewLease } from '../../src/sync/sync-lease.ts';
 import type { OrderRow } from '../../src/sync/unified-rows.ts';
@@ -14,6 +13,7 @@ function order(id: string, updated: string, total = '10.0000', items = ['A']): O
     sourceStatus: 'PAID/UNFULFILLED',
     currency: 'USD',
     totalAmount: total,
+    totalAmountUSD: total,
     fxFlag: null,
     customerName: null,
     customerEmail: null,
@@ -152,37 +152,6 @@ describe('page-atomic order writes under a sync lease', () => {
     expect((await stored()).map((r) => r.id)).not.toContain('5');
     await write([order('5', '2026-10-05T03:00:00Z')], '2026-10-05T01:00:00Z');
     expect(await q()).toEqual([]);
-  });
-
-  it('converts to USD at the order date’s rate, flags what it cannot convert, and repairs once rates arrive', async () => {
-    const inr = { ...order('6', '2026-10-05T04:00:00Z', '830.0000'), currency: 'INR' };
-    const kwd = {
-      ...order('7', '2026-10-05T04:00:00Z', '1.2345'),
-      currency: 'KWD',
-      fxFlag: 'UNKNOWN_CURRENCY' as const,
-    };
-    await write([inr, kwd], '2026-10-05T01:00:00Z');
-    const usd = async () =>
-      (
-        await pool.query(
-          `select external_order_id as id, total_amount_usd::text as usd, fx_flag from unified_order
-            where connection_id = $1 and external_order_id in ('6', '7') order by 1`,
-          [seller.connectionId],
-        )
-      ).rows;
-    expect(await usd()).toEqual([
-      { id: '6', usd: null, fx_flag: 'RATE_MISSING' },
-      { id: '7', usd: null, fx_flag: 'UNKNOWN_CURRENCY' },
-    ]);
-    // the order date is 2026-10-01 (UTC): that day's rate converts it
-    await pool.query(
-      `insert into fx_rate (rate_date, base, quote, rate, source, fetched_at) values ('2026-10-01', 'USD', 'INR', 83.0, 'test', now())`,
-    );
-    expect(await repairUsdAmounts(pool, seller.connectionId)).toBe(1);
-    expect(await usd()).toEqual([
-      { id: '6', usd: '10.0000', fx_flag: null },
-      { id: '7', usd: null, fx_flag: 'UNKNOWN_CURRENCY' },
-    ]);
   });
 
   it('fences a worker whose lease was taken over: its page is refused whole', async () => {

@@ -8,7 +8,7 @@ import { UnifiedProduct } from './unified-product.entity.ts';
 export const UnifiedOrderItem = defineEntity({
   name: 'UnifiedOrderItem',
   properties: {
-    ...tenantColumns(),
+    ...tenantColumns({ viaParent: true }),
     order: () => p.manyToOne(UnifiedOrder).deleteRule('cascade'),
     product: () => p.manyToOne(UnifiedProduct).nullable().deleteRule('set null'),
     externalItemId: p.string(),

@@ -64,7 +64,7 @@ export class ShopifyClient implements MarketplaceClient {
     this.#o = {
       pageSize: 25,
       bulkThreshold: 100,
-      bulkPageSize: 1000,
+      bulkPageSize: 5000,
       overlapMs: 120_000,
       timeoutMs: 60_000,
       ...options,

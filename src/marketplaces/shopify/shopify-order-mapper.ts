@@ -100,6 +100,7 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[]): Mapped<
       sourceStatus: o.cancelledAt ? 'CANCELLED' : `${financial}/${o.displayFulfillmentStatus}`,
       currency: money.currencyCode,
       totalAmount: money.amount,
+      totalAmountUSD: null,
       fxFlag: null,
       customerName: name || null,
       customerEmail: o.customer?.email ?? null,

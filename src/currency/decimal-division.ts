@@ -1,0 +1,35 @@
+/**
+ * Exact decimal division for money: `amount / divisor` rounded to `scale` places, half
+ * away from zero (as PostgreSQL's round(numeric)). Digits go through BigInt; no float
+ * touches an amount.
+ */
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+function parse(text: string): { digits: bigint; scale: number } {
+  const m = DECIMAL.exec(text.trim());
+  if (!m) throw new RangeError(`not a decimal number: ${text}`);
+  const fraction = m[3] ?? '';
+  const digits = BigInt(`${m[2]}${fraction}`);
+  return { digits: m[1] === '-' ? -digits : digits, scale: fraction.length };
+}
+
+export function divideRounded(amount: string, divisor: string, scale = 4): string {
+  const a = parse(amount);
+  const d = parse(divisor);
+  if (d.digits === 0n) throw new RangeError('division by zero');
+  // amount / divisor × 10^scale = a·10^(d.scale+scale) / (d·10^a.scale)
+  let numerator = a.digits * 10n ** BigInt(d.scale + scale);
+  let denominator = d.digits * 10n ** BigInt(a.scale);
+  if (denominator < 0n) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  let quotient = numerator / denominator;
+  const remainder = numerator % denominator;
+  const twice = (remainder < 0n ? -remainder : remainder) * 2n;
+  if (twice >= denominator) quotient += numerator < 0n ? -1n : 1n;
+  const negative = quotient < 0n;
+  const text = (negative ? -quotient : quotient).toString().padStart(scale + 1, '0');
+  const body = scale > 0 ? `${text.slice(0, -scale)}.${text.slice(-scale)}` : text;
+  return negative ? `-${body}` : body;
+}
