@@ -51,7 +51,6 @@ export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSe
   });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', (err) => log.warn({ err }, 'database pool error'));
-  if (process.env.EXP) await pool.query(process.env.EXP);
   const vault = new TokenVault(resolveKeyring(config, log));
   const connected = await connectSandboxSeller({ pool, vault, config }, { sandboxUrl: sandbox.base, seller: '1' });
   const shopify = connected.connections.find((c) => c.marketplace === 'shopify');
