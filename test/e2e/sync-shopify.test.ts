@@ -177,4 +177,30 @@ describe('Shopify sync against the sandbox', () => {
     await expectShopifyMatchesTruth(h.pool, other, twin);
     await expectShopifyMatchesTruth(h.pool, indigo, base);
   });
+
+  it('quarantines malformed source records with the reason, counts them, and loads the rest', async () => {
+    await h.pool.query('delete from unified_order where user_id = $1', [desi]);
+    await h.pool.query(`update marketplace_connection set cursors = '{}' where user_id = $1`, [desi]);
+    await admin(base, 'faults', { spec: 'shopify:malformed=0.05' }, 'PUT');
+    try {
+      const result = await h.sync(desi);
+      const run = result.connections[0];
+      expect(run?.status, run?.error).toBe('succeeded');
+      const counts = await h.pool.query(
+        `select (select count(*)::int from unified_order where user_id = $1) as loaded,
+                (select count(*)::int from sync_quarantine where user_id = $1 and stream = 'orders') as quarantined,
+                (select array_agg(distinct split_part(reason, ':', 2)) from sync_quarantine where user_id = $1) as fields`,
+        [desi],
+      );
+      const truth = await json(fetch(`${base}/_sandbox/truth`));
+      const source = truth.totals.find((t: { store: string }) => t.store === 's2-shopify').orders;
+      const { loaded, quarantined, fields } = counts.rows[0];
+      expect(quarantined).toBeGreaterThan(0);
+      expect(loaded + quarantined).toBe(source);
+      expect(run?.quarantined).toBeGreaterThanOrEqual(quarantined);
+      expect(fields.map((f: string) => f.trim()).sort()).toEqual(['createdAt', 'totalPriceSet.shopMoney.amount']);
+    } finally {
+      await fetch(`${base}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  });
 });

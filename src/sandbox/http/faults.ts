@@ -5,10 +5,10 @@
  * run sees the same faults every time.
  *
  * Spec string (CLI `--faults`, admin API): `<marketplace>[/<route>]:<key>=<value>,...;...`
- * e.g. `shopify:429=0.3,5xx=0.1;flipkart/shipments:latency=200;amazon:tokenTtl=60`.
+ * e.g. `shopify:429=0.3,5xx=0.1;flipkart/shipments:latency=200;amazon:tokenTtl=60;shopify:malformed=0.02`.
  */
 import type { RequestHandler } from 'express';
-import { Random } from '../world/random.ts';
+import { hashKeys, Random } from '../world/random.ts';
 
 export interface FaultSettings {
   /** Share of requests answered 429 (0–1). */
@@ -25,6 +25,8 @@ export interface FaultSettings {
   resetRate?: number;
   /** Lifetime of new access tokens, seconds. */
   tokenTtlS?: number;
+  /** Share of records served malformed (bad amounts, unreadable dates); the same records every time. */
+  malformedRate?: number;
 }
 
 const KEYS: Record<string, keyof FaultSettings> = {
@@ -35,6 +37,7 @@ const KEYS: Record<string, keyof FaultSettings> = {
   hang: 'hangRate',
   reset: 'resetRate',
   tokenTtl: 'tokenTtlS',
+  malformed: 'malformedRate',
 };
 
 export class FaultRegistry {
@@ -69,6 +72,12 @@ export class FaultRegistry {
 
   tokenTtlS(marketplace: string): number | undefined {
     return this.#settings.get(marketplace)?.tokenTtlS;
+  }
+
+  /** Whether the record `key` of `store` is served malformed: decided by its key, so stable across requests. */
+  isMalformed(marketplace: string, store: string, key: number | string): boolean {
+    const rate = this.#settings.get(marketplace)?.malformedRate ?? 0;
+    return rate > 0 && (hashKeys(this.#seed, store, key, 'malformed') % 10_000) / 10_000 < rate;
   }
 
   /** Express middleware that may answer (or not answer) instead of the route. */

@@ -7,9 +7,8 @@
  */
 import type { Writable } from 'node:stream';
 import { type DocumentNode, type FieldNode, Kind, type SelectionSetNode, valueFromASTUntyped } from 'graphql';
-import { updatedAt } from '../world/lifecycle.ts';
 import type { ConnectionArgs, ShopData } from './shopify-data.ts';
-import { gid, renderOrder, renderProduct } from './shopify-records.ts';
+import { gid, renderProduct } from './shopify-records.ts';
 
 export const MAX_CONCURRENT_BULK = 5;
 const BULK_BASE_MS = 50;
@@ -157,9 +156,7 @@ export async function writeBulkJsonl(op: BulkOperation, shop: ShopData, out: Wri
   };
   for (const item of rootStream(op, shop)) {
     const value =
-      item.kind === 'order'
-        ? renderOrder(item.order, shop.store, updatedAt(item.order))
-        : renderProduct(item.row.p, shop.store, item.row.u);
+      item.kind === 'order' ? shop.renderOrder(item.order) : renderProduct(item.row.p, shop.store, item.row.u);
     if (!value) continue;
     const lines: string[] = [];
     project(nodeSelection, value, op.fragments, lines, undefined);

@@ -73,7 +73,7 @@ export class ShopData {
         hasNextPage = true;
         break;
       }
-      items.push(renderOrder(order, this.store, updatedAt(order)));
+      items.push(this.renderOrder(order));
       cursors.push(cursor);
     }
     return connectionOf({ items, cursors, hasNextPage, hasPreviousPage: Boolean(args.after) });
@@ -93,7 +93,25 @@ export class ShopData {
   order(numericId: number) {
     const index = numericId - orderNumericId(this.store, 0);
     const order = this.#orders.get(index);
-    return order ? renderOrder(order, this.store, updatedAt(order)) : null;
+    return order ? this.renderOrder(order) : null;
+  }
+
+  /**
+   * An order as the API serves it. Under the `malformed` fault some orders (always the
+   * same ones) come with an unreadable amount or date, in types the schema allows
+   * (Decimal and DateTime are strings on the wire), as real data sometimes does.
+   */
+  renderOrder(order: Lifecycle) {
+    const rendered = renderOrder(order, this.store, updatedAt(order));
+    if (!this.ctx.faults.isMalformed('shopify', this.store.key, order.index)) return rendered;
+    const kind = order.index % 3;
+    if (kind === 0) {
+      const bad = { amount: 'twelve', currencyCode: this.store.currency };
+      return { ...rendered, totalPriceSet: { shopMoney: bad, presentmentMoney: bad } };
+    }
+    if (kind === 1) return { ...rendered, createdAt: '2026-13-45T25:61:00Z', processedAt: 'yesterday' };
+    const bad = { amount: '1,299.00', currencyCode: this.store.currency };
+    return { ...rendered, totalPriceSet: { shopMoney: bad, presentmentMoney: bad } };
   }
 
   /** Products (one variant each) listed on this shop, sorted by id or updated-at. */
