@@ -90,8 +90,8 @@ export class BulkOperations {
   /**
    * An operation runs for a time that grows with its size (BULK_BASE_MS plus
    * BULK_MS_PER_1K_ROOTS per thousand root objects), as Shopify's do: a look before then
-   * sees it RUNNING, a look after sees it COMPLETED. The first look always sees it
-   * running, so clients exercise their polling.
+   * sees it RUNNING, a look after sees it COMPLETED (the mutation itself answers
+   * CREATED, so a client always polls at least once).
    */
   observe(op: BulkOperation, shop: ShopData): void {
     op.polls++;
@@ -103,7 +103,7 @@ export class BulkOperations {
       op.objectCount = roots;
     }
     const readyAt = Date.parse(op.createdAt) + BULK_BASE_MS + (op.rootObjectCount / 1000) * BULK_MS_PER_1K_ROOTS;
-    if (op.status === 'CREATED' || Date.now() < readyAt) {
+    if (Date.now() < readyAt) {
       op.status = 'RUNNING';
       return;
     }
