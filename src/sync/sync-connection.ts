@@ -66,6 +66,8 @@ export interface ConnectionSyncResult {
   throttledCalls: number;
   /** Rate-limit units spent (Shopify cost points), where the source reports them. */
   costPoints: number;
+  /** Time spent waiting for rate limits (pacing, Retry-After). */
+  waitedMs: number;
   durationMs: number;
   failureKind?: FailureKind;
   error?: string;
@@ -135,6 +137,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     apiCalls: 0,
     throttledCalls: 0,
     costPoints: 0,
+    waitedMs: 0,
     durationMs: 0,
   };
   let stats: ApiStats | undefined;
@@ -216,6 +219,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
   result.apiCalls = stats?.apiCalls ?? 0;
   result.throttledCalls = stats?.throttled ?? 0;
   result.costPoints = stats?.costPoints ?? 0;
+  result.waitedMs = stats?.waitedMs ?? 0;
   result.durationMs = Date.now() - started.getTime();
   await recordOutcome(pool, connection, result, started);
   return result;
