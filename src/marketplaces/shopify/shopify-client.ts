@@ -24,7 +24,7 @@ import type { ShopifyApp } from './shopify-app.ts';
 import { ShopifyGraphql } from './shopify-graphql.ts';
 import { mapShopifyOrder } from './shopify-order-mapper.ts';
 import { mapShopifyProduct } from './shopify-product-mapper.ts';
-import { QUERIES, withSearch } from './shopify-queries.ts';
+import { QUERIES, type QueryName, withSearch } from './shopify-queries.ts';
 
 export interface ShopifyClientOptions {
   shop: string;
@@ -106,7 +106,7 @@ export class ShopifyClient implements MarketplaceClient {
       seen += nodes.length;
       const page: Page<OrderRow> = { rows: [], quarantined: [], cursor: cursor ?? {}, estimatedTotal };
       for (const node of nodes) {
-        const items = await this.#allLineItems(node);
+        const items = await this.#allNodes(node.id, node.lineItems, 'order-line-items', (d) => d.order?.lineItems);
         addMapped(page, mapShopifyOrder(node, items));
       }
       const last = nodes.at(-1);
@@ -132,7 +132,7 @@ export class ShopifyClient implements MarketplaceClient {
       );
       const page: Page<ProductRow> = { rows: [], quarantined: [], cursor: cursor ?? {} };
       for (const node of data.products.nodes) {
-        const variants = await this.#allVariants(node);
+        const variants = await this.#allNodes(node.id, node.variants, 'product-variants', (d) => d.product?.variants);
         const mapped = mapShopifyProduct(node, variants, data.shop.currencyCode);
         if ('row' in mapped) page.rows.push(...mapped.row);
         else page.quarantined.push(mapped.quarantined);
@@ -152,34 +152,25 @@ export class ShopifyClient implements MarketplaceClient {
     return `updated_at:>='${from}'`;
   }
 
-  async #allLineItems(order: OrderNode): Promise<unknown[]> {
-    const items = [...(order.lineItems?.nodes ?? [])];
-    let info = order.lineItems?.pageInfo;
+  /**
+   * All nodes of a nested connection whose first page came with its parent: the rest
+   * is asked for by the parent's id (`order-line-items`, `product-variants`).
+   */
+  async #allNodes(
+    parentId: string,
+    first: Connection<unknown> | undefined,
+    query: QueryName,
+    read: (data: Record<string, { [field: string]: Connection<unknown> } | null>) => Connection<unknown> | undefined,
+  ): Promise<unknown[]> {
+    const nodes = [...(first?.nodes ?? [])];
+    let info = first?.pageInfo;
     while (info?.hasNextPage) {
-      const data: { order: { lineItems: Connection<unknown> } | null } = await this.#gql.request(
-        QUERIES['order-line-items'],
-        { id: order.id, after: info.endCursor },
-      );
-      if (!data.order) break;
-      items.push(...data.order.lineItems.nodes);
-      info = data.order.lineItems.pageInfo;
+      const next = read(await this.#gql.request(QUERIES[query], { id: parentId, after: info.endCursor }));
+      if (!next) break;
+      nodes.push(...next.nodes);
+      info = next.pageInfo;
     }
-    return items;
-  }
-
-  async #allVariants(product: ProductNode): Promise<unknown[]> {
-    const variants = [...(product.variants?.nodes ?? [])];
-    let info = product.variants?.pageInfo;
-    while (info?.hasNextPage) {
-      const data: { product: { variants: Connection<unknown> } | null } = await this.#gql.request(
-        QUERIES['product-variants'],
-        { id: product.id, after: info.endCursor },
-      );
-      if (!data.product) break;
-      variants.push(...data.product.variants.nodes);
-      info = data.product.variants.pageInfo;
-    }
-    return variants;
+    return nodes;
   }
 
   /**
