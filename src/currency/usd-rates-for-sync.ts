@@ -12,7 +12,7 @@
 import type pg from 'pg';
 import type { FxFlag } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
-import { divideRounded } from './decimal-division.ts';
+import { divideRounded } from './decimal.ts';
 import type { FxClient } from './fx-client.ts';
 import { ensureUsdRates } from './fx-rates.ts';
 

@@ -16,6 +16,7 @@
  * The source status kept on the row is "<financial>/<fulfillment>", or CANCELLED.
  */
 import { z } from 'zod';
+import { multiplyDecimal } from '../../currency/decimal.ts';
 import type { OrderStatus } from '../../db/enums.ts';
 import { normalizeSku } from '../../sync/normalize-sku.ts';
 import type { OrderItemRow, OrderRow } from '../../sync/unified-rows.ts';
@@ -127,23 +128,13 @@ function mapLineItem(i: ShopifyLineItem, cancelled: boolean): OrderItemRow {
     normalizedSku: normalizeSku(sku),
     quantity: i.quantity,
     unitPrice: unit.amount,
-    totalPrice: multiply(unit.amount, i.quantity),
+    totalPrice: multiplyDecimal(unit.amount, i.quantity),
     currency: unit.currencyCode,
     sourceStatus: null,
     isCancelled: cancelled,
     isReturned: false,
     returnedQuantity: 0,
   };
-}
-
-/** amount × quantity in decimal: the digits are scaled to an integer, never a float. */
-export function multiply(amount: string, quantity: number): string {
-  const negative = amount.startsWith('-');
-  const [whole = '0', fraction = ''] = amount.replace('-', '').split('.');
-  const scaled = BigInt(whole + fraction) * BigInt(quantity);
-  const digits = scaled.toString().padStart(fraction.length + 1, '0');
-  const out = fraction.length ? `${digits.slice(0, -fraction.length)}.${digits.slice(-fraction.length)}` : digits;
-  return negative && scaled !== 0n ? `-${out}` : out;
 }
 
 function quarantine(externalId: string | null, reason: string, order: unknown, items: unknown[]): Mapped<OrderRow> {

@@ -1,7 +1,7 @@
 /**
- * Exact decimal division for money: `amount / divisor` rounded to `scale` places, half
- * away from zero (as PostgreSQL's round(numeric)). Digits go through BigInt; no float
- * touches an amount.
+ * Exact decimal arithmetic for money on decimal strings: sums, products by a
+ * quantity, and division rounded half away from zero (as PostgreSQL's round(numeric)).
+ * Digits go through BigInt; no float touches an amount.
  */
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
@@ -13,6 +13,27 @@ function parse(text: string): { digits: bigint; scale: number } {
   return { digits: m[1] === '-' ? -digits : digits, scale: fraction.length };
 }
 
+/** Units of 10^-scale as a decimal string. */
+function format(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
+  const body = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative ? `-${body}` : body;
+}
+
+export function addDecimal(a: string, b: string): string {
+  const x = parse(a);
+  const y = parse(b);
+  const scale = Math.max(x.scale, y.scale);
+  return format(x.digits * 10n ** BigInt(scale - x.scale) + y.digits * 10n ** BigInt(scale - y.scale), scale);
+}
+
+export function multiplyDecimal(amount: string, quantity: number): string {
+  const a = parse(amount);
+  return format(a.digits * BigInt(quantity), a.scale);
+}
+
+/** `amount / divisor` rounded to `scale` places. */
 export function divideRounded(amount: string, divisor: string, scale = 4): string {
   const a = parse(amount);
   const d = parse(divisor);
@@ -28,8 +49,5 @@ export function divideRounded(amount: string, divisor: string, scale = 4): strin
   const remainder = numerator % denominator;
   const twice = (remainder < 0n ? -remainder : remainder) * 2n;
   if (twice >= denominator) quotient += numerator < 0n ? -1n : 1n;
-  const negative = quotient < 0n;
-  const text = (negative ? -quotient : quotient).toString().padStart(scale + 1, '0');
-  const body = scale > 0 ? `${text.slice(0, -scale)}.${text.slice(-scale)}` : text;
-  return negative ? `-${body}` : body;
+  return format(quotient, scale);
 }
