@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { divideRounded } from '../../src/currency/decimal-division.ts';
+import { divideRounded } from '../../src/currency/decimal.ts';
 import { FxClient } from '../../src/currency/fx-client.ts';
 import { ensureUsdRates } from '../../src/currency/fx-rates.ts';
 import { type Convertible, UsdRatesForSync } from '../../src/currency/usd-rates-for-sync.ts';
