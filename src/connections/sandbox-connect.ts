@@ -13,9 +13,12 @@ import type { TokenVault } from '../crypto/token-vault.ts';
 import type { Marketplace } from '../db/enums.ts';
 import { AppError } from '../errors/app-error.ts';
 import { emptyStats } from '../marketplaces/api-stats.ts';
+import { FLIPKART_SCOPE, flipkartApp } from '../marketplaces/flipkart/flipkart-app.ts';
+import { FlipkartOAuth, authorizeUrl as flipkartAuthorizeUrl } from '../marketplaces/flipkart/flipkart-oauth.ts';
 import { shopifyApp } from '../marketplaces/shopify/shopify-app.ts';
 import { authorizeUrl, completeAuthorization } from '../marketplaces/shopify/shopify-oauth.ts';
 import { saveConnection } from './connection-store.ts';
+import type { ConnectionTokens } from './connection-tokens.ts';
 
 const storesSchema = z.object({
   stores: z.array(
@@ -62,29 +65,63 @@ export async function connectSandboxSeller(
   const { userId, created } = await sellerFor(deps.pool, sandboxUrl, sellerName, mine);
   const result: SandboxConnectResult = { userId, sellerName, createdSeller: created, connections: [], skipped: [] };
   for (const store of mine) {
-    if (store.marketplace !== 'shopify') {
+    const connect = CONNECTORS[store.marketplace as Marketplace];
+    if (!connect) {
       result.skipped.push({ marketplace: store.marketplace, account: store.accountId, reason: 'not supported yet' });
       continue;
     }
-    const app = shopifyApp(deps.config, sandboxUrl);
     const state = randomBytes(16).toString('hex');
-    const redirectUri = `${deps.config.publicBaseUrl}/oauth/shopify/callback`;
-    const callback = await approve(authorizeUrl(app, { shop: store.accountId, state, redirectUri }));
-    const grant = await completeAuthorization(app, emptyStats(), callback, { state, shop: store.accountId });
+    const redirectUri = `${deps.config.publicBaseUrl}/oauth/${store.marketplace}/callback`;
+    const grant = await connect({ config: deps.config, sandboxUrl, store, state, redirectUri });
     const saved = await saveConnection(deps.pool, deps.vault, {
       userId,
-      marketplace: 'shopify',
-      externalAccountId: grant.shop,
-      displayName: `${sellerName} (Shopify sandbox)`,
+      marketplace: store.marketplace as Marketplace,
+      externalAccountId: store.accountId,
+      displayName: `${sellerName} (${store.marketplace} sandbox)`,
       region: null,
       sandboxUrl,
       scopes: grant.scopes,
-      tokens: grant,
+      tokens: grant.tokens,
     });
-    result.connections.push({ marketplace: 'shopify', account: grant.shop, connectionId: saved.id });
+    result.connections.push({
+      marketplace: store.marketplace as Marketplace,
+      account: store.accountId,
+      connectionId: saved.id,
+    });
   }
   return result;
 }
+
+interface ConnectInput {
+  config: Config;
+  sandboxUrl: string;
+  store: SandboxStore;
+  state: string;
+  redirectUri: string;
+}
+
+/** Each marketplace's authorization, as its real flow goes: approve, check the callback, exchange. */
+const CONNECTORS: Partial<
+  Record<Marketplace, (input: ConnectInput) => Promise<{ tokens: ConnectionTokens; scopes: string[] }>>
+> = {
+  shopify: async ({ config, sandboxUrl, store, state, redirectUri }) => {
+    const app = shopifyApp(config, sandboxUrl);
+    const callback = await approve(authorizeUrl(app, { shop: store.accountId, state, redirectUri }));
+    const grant = await completeAuthorization(app, emptyStats(), callback, { state, shop: store.accountId });
+    return { tokens: grant, scopes: grant.scopes };
+  },
+  flipkart: async ({ config, sandboxUrl, store, state, redirectUri }) => {
+    const app = flipkartApp(config, sandboxUrl);
+    const url = new URL(flipkartAuthorizeUrl(app, { state, redirectUri }));
+    url.searchParams.set('seller', store.accountId); // the sandbox's stand-in for the seller who logs in
+    const callback = await approve(url.toString());
+    if (callback.state !== state || !callback.code) {
+      throw new AppError('BAD_REQUEST', 'Flipkart authorization came back without its state or code');
+    }
+    const tokens = await new FlipkartOAuth(app, emptyStats()).exchangeCode(callback.code, redirectUri, state);
+    return { tokens, scopes: [FLIPKART_SCOPE] };
+  },
+};
 
 async function sandboxStores(sandboxUrl: string): Promise<SandboxStore[]> {
   try {

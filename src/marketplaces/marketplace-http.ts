@@ -7,6 +7,7 @@
  */
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { Marketplace } from '../db/enums.ts';
+import type { RequestPacer } from './adaptive-limiter.ts';
 import type { ApiStats } from './api-stats.ts';
 import { kindOfStatus, MarketplaceError } from './marketplace-error.ts';
 import { sleep } from './sleep.ts';
@@ -39,6 +40,8 @@ export interface MarketplaceHttpOptions {
   authHeaders?: (accessToken: string) => Record<string, string>;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal | undefined;
+  /** Spaces requests where the API publishes no limits (see adaptive-limiter.ts). */
+  pacer?: RequestPacer | undefined;
 }
 
 const RETRIABLE_NETWORK = new Set([
@@ -79,7 +82,7 @@ export class MarketplaceHttp {
 
   /** Sends `config`; resolves with a 2xx response or throws a MarketplaceError. */
   async request<T = unknown>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
-    const { marketplace, stats, tokens, signal } = this.#options;
+    const { marketplace, stats, tokens, signal, pacer } = this.#options;
     let failures = 0;
     let throttles = 0;
     let renewed = false;
@@ -88,6 +91,7 @@ export class MarketplaceHttp {
       const token = tokens ? await tokens.accessToken() : undefined;
       const headers = { ...(config.headers as Record<string, string>), ...this.#authHeaders(token) };
       let response: AxiosResponse<T>;
+      await pacer?.acquire(signal);
       stats.apiCalls++;
       try {
         response = await this.#http.request<T>({ ...config, headers, ...(signal ? { signal } : {}) });
@@ -105,7 +109,10 @@ export class MarketplaceHttp {
         continue;
       }
       const { status } = response;
-      if (status >= 200 && status < 300) return response;
+      if (status >= 200 && status < 300) {
+        pacer?.succeeded();
+        return response;
+      }
       discard(response);
       if (status === 401 && tokens && token !== undefined && !renewed) {
         renewed = true;
@@ -114,6 +121,7 @@ export class MarketplaceHttp {
       }
       if (status === 429) {
         stats.throttled++;
+        pacer?.throttled();
         const retryAfterMs = retryAfter(response);
         if (++throttles >= this.#retry.maxThrottledAttempts) {
           throw new MarketplaceError(marketplace, 'temporary', `${describe(config)}: still throttled (429)`, {

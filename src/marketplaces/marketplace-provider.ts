@@ -27,6 +27,8 @@ export interface ClientTuning {
   overlapMs?: number;
   timeoutMs?: number;
   bulkThreshold?: number;
+  /** Ceiling of the request rate where the API publishes none (Flipkart). */
+  maxRatePerS?: number;
 }
 
 export interface ClientInput {

@@ -27,9 +27,10 @@ describe('a sync process killed mid-backfill', () => {
     const started = await startSandbox({ seed: 13, sellers: 1, ordersPerStore: ORDERS });
     sandbox = started.sandbox;
     const seller = await h.connect(started.base, '1');
-    const { rows } = await h.pool.query<{ id: string }>('select id from marketplace_connection where user_id = $1', [
-      seller,
-    ]);
+    const { rows } = await h.pool.query<{ id: string }>(
+      `select id from marketplace_connection where user_id = $1 and marketplace = 'shopify'`,
+      [seller],
+    );
     const connectionId = rows[0]?.id as string;
     const count = async () =>
       (
@@ -38,7 +39,7 @@ describe('a sync process killed mid-backfill', () => {
         ])
       ).rows[0]?.n ?? 0;
 
-    const child = spawn(process.execPath, [CLI, 'sync', '--seller', seller], {
+    const child = spawn(process.execPath, [CLI, 'sync', '--seller', seller, '--marketplace', 'shopify'], {
       env: cliEnv({
         DATABASE_URL: h.db.url,
         ENCRYPTION_KEYS: TEST_KEY,
@@ -65,10 +66,10 @@ describe('a sync process killed mid-backfill', () => {
     expect(cursorAtKill.updatedAt).toBeDefined();
 
     // the dead worker still holds the seller: nobody syncs it until its lease lapses
-    expect((await h.sync(seller)).busy).toBe(true);
+    expect((await h.sync(seller, 'shopify')).busy).toBe(true);
     await h.pool.query('update sync_lease set expires_at = now() where user_id = $1', [seller]);
 
-    const resumed = await h.sync(seller);
+    const resumed = await h.sync(seller, 'shopify');
     expect(resumed.connections[0]?.status).toBe('succeeded');
     // it resumed from the committed cursor rather than starting over
     expect(resumed.connections[0]?.ordersUpserted).toBeLessThan(ORDERS);

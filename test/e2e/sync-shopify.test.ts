@@ -42,7 +42,7 @@ describe('Shopify sync against the sandbox', () => {
 
   it('a backfill makes orders, amounts and items equal the sandbox truth per month and status', async () => {
     for (const seller of [indigo, desi]) {
-      const result = await h.sync(seller);
+      const result = await h.sync(seller, 'shopify');
       expect(result.busy).toBe(false);
       expect(result.connections.map((c) => [c.marketplace, c.status, c.error])).toEqual([
         ['shopify', 'succeeded', undefined],
@@ -58,7 +58,7 @@ describe('Shopify sync against the sandbox', () => {
       expect(run.cursors_after.orders.updatedAt).toMatch(/^2026-/);
     }
     const fresh = await h.pool.query(
-      `select count(*)::int as n from marketplace_connection where last_sync_at is null`,
+      `select count(*)::int as n from marketplace_connection where last_sync_at is null and marketplace = 'shopify'`,
     );
     expect(fresh.rows[0].n).toBe(0);
   });
@@ -99,7 +99,7 @@ describe('Shopify sync against the sandbox', () => {
   });
 
   it('a second run writes nothing new', async () => {
-    const again = await h.sync(indigo);
+    const again = await h.sync(indigo, 'shopify');
     const run = again.connections[0];
     expect(run).toMatchObject({ status: 'succeeded', ordersUpserted: 0, itemsUpserted: 0, productsUpserted: 0 });
     await expectShopifyMatchesTruth(h.pool, indigo, base);
@@ -109,7 +109,7 @@ describe('Shopify sync against the sandbox', () => {
     const mutated = await admin(base, 'mutate', { count: 60, advanceMs: 3_600_000, stores: ['s1-shopify'] });
     const changed = Object.values(mutated.changed['s1-shopify'] as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(changed).toBe(60);
-    const delta = await h.sync(indigo);
+    const delta = await h.sync(indigo, 'shopify');
     expect(delta.connections[0]?.status).toBe('succeeded');
     expect(delta.connections[0]?.ordersUpserted).toBeGreaterThan(0);
     expect(delta.connections[0]?.ordersUpserted).toBeLessThanOrEqual(60);
@@ -119,10 +119,13 @@ describe('Shopify sync against the sandbox', () => {
   it('with 30% 429s and 10% 5xx a backfill ends the same, and the throttling is recorded', async () => {
     await h.pool.query(`delete from unified_order where user_id = $1`, [desi]);
     await h.pool.query(`delete from unified_product where user_id = $1`, [desi]);
-    await h.pool.query(`update marketplace_connection set cursors = '{}' where user_id = $1`, [desi]);
+    await h.pool.query(
+      `update marketplace_connection set cursors = '{}' where user_id = $1 and marketplace = 'shopify'`,
+      [desi],
+    );
     await admin(base, 'faults', { spec: 'shopify:429=0.3,retryAfter=0.02,5xx=0.1' }, 'PUT');
     try {
-      const result = await h.sync(desi);
+      const result = await h.sync(desi, 'shopify');
       const run = result.connections[0];
       expect(run?.status, run?.error).toBe('succeeded');
       expect(run?.throttledCalls).toBeGreaterThan(0);
@@ -135,26 +138,27 @@ describe('Shopify sync against the sandbox', () => {
   });
 
   it('a failed run leaves the cursor where it was and lastSyncAt unmoved; the next run catches up', async () => {
-    const before = await h.pool.query(`select cursors, last_sync_at from marketplace_connection where user_id = $1`, [
-      indigo,
-    ]);
+    const before = await h.pool.query(
+      `select cursors, last_sync_at from marketplace_connection where user_id = $1 and marketplace = 'shopify'`,
+      [indigo],
+    );
     await admin(base, 'mutate', { count: 30, advanceMs: 600_000, stores: ['s1-shopify'] });
     await admin(base, 'faults', { spec: 'shopify:5xx=1' }, 'PUT');
     try {
-      const failed = await h.sync(indigo);
+      const failed = await h.sync(indigo, 'shopify');
       expect(failed.connections[0]).toMatchObject({ status: 'failed', failureKind: 'temporary' });
     } finally {
       await fetch(`${base}/_sandbox/faults`, { method: 'DELETE' });
     }
     const after = await h.pool.query(
-      `select cursors, last_sync_at, last_error, status from marketplace_connection where user_id = $1`,
+      `select cursors, last_sync_at, last_error, status from marketplace_connection where user_id = $1 and marketplace = 'shopify'`,
       [indigo],
     );
     expect(after.rows[0].cursors.orders.updatedAt).toBe(before.rows[0].cursors.orders.updatedAt);
     expect(after.rows[0].last_sync_at).toEqual(before.rows[0].last_sync_at);
     expect(after.rows[0].last_error).toMatch(/HTTP 5\d\d/);
     expect(after.rows[0].status).toBe('CONNECTED');
-    const next = await h.sync(indigo);
+    const next = await h.sync(indigo, 'shopify');
     expect(next.connections[0]?.status).toBe('succeeded');
     await expectShopifyMatchesTruth(h.pool, indigo, base);
   });
@@ -164,7 +168,7 @@ describe('Shopify sync against the sandbox', () => {
     const twin = await sandbox();
     const other = await h.connect(twin, '1');
     expect(other).not.toBe(indigo);
-    await h.sync(other);
+    await h.sync(other, 'shopify');
     const shared = await h.pool.query(
       `select count(*)::int as n from unified_order a join unified_order b using (external_order_id)
         where a.user_id = $1 and b.user_id = $2`,
@@ -173,17 +177,20 @@ describe('Shopify sync against the sandbox', () => {
     expect(shared.rows[0].n).toBeGreaterThanOrEqual(400);
     // only the twin changes: the first seller's rows must not follow
     await admin(twin, 'mutate', { count: 80, advanceMs: 7_200_000, stores: ['s1-shopify'] });
-    await h.sync(other);
+    await h.sync(other, 'shopify');
     await expectShopifyMatchesTruth(h.pool, other, twin);
     await expectShopifyMatchesTruth(h.pool, indigo, base);
   });
 
   it('quarantines malformed source records with the reason, counts them, and loads the rest', async () => {
     await h.pool.query('delete from unified_order where user_id = $1', [desi]);
-    await h.pool.query(`update marketplace_connection set cursors = '{}' where user_id = $1`, [desi]);
+    await h.pool.query(
+      `update marketplace_connection set cursors = '{}' where user_id = $1 and marketplace = 'shopify'`,
+      [desi],
+    );
     await admin(base, 'faults', { spec: 'shopify:malformed=0.05' }, 'PUT');
     try {
-      const result = await h.sync(desi);
+      const result = await h.sync(desi, 'shopify');
       const run = result.connections[0];
       expect(run?.status, run?.error).toBe('succeeded');
       const counts = await h.pool.query(

@@ -8,6 +8,7 @@ import { afterAll, expect } from 'vitest';
 import { connectSandboxSeller } from '../../src/connections/sandbox-connect.ts';
 import { resolveKeyring } from '../../src/crypto/keyring.ts';
 import { TokenVault } from '../../src/crypto/token-vault.ts';
+import type { Marketplace } from '../../src/db/enums.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { SyncDeps } from '../../src/sync/sync-connection.ts';
 import { type SellerSyncResult, syncSeller } from '../../src/sync/sync-manager.ts';
@@ -20,7 +21,7 @@ export interface SyncHarness {
   pool: pg.Pool;
   deps: SyncDeps;
   connect(sandboxBase: string, seller?: string): Promise<string>;
-  sync(userId: string): Promise<SellerSyncResult>;
+  sync(userId: string, marketplace?: Marketplace): Promise<SellerSyncResult>;
 }
 
 /** For a test file: a database and sync deps, closed after the file. */
@@ -36,20 +37,29 @@ export function useSyncHarness(): () => Promise<SyncHarness> {
     const config = testConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const log = createLogger({ logLevel: 'silent' });
     const vault = new TokenVault(resolveKeyring(config, log));
-    const deps: SyncDeps = { pool, vault, config, log, tuning: { retry: { baseDelayMs: 5, maxDelayMs: 50 } } };
+    const deps: SyncDeps = {
+      pool,
+      vault,
+      config,
+      log,
+      tuning: { retry: { baseDelayMs: 5, maxDelayMs: 50 }, maxRatePerS: 10_000 },
+    };
     harness = {
       db,
       pool,
       deps,
       connect: async (sandboxUrl, seller) =>
         (await connectSandboxSeller({ pool, vault, config }, { sandboxUrl, seller })).userId,
-      sync: (userId) => syncSeller(deps, userId, { trigger: 'manual' }),
+      sync: (userId, marketplace) => syncSeller(deps, userId, { trigger: 'manual', marketplace }),
     };
     return harness;
   };
 }
 
 /** Decimal strings compared as numbers written the same way ("12.5000" = "12.5"). */
+export const expectShopifyMatchesTruth = (pool: pg.Pool, userId: string, sandboxBase: string) =>
+  expectMatchesTruth(pool, userId, sandboxBase, 'shopify');
+
 export const decimalText = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
 
 interface Row {
@@ -63,16 +73,21 @@ interface Row {
 const key = (r: Row) => `${r.month}|${r.status}|${r.currency}`;
 
 /**
- * Orders and amounts per month × source status × currency of one seller's Shopify
- * connection to `sandboxBase`, stored vs the sandbox's truth for that store.
+ * Orders and amounts per month × source status × currency of one seller's connection
+ * to `sandboxBase` on `marketplace`, stored vs the sandbox's truth for that store.
  */
-export async function expectShopifyMatchesTruth(pool: pg.Pool, userId: string, sandboxBase: string): Promise<void> {
+export async function expectMatchesTruth(
+  pool: pg.Pool,
+  userId: string,
+  sandboxBase: string,
+  marketplace: Marketplace,
+): Promise<void> {
   const { rows: conn } = await pool.query<{ id: string; external_account_id: string }>(
-    `select id, external_account_id from marketplace_connection where user_id = $1 and marketplace = 'shopify'`,
-    [userId],
+    `select id, external_account_id from marketplace_connection where user_id = $1 and marketplace = $2`,
+    [userId, marketplace],
   );
   const connection = conn[0];
-  if (!connection) throw new Error('seller has no Shopify connection');
+  if (!connection) throw new Error(`seller has no ${marketplace} connection`);
   const stores = await json(fetch(`${sandboxBase}/_sandbox/stores`));
   const store = stores.stores.find((s: any) => s.accountId === connection.external_account_id);
   const truth = await json(fetch(`${sandboxBase}/_sandbox/truth`));

@@ -1,0 +1,181 @@
+/**
+ * The Flipkart MarketplaceClient (Seller API under `/sellers`).
+ *
+ * Orders: Flipkart lists shipments, not orders, with a state per order item; a filter
+ * names one type (preDispatch, postDispatch, cancelled per cancellation type) and its
+ * states. The client walks `modifiedDate` windows from the cursor (minus an overlap)
+ * or, for a backfill, from `backfillDays` ago, runs every filter over each window and
+ * follows `nextPageUrl`. That yields the ids of the orders that changed; their current
+ * shipments are then looked up by order id (100 a call), so every order is written
+ * whole, with all its items across shipments and states. The cursor is the newest
+ * shipment updated-at seen, committed with the last page of each window.
+ *
+ * Flipkart publishes no rate limits: requests are paced by an adaptive limiter with a
+ * configurable ceiling that halves on 429.
+ */
+import { z } from 'zod';
+import type { StreamCursor } from '../../db/entities/marketplace-connection.entity.ts';
+import type { OrderRow, ProductRow } from '../../sync/unified-rows.ts';
+import { AdaptiveLimiter } from '../adaptive-limiter.ts';
+import { type ApiStats, emptyStats } from '../api-stats.ts';
+import type { MarketplaceClient, Page, ReadOptions } from '../marketplace-client.ts';
+import { MarketplaceError } from '../marketplace-error.ts';
+import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
+import type { TokenManager } from '../token-manager.ts';
+import type { FlipkartApp } from './flipkart-app.ts';
+import { mapFlipkartOrder, type RawFlipkartItem } from './flipkart-order-mapper.ts';
+
+export interface FlipkartClientOptions {
+  app: FlipkartApp;
+  tokens: TokenManager;
+  /** Requests per second at most (Flipkart publishes none). */
+  maxRatePerS?: number;
+  overlapMs?: number;
+  backfillDays?: number;
+  windowDays?: number;
+  /** Orders per written page. */
+  pageSize?: number;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+const DAY = 86_400_000;
+const LOOKUP_IDS = 100;
+
+/** Every filter Flipkart needs to see every item state once. */
+export const SHIPMENT_FILTERS = [
+  {
+    type: 'preDispatch',
+    states: ['APPROVED', 'PACKING_IN_PROGRESS', 'PACKED', 'FORM_FAILED', 'READY_TO_DISPATCH'],
+  },
+  { type: 'postDispatch', states: ['SHIPPED', 'DELIVERED', 'PICKUP_COMPLETE'] },
+  { type: 'cancelled', states: ['CANCELLED'], cancellationType: 'sellerCancellation' },
+  { type: 'cancelled', states: ['CANCELLED'], cancellationType: 'buyerCancellation' },
+  { type: 'cancelled', states: ['CANCELLED'], cancellationType: 'marketplaceCancellation' },
+] as const;
+
+const shipmentsPage = z.object({
+  hasMore: z.boolean().optional(),
+  nextPageUrl: z.string().nullish(),
+  shipments: z.array(
+    z.object({
+      updatedAt: z.unknown(),
+      orderItems: z.array(z.looseObject({ orderId: z.string() })),
+    }),
+  ),
+});
+
+export class FlipkartClient implements MarketplaceClient {
+  readonly marketplace = 'flipkart' as const;
+  readonly stats: ApiStats = emptyStats();
+  readonly #o: Required<Omit<FlipkartClientOptions, 'signal' | 'retry'>>;
+  readonly #http: MarketplaceHttp;
+
+  constructor(options: FlipkartClientOptions) {
+    this.#o = {
+      maxRatePerS: 8,
+      overlapMs: 10 * 60_000,
+      backfillDays: 730,
+      windowDays: 30,
+      pageSize: 1000,
+      timeoutMs: 60_000,
+      now: Date.now,
+      ...options,
+    };
+    this.#http = new MarketplaceHttp({
+      marketplace: 'flipkart',
+      baseURL: `${options.app.baseUrl}/sellers`,
+      timeoutMs: this.#o.timeoutMs,
+      stats: this.stats,
+      tokens: options.tokens,
+      authHeaders: (token) => ({ authorization: `Bearer ${token}` }),
+      retry: options.retry,
+      signal: options.signal,
+      pacer: new AdaptiveLimiter(this.#o.maxRatePerS),
+    });
+  }
+
+  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<OrderRow>> {
+    const now = this.#o.now();
+    let from = cursor?.updatedAt ? Date.parse(cursor.updatedAt) - this.#o.overlapMs : now - this.#o.backfillDays * DAY;
+    let committed: StreamCursor = cursor ?? {};
+    while (from < now) {
+      const to = Math.min(now, from + this.#o.windowDays * DAY);
+      const ids = await this.#changedOrderIds(from, to);
+      let newest = committed.updatedAt ?? '';
+      let page: Page<OrderRow> = { rows: [], quarantined: [], cursor: committed };
+      const batches = chunk([...ids], LOOKUP_IDS);
+      for (const [n, batch] of batches.entries()) {
+        for (const [orderId, items] of await this.#lookup(batch)) {
+          const mapped = mapFlipkartOrder(orderId, items);
+          if ('row' in mapped) {
+            page.rows.push(mapped.row);
+            const updated = mapped.row.sourceUpdatedAt.toISOString();
+            if (updated > newest) newest = updated;
+          } else page.quarantined.push(mapped.quarantined);
+        }
+        const last = n === batches.length - 1;
+        if (last || page.rows.length + page.quarantined.length >= this.#o.pageSize) {
+          if (last && newest) committed = { updatedAt: newest };
+          page.cursor = committed;
+          yield page;
+          page = { rows: [], quarantined: [], cursor: committed };
+        }
+      }
+      from = to;
+    }
+  }
+
+  /** Listings (issue 5) are not read yet: order items carry titles and SKUs meanwhile. */
+  async *products(_cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {}
+
+  /** Ids of orders with a shipment modified in [from, to), over every filter. */
+  async #changedOrderIds(from: number, to: number): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const filter of SHIPMENT_FILTERS) {
+      let response = await this.#http.request({
+        method: 'POST',
+        url: '/v3/shipments/filter',
+        data: {
+          filter: { ...filter, modifiedDate: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } },
+          pagination: { pageSize: 20 },
+        },
+      });
+      for (;;) {
+        const page = shipmentsPage.safeParse(response.data);
+        if (!page.success)
+          throw new MarketplaceError('flipkart', 'unknown', 'Flipkart shipments page of an unknown shape');
+        for (const s of page.data.shipments) for (const item of s.orderItems) ids.add(item.orderId);
+        if (!page.data.hasMore || !page.data.nextPageUrl) break;
+        response = await this.#http.request({ method: 'GET', url: page.data.nextPageUrl });
+      }
+    }
+    return ids;
+  }
+
+  /** Current shipments of these orders, grouped as each order's items. */
+  async #lookup(orderIds: string[]): Promise<Map<string, RawFlipkartItem[]>> {
+    const { data } = await this.#http.request({
+      method: 'GET',
+      url: '/v3/shipments',
+      params: { orderIds: orderIds.join(',') },
+    });
+    const parsed = shipmentsPage.safeParse(data);
+    if (!parsed.success)
+      throw new MarketplaceError('flipkart', 'unknown', 'Flipkart shipments lookup of an unknown shape');
+    const byOrder = new Map<string, RawFlipkartItem[]>(orderIds.map((id) => [id, []]));
+    for (const s of parsed.data.shipments) {
+      for (const item of s.orderItems) byOrder.get(item.orderId)?.push({ item, shipmentUpdatedAt: s.updatedAt });
+    }
+    for (const [id, items] of byOrder) if (items.length === 0) byOrder.delete(id);
+    return byOrder;
+  }
+}
+
+function chunk<T>(values: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * The sync engine's guarantees for each further marketplace, against the sandbox over
+ * loopback into a real PostgreSQL: backfill equals the truth, an idempotent re-run, a
+ * delta after source changes, 429/5xx faults, identical external ids across sellers.
+ * (Shopify's own, longer version: sync-shopify.test.ts.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Marketplace } from '../../src/db/enums.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
+import { json, startSandbox } from '../support/sandbox.ts';
+import { expectMatchesTruth, type SyncHarness, useSyncHarness } from '../support/sync-harness.ts';
+
+const started: Sandbox[] = [];
+afterAll(async () => {
+  for (const s of started) await s.close();
+});
+async function sandbox(seed = 7) {
+  const s = await startSandbox({ seed, ordersPerStore: 300, sellers: 2 });
+  started.push(s.sandbox);
+  return s.base;
+}
+const admin = (base: string, path: string, body: unknown, method = 'POST') =>
+  json(
+    fetch(`${base}/_sandbox/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+
+describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketplace) => {
+  const harness = useSyncHarness();
+  let h: SyncHarness;
+  let base: string;
+  let seller: string;
+  const store = `s1-${marketplace}`;
+  const sync = async (userId: string) => {
+    const result = await h.sync(userId, marketplace);
+    expect(result.connections).toHaveLength(1);
+    const run = result.connections[0];
+    expect(run?.status, run?.error).toBe('succeeded');
+    return run as NonNullable<typeof run>;
+  };
+
+  beforeAll(async () => {
+    h = await harness();
+    base = await sandbox();
+    seller = await h.connect(base, '1');
+  });
+
+  it('a backfill makes the tables equal the sandbox truth; a second run writes nothing new', async () => {
+    const run = await sync(seller);
+    expect(run.ordersUpserted).toBe(300);
+    await expectMatchesTruth(h.pool, seller, base, marketplace);
+    const again = await sync(seller);
+    expect(again).toMatchObject({ ordersUpserted: 0, itemsUpserted: 0 });
+  });
+
+  it('after the source changes orders, one delta run makes the tables equal the truth again', async () => {
+    await admin(base, 'mutate', { count: 40, advanceMs: 3_600_000, stores: [store] });
+    const run = await sync(seller);
+    expect(run.ordersUpserted).toBeGreaterThan(0);
+    await expectMatchesTruth(h.pool, seller, base, marketplace);
+  });
+
+  it('with 30% 429s and 10% 5xx a backfill ends the same', async () => {
+    await h.pool.query('delete from unified_order where user_id = $1 and marketplace = $2', [seller, marketplace]);
+    await h.pool.query(`update marketplace_connection set cursors = '{}' where user_id = $1 and marketplace = $2`, [
+      seller,
+      marketplace,
+    ]);
+    await admin(base, 'faults', { spec: `${marketplace}:429=0.3,retryAfter=0.02,5xx=0.1` }, 'PUT');
+    try {
+      const run = await sync(seller);
+      expect(run.throttledCalls).toBeGreaterThan(0);
+      await expectMatchesTruth(h.pool, seller, base, marketplace);
+    } finally {
+      await fetch(`${base}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  });
+
+  it('two sellers whose accounts have identical order ids stay apart', async () => {
+    const twin = await sandbox();
+    const other = await h.connect(twin, '1');
+    await sync(other);
+    const shared = await h.pool.query(
+      `select count(*)::int as n from unified_order a join unified_order b using (external_order_id)
+        where a.user_id = $1 and b.user_id = $2 and a.marketplace = $3 and b.marketplace = $3`,
+      [seller, other, marketplace],
+    );
+    expect(shared.rows[0].n).toBeGreaterThanOrEqual(300);
+    await admin(twin, 'mutate', { count: 50, advanceMs: 7_200_000, stores: [store] });
+    await sync(other);
+    await expectMatchesTruth(h.pool, other, twin, marketplace);
+    await expectMatchesTruth(h.pool, seller, base, marketplace);
+  });
+});
