@@ -4,7 +4,8 @@
  * Orders: Flipkart lists shipments, not orders, with a state per order item; a filter
  * names one type (preDispatch, postDispatch, cancelled per cancellation type) and its
  * states. The client walks `modifiedDate` windows from the cursor (minus an overlap)
- * or, for a backfill, from `backfillDays` ago, runs every filter over each window and
+ * or, for a backfill, from `backfillDays` ago (a window that finds nothing doubles the
+ * next one), runs every filter over each window and
  * follows `nextPageUrl`. That yields the ids of the orders that changed; their current
  * shipments are then looked up by order id (100 a call), so every order is written
  * whole, with all its items across shipments and states. The cursor is the newest
@@ -101,9 +102,12 @@ export class FlipkartClient implements MarketplaceClient {
     const now = this.#o.now();
     let from = cursor?.updatedAt ? Date.parse(cursor.updatedAt) - this.#o.overlapMs : now - this.#o.backfillDays * DAY;
     let committed: StreamCursor = cursor ?? {};
+    let windowMs = this.#o.windowDays * DAY;
     while (from < now) {
-      const to = Math.min(now, from + this.#o.windowDays * DAY);
+      const to = Math.min(now, from + windowMs);
       const ids = await this.#changedOrderIds(from, to);
+      // quiet stretches (the years before a seller's first order) are crossed in growing steps
+      windowMs = ids.size === 0 ? Math.min(windowMs * 2, 365 * DAY) : this.#o.windowDays * DAY;
       let newest = committed.updatedAt ?? '';
       let page: Page<OrderRow> = { rows: [], quarantined: [], cursor: committed };
       const batches = chunk([...ids], LOOKUP_IDS);
