@@ -40,6 +40,11 @@ export interface Page<Row> {
 
 export interface ReadOptions {
   signal?: AbortSignal | undefined;
+  /**
+   * The SKUs this connection's orders name (with a title seen for each), for APIs that
+   * look products up by SKU (Flipkart listings). Products are read after orders.
+   */
+  knownSkus?: (() => Promise<{ sku: string; title: string }[]>) | undefined;
 }
 
 export interface MarketplaceClient {

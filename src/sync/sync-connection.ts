@@ -1,5 +1,6 @@
 /**
- * One sync run of one connection: products, then orders, then returns, each page
+ * One sync run of one connection: orders, then products (whose order items are then
+ * linked to them), then returns, each page
  * written with its cursor in one transaction under the seller's lease. The run is
  * recorded in sync_run (counts, API calls, throttled calls, duration, error); the
  * connection's lastSyncAt moves only when every stream finished. A failure is
@@ -170,19 +171,29 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
       cursor: page.cursor,
       quarantined: page.quarantined,
     });
-    const options = { signal: input.signal };
+    const options = {
+      signal: input.signal,
+      knownSkus: async () =>
+        (
+          await pool.query<{ sku: string; title: string }>(
+            `select sku, max(title) as title from unified_order_item
+              where connection_id = $1 and sku is not null group by sku order by sku`,
+            [connection.id],
+          )
+        ).rows,
+    };
     const streams: StreamRun[] = [
-      streamRun('products', client.products(connection.cursors.products, options), async (page) => {
-        await lease.keep();
-        const written = await writeProductPage(pool, { ...target(page), products: page.rows });
-        result.productsUpserted += written.productsWritten;
-      }),
       streamRun('orders', client.orders(connection.cursors.orders, options), async (page) => {
         await lease.keep();
         await usd.convert(page.rows);
         const written = await writeOrderPage(pool, { ...target(page), orders: page.rows });
         result.ordersUpserted += written.ordersWritten;
         result.itemsUpserted += written.itemsWritten;
+      }),
+      streamRun('products', client.products(connection.cursors.products, options), async (page) => {
+        await lease.keep();
+        const written = await writeProductPage(pool, { ...target(page), products: page.rows });
+        result.productsUpserted += written.productsWritten;
       }),
     ];
     if (client.returns) {

@@ -56,6 +56,18 @@ describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketp
     expect(again).toMatchObject({ ordersUpserted: 0, itemsUpserted: 0 });
   });
 
+  it('reads the products the orders name and links every item with a SKU to its product', async () => {
+    const { rows } = await h.pool.query(
+      `select count(*) filter (where i.product_id is null and i.sku is not null)::int as unlinked, count(*)::int as items,
+              (select count(*)::int from unified_product p where p.user_id = $1 and p.marketplace = $2) as products
+         from unified_order_item i where i.user_id = $1 and i.marketplace = $2`,
+      [seller, marketplace],
+    );
+    expect(rows[0].items).toBeGreaterThan(0);
+    expect(rows[0].products).toBeGreaterThan(0);
+    expect(rows[0].unlinked).toBe(0);
+  });
+
   it('after the source changes orders, one delta run makes the tables equal the truth again', async () => {
     await admin(base, 'mutate', { count: 40, advanceMs: 3_600_000, stores: [store] });
     const run = await sync(seller);
@@ -93,5 +105,31 @@ describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketp
     await sync(other);
     await expectMatchesTruth(h.pool, other, twin, marketplace);
     await expectMatchesTruth(h.pool, seller, base, marketplace);
+  });
+});
+
+describe('one product across marketplaces', () => {
+  const harness = useSyncHarness();
+
+  it('lines up under one normalized SKU with a row per marketplace', async () => {
+    const h = await harness();
+    const base = await sandbox(11);
+    const seller = await h.connect(base, '1');
+    const result = await h.sync(seller);
+    expect(result.connections.map((c) => [c.marketplace, c.status])).toEqual([
+      ['flipkart', 'succeeded'],
+      ['shopify', 'succeeded'],
+    ]);
+    const { rows } = await h.pool.query<{ normalized_sku: string; marketplaces: string[]; skus: string[] }>(
+      `select normalized_sku, array_agg(distinct marketplace order by marketplace) as marketplaces,
+              array_agg(distinct sku) as skus
+         from unified_product where user_id = $1 and normalized_sku is not null
+        group by normalized_sku having count(distinct marketplace) > 1`,
+      [seller],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.marketplaces).toEqual(['flipkart', 'shopify']);
+    // sellers spell one SKU differently per marketplace; normalization still joins them
+    expect(rows.some((r) => r.skus.length > 1)).toBe(true);
   });
 });

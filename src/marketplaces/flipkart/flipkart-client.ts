@@ -11,14 +11,18 @@
  * whole, with all its items across shipments and states. The cursor is the newest
  * shipment updated-at seen, committed with the last page of each window.
  *
+ * Products: the listings of the SKUs the orders name.
+ *
  * Flipkart publishes no rate limits: requests are paced by an adaptive limiter with a
  * configurable ceiling that halves on 429.
  */
 import { z } from 'zod';
 import type { StreamCursor } from '../../db/entities/marketplace-connection.entity.ts';
+import { normalizeSku } from '../../sync/normalize-sku.ts';
 import type { OrderRow, ProductRow } from '../../sync/unified-rows.ts';
 import { AdaptiveLimiter } from '../adaptive-limiter.ts';
 import { type ApiStats, emptyStats } from '../api-stats.ts';
+import { decimalFromJson } from '../json-money.ts';
 import type { MarketplaceClient, Page, ReadOptions } from '../marketplace-client.ts';
 import { MarketplaceError } from '../marketplace-error.ts';
 import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
@@ -44,6 +48,18 @@ export interface FlipkartClientOptions {
 
 const DAY = 86_400_000;
 const LOOKUP_IDS = 100;
+const LISTING_SKUS = 10;
+
+const listingsResponse = z.object({
+  available: z.record(z.string(), z.unknown()),
+  unavailable: z.array(z.string()).optional(),
+});
+const listingSchema = z.object({
+  listing_id: z.string().min(1),
+  listing_status: z.string(),
+  price: z.object({ selling_price: z.number(), currency: z.string().length(3).optional() }),
+  locations: z.array(z.object({ inventory: z.number().int().nullish() })),
+});
 
 /** Every filter Flipkart needs to see every item state once. */
 export const SHIPMENT_FILTERS = [
@@ -132,8 +148,53 @@ export class FlipkartClient implements MarketplaceClient {
     }
   }
 
-  /** Listings (issue 5) are not read yet: order items carry titles and SKUs meanwhile. */
-  async *products(_cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {}
+  /**
+   * Listings of the SKUs the connection's orders name (Flipkart lists by SKU, 10 a
+   * call): price, status and inventory summed over locations, read in full every run.
+   */
+  async *products(_cursor: StreamCursor | undefined, options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {
+    const known = (await options?.knownSkus?.()) ?? [];
+    const titles = new Map(known.map((k) => [k.sku, k.title]));
+    const batches = chunk([...titles.keys()], LISTING_SKUS);
+    let page: Page<ProductRow> = { rows: [], quarantined: [], cursor: {} };
+    for (const [n, skus] of batches.entries()) {
+      const { data } = await this.#http.request({
+        method: 'GET',
+        url: `/listings/v3/${skus.map(encodeURIComponent).join(',')}`,
+      });
+      const parsed = listingsResponse.safeParse(data);
+      if (!parsed.success) throw new MarketplaceError('flipkart', 'unknown', 'Flipkart listings of an unknown shape');
+      for (const [sku, raw] of Object.entries(parsed.data.available)) {
+        const listing = listingSchema.safeParse(raw);
+        if (!listing.success) {
+          page.quarantined.push({
+            externalId: sku,
+            reason: `listing: ${listing.error.issues[0]?.message}`,
+            payload: raw,
+          });
+          continue;
+        }
+        const l = listing.data;
+        page.rows.push({
+          externalId: l.listing_id,
+          title: titles.get(sku) ?? sku,
+          sku,
+          normalizedSku: normalizeSku(sku),
+          category: null,
+          price: decimalFromJson(l.price.selling_price) ?? null,
+          currency: l.price.currency ?? 'INR',
+          inventory: l.locations.reduce((sum, loc) => sum + (loc.inventory ?? 0), 0),
+          status: l.listing_status,
+          imageUrl: null,
+          sourceUpdatedAt: null,
+        });
+      }
+      if (page.rows.length >= 100 || n === batches.length - 1) {
+        yield page;
+        page = { rows: [], quarantined: [], cursor: {} };
+      }
+    }
+  }
 
   /** Ids of orders with a shipment modified in [from, to), over every filter. */
   async #changedOrderIds(from: number, to: number): Promise<Set<string>> {
