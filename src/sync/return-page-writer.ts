@@ -2,7 +2,8 @@
  * Applies returns reported apart from orders (Amazon's returns reports) to the stored
  * orders and items (see page-transaction.ts for atomicity). Applying a return twice
  * sets the same values: returned quantity is the reported one, not an increment.
- * An order whose every unit came back is RETURNED; a partial return is a flag.
+ * An order whose every unit (cancelled ones aside) came back is RETURNED; a partial
+ * return is a flag.
  */
 import type pg from 'pg';
 import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
@@ -26,14 +27,16 @@ export async function writeReturnPage(pool: pg.Pool, page: ReturnPageWrite): Pro
          from unified_order o,
               unnest($2::text[], $3::text[], $4::int[]) as u(external_order_id, external_item_id, quantity)
         where o.connection_id = $1 and o.external_order_id = u.external_order_id and i.order_id = o.id
-          and (u.external_item_id is null or i.external_item_id = u.external_item_id)`,
+          and (u.external_item_id is null or i.external_item_id = u.external_item_id)
+          and (i.is_returned, i.returned_quantity) is distinct from (true, least(i.quantity, u.quantity))`,
       [page.connectionId, r.map((x) => x.externalOrderId), r.map((x) => x.externalItemId), r.map((x) => x.quantity)],
     );
     await client.query(
       `update unified_order o
           set has_return = true, updated_at = now(),
               status = case when not exists (select 1 from unified_order_item i
-                                              where i.order_id = o.id and i.returned_quantity < i.quantity)
+                                              where i.order_id = o.id and not i.is_cancelled
+                                                and i.returned_quantity < i.quantity)
                             then 'RETURNED' else o.status end
         where o.connection_id = $1 and o.external_order_id = any($2::text[]) and o.status <> 'CANCELLED'`,
       [page.connectionId, r.map((x) => x.externalOrderId)],

@@ -53,7 +53,18 @@ describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketp
     expect(run.ordersUpserted).toBe(300);
     await expectMatchesTruth(h.pool, seller, base, marketplace);
     const again = await sync(seller);
-    expect(again).toMatchObject({ ordersUpserted: 0, itemsUpserted: 0 });
+    expect(again).toMatchObject({ ordersUpserted: 0, itemsUpserted: 0, productsUpserted: 0, returnsApplied: 0 });
+  });
+
+  it('knows which units came back, as the source says', async () => {
+    const truth = await json(fetch(`${base}/_sandbox/truth`));
+    const expected = truth.returns.find((r: any) => r.seller === 1 && r.marketplace === marketplace);
+    const { rows } = await h.pool.query(
+      `select count(distinct order_id)::int as orders, coalesce(sum(returned_quantity), 0)::int as units
+         from unified_order_item where user_id = $1 and marketplace = $2 and is_returned`,
+      [seller, marketplace],
+    );
+    expect(rows[0]).toEqual({ orders: expected.returnedOrders, units: expected.returnedUnits });
   });
 
   it('reads the products the orders name and links every item with a SKU to its product', async () => {

@@ -136,4 +136,38 @@ describe('Flipkart client', () => {
     expect(page?.rows.map((r) => r.externalOrderId)).toEqual(['OD1']);
     expect(page?.quarantined).toMatchObject([{ externalId: 'OD2', reason: expect.stringMatching(/quantity/) }]);
   });
+
+  it('reads completed returns of both sources, following nextUrl; the cursor moves at the end', async () => {
+    const ret = (n: number, status: string) => ({
+      returnId: `R${n}`,
+      orderId: `OD${n}`,
+      orderItemId: `OD${n}-1`,
+      quantity: 1,
+      status,
+      updatedDate: `2026-10-31T1${n}:00:00+05:30`,
+    });
+    nock(HOST)
+      .get('/sellers/v2/returns')
+      .query((q) => q.source === 'customer_return' && typeof q.modifiedAfter === 'string')
+      .reply(200, {
+        hasMore: true,
+        nextUrl: '/returns/search/t1',
+        returnItems: [ret(1, 'completed'), ret(2, 'created')],
+      })
+      .get('/sellers/returns/search/t1')
+      .reply(200, { hasMore: false, nextUrl: null, returnItems: [ret(3, 'completed')] })
+      .get('/sellers/v2/returns')
+      .query((q) => q.source === 'courier_return')
+      .reply(200, { hasMore: false, returnItems: [ret(4, 'completed'), { orderId: 'OD5' }] });
+    const pages = [];
+    for await (const p of client().returns(undefined)) pages.push(p);
+    expect(pages.flatMap((p) => p.rows.map((r) => [r.externalOrderId, r.externalItemId, r.quantity]))).toEqual([
+      ['OD1', 'OD1-1', 1],
+      ['OD3', 'OD3-1', 1],
+      ['OD4', 'OD4-1', 1],
+    ]);
+    expect(pages.flatMap((p) => p.quarantined)).toHaveLength(1);
+    expect(pages.slice(0, -1).every((p) => p.cursor.updatedAt === undefined)).toBe(true);
+    expect(pages.at(-1)?.cursor.updatedAt).toBe('2026-10-31T08:30:00.000Z');
+  });
 });

@@ -11,7 +11,8 @@
  * whole, with all its items across shipments and states. The cursor is the newest
  * shipment updated-at seen, committed with the last page of each window.
  *
- * Products: the listings of the SKUs the orders name.
+ * Products: the listings of the SKUs the orders name. Returns: completed customer and
+ * courier returns from `/v2/returns`, following `nextUrl`.
  *
  * Flipkart publishes no rate limits: requests are paced by an adaptive limiter with a
  * configurable ceiling that halves on 429.
@@ -19,7 +20,7 @@
 import { z } from 'zod';
 import type { StreamCursor } from '../../db/entities/marketplace-connection.entity.ts';
 import { normalizeSku } from '../../sync/normalize-sku.ts';
-import type { OrderRow, ProductRow } from '../../sync/unified-rows.ts';
+import type { OrderRow, ProductRow, ReturnRow } from '../../sync/unified-rows.ts';
 import { AdaptiveLimiter } from '../adaptive-limiter.ts';
 import { type ApiStats, emptyStats } from '../api-stats.ts';
 import { decimalFromJson } from '../json-money.ts';
@@ -49,6 +50,20 @@ export interface FlipkartClientOptions {
 const DAY = 86_400_000;
 const LOOKUP_IDS = 100;
 const LISTING_SKUS = 10;
+const RETURN_SOURCES = ['customer_return', 'courier_return'] as const;
+
+const returnsPage = z.object({
+  hasMore: z.boolean().optional(),
+  nextUrl: z.string().nullish(),
+  returnItems: z.array(z.unknown()),
+});
+const returnSchema = z.object({
+  orderId: z.string().min(1),
+  orderItemId: z.string().min(1),
+  quantity: z.number().int().min(1),
+  status: z.string(),
+  updatedDate: z.iso.datetime({ offset: true }),
+});
 
 const listingsResponse = z.object({
   available: z.record(z.string(), z.unknown()),
@@ -192,6 +207,54 @@ export class FlipkartClient implements MarketplaceClient {
       if (page.rows.length >= 100 || n === batches.length - 1) {
         yield page;
         page = { rows: [], quarantined: [], cursor: {} };
+      }
+    }
+  }
+
+  /**
+   * Completed returns (customer and courier) changed since the cursor: the units that
+   * came back, applied to their items. Returns still open show on the items already
+   * (RETURN_REQUESTED) and change nothing here.
+   */
+  async *returns(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<ReturnRow>> {
+    const since = cursor?.updatedAt
+      ? Date.parse(cursor.updatedAt) - this.#o.overlapMs
+      : this.#o.now() - this.#o.backfillDays * DAY;
+    let newest = cursor?.updatedAt ?? '';
+    for (const source of RETURN_SOURCES) {
+      let response = await this.#http.request({
+        method: 'GET',
+        url: '/v2/returns',
+        params: { source, modifiedAfter: new Date(since).toISOString() },
+      });
+      for (;;) {
+        const parsed = returnsPage.safeParse(response.data);
+        if (!parsed.success)
+          throw new MarketplaceError('flipkart', 'unknown', 'Flipkart returns page of an unknown shape');
+        const page: Page<ReturnRow> = { rows: [], quarantined: [], cursor: cursor ?? {} };
+        for (const raw of parsed.data.returnItems) {
+          const r = returnSchema.safeParse(raw);
+          if (!r.success) {
+            page.quarantined.push({ externalId: null, reason: `return: ${r.error.issues[0]?.message}`, payload: raw });
+            continue;
+          }
+          const updated = new Date(r.data.updatedDate).toISOString();
+          if (updated > newest) newest = updated;
+          if (r.data.status !== 'completed') continue;
+          page.rows.push({
+            externalOrderId: r.data.orderId,
+            externalItemId: r.data.orderItemId,
+            quantity: r.data.quantity,
+            returnedAt: new Date(r.data.updatedDate),
+            sourceStatus: r.data.status,
+          });
+        }
+        const last = !parsed.data.hasMore || !parsed.data.nextUrl;
+        // the cursor moves once both sources are read to the end
+        if (last && source === RETURN_SOURCES.at(-1) && newest) page.cursor = { updatedAt: newest };
+        if (page.rows.length || page.quarantined.length || page.cursor !== cursor) yield page;
+        if (last) break;
+        response = await this.#http.request({ method: 'GET', url: parsed.data.nextUrl as string });
       }
     }
   }
