@@ -43,7 +43,8 @@ export interface Config {
     apiVersion: string;
     baseUrl: string | undefined;
   };
-  flipkart: { appId: string | undefined; appSecret: string | undefined; baseUrl: string };
+  /** Flipkart publishes no rate limits: `maxRequestsPerS` is the ceiling the client paces to. */
+  flipkart: { appId: string | undefined; appSecret: string | undefined; baseUrl: string; maxRequestsPerS: number };
   amazon: {
     lwaClientId: string | undefined;
     lwaClientSecret: string | undefined;
@@ -182,6 +183,10 @@ const envSchema = z.object({
   FLIPKART_APP_ID: optionalString,
   FLIPKART_APP_SECRET: optionalString,
   FLIPKART_BASE_URL: optionalHttpUrl('for the Flipkart API'),
+  FLIPKART_MAX_REQUESTS_PER_S: z.coerce
+    .number({ message: 'expected requests per second' })
+    .positive({ message: 'expected a positive number of requests per second' })
+    .default(8),
   AMAZON_LWA_CLIENT_ID: optionalString,
   AMAZON_LWA_CLIENT_SECRET: optionalString,
   AMAZON_APP_ID: optionalString,
@@ -298,6 +303,7 @@ function buildConfig(e: Env, cwd: string): Config {
       appId: e.FLIPKART_APP_ID,
       appSecret: e.FLIPKART_APP_SECRET,
       baseUrl: e.FLIPKART_BASE_URL ?? 'https://api.flipkart.net',
+      maxRequestsPerS: e.FLIPKART_MAX_REQUESTS_PER_S,
     },
     amazon: {
       lwaClientId: e.AMAZON_LWA_CLIENT_ID,

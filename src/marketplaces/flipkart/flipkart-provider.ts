@@ -14,7 +14,7 @@ export const flipkartProvider: MarketplaceProvider = {
       ...(tuning?.retry ? { retry: tuning.retry } : {}),
       ...(tuning?.overlapMs !== undefined ? { overlapMs: tuning.overlapMs } : {}),
       ...(tuning?.timeoutMs !== undefined ? { timeoutMs: tuning.timeoutMs } : {}),
-      ...(tuning?.maxRatePerS !== undefined ? { maxRatePerS: tuning.maxRatePerS } : {}),
+      maxRatePerS: tuning?.maxRatePerS ?? config.flipkart.maxRequestsPerS,
     }),
   refresher: (config, connection, tokens) => {
     if (!tokens.refreshToken) return undefined;
