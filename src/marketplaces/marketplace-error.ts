@@ -44,3 +44,21 @@ export function kindOfStatus(status: number): FailureKind {
   if (status === 408 || status === 425 || status === 429 || status >= 500) return 'temporary';
   return 'unknown';
 }
+
+/**
+ * A token refresh the authorization server refuses (400 invalid_grant, 401) means the
+ * seller revoked access or the grant lapsed: auth_revoked, so the connection asks for
+ * reconnecting instead of retrying. Other failures pass through as they are.
+ */
+export async function refusedMeansRevoked<T>(marketplace: Marketplace, refresh: Promise<T>): Promise<T> {
+  try {
+    return await refresh;
+  } catch (error) {
+    if (isMarketplaceError(error) && (error.status === 400 || error.status === 401)) {
+      throw new MarketplaceError(marketplace, 'auth_revoked', `${marketplace} refused the refresh token`, {
+        status: error.status,
+      });
+    }
+    throw error;
+  }
+}

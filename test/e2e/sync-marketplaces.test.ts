@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Marketplace } from '../../src/db/enums.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
-import { json, startSandbox } from '../support/sandbox.ts';
+import { json, sandboxAdmin, startSandbox } from '../support/sandbox.ts';
 import { expectMatchesTruth, type SyncHarness, useSyncHarness } from '../support/sync-harness.ts';
 
 const started: Sandbox[] = [];
@@ -19,14 +19,6 @@ async function sandbox(seed = 7) {
   started.push(s.sandbox);
   return s.base;
 }
-const admin = (base: string, path: string, body: unknown, method = 'POST') =>
-  json(
-    fetch(`${base}/_sandbox/${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
 
 describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketplace) => {
   const harness = useSyncHarness();
@@ -80,7 +72,7 @@ describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketp
   });
 
   it('after the source changes orders, one delta run makes the tables equal the truth again', async () => {
-    await admin(base, 'mutate', { count: 40, advanceMs: 3_600_000, stores: [store] });
+    await sandboxAdmin(base, 'mutate', { count: 40, advanceMs: 3_600_000, stores: [store] });
     const run = await sync(seller);
     expect(run.ordersUpserted).toBeGreaterThan(0);
     await expectMatchesTruth(h.pool, seller, base, marketplace);
@@ -92,7 +84,7 @@ describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketp
       seller,
       marketplace,
     ]);
-    await admin(base, 'faults', { spec: `${marketplace}:429=0.3,retryAfter=0.02,5xx=0.1` }, 'PUT');
+    await sandboxAdmin(base, 'faults', { spec: `${marketplace}:429=0.3,retryAfter=0.02,5xx=0.1` }, 'PUT');
     try {
       const run = await sync(seller);
       expect(run.throttledCalls).toBeGreaterThan(0);
@@ -112,7 +104,7 @@ describe.each<Marketplace>(['flipkart'])('%s sync against the sandbox', (marketp
       [seller, other, marketplace],
     );
     expect(shared.rows[0].n).toBeGreaterThanOrEqual(300);
-    await admin(twin, 'mutate', { count: 50, advanceMs: 7_200_000, stores: [store] });
+    await sandboxAdmin(twin, 'mutate', { count: 50, advanceMs: 7_200_000, stores: [store] });
     await sync(other);
     await expectMatchesTruth(h.pool, other, twin, marketplace);
     await expectMatchesTruth(h.pool, seller, base, marketplace);

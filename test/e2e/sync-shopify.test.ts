@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
-import { json, startSandbox } from '../support/sandbox.ts';
+import { json, sandboxAdmin, startSandbox } from '../support/sandbox.ts';
 import { expectShopifyMatchesTruth, type SyncHarness, useSyncHarness } from '../support/sync-harness.ts';
 
 const started: Sandbox[] = [];
@@ -17,14 +17,6 @@ async function sandbox(seed = 7, ordersPerStore = 400) {
   started.push(s.sandbox);
   return s.base;
 }
-const admin = (base: string, path: string, body: unknown, method = 'POST') =>
-  json(
-    fetch(`${base}/_sandbox/${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
 
 describe('Shopify sync against the sandbox', () => {
   const harness = useSyncHarness();
@@ -106,7 +98,7 @@ describe('Shopify sync against the sandbox', () => {
   });
 
   it('after the source changes K orders, one delta run makes the tables equal the truth again', async () => {
-    const mutated = await admin(base, 'mutate', { count: 60, advanceMs: 3_600_000, stores: ['s1-shopify'] });
+    const mutated = await sandboxAdmin(base, 'mutate', { count: 60, advanceMs: 3_600_000, stores: ['s1-shopify'] });
     const changed = Object.values(mutated.changed['s1-shopify'] as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(changed).toBe(60);
     const delta = await h.sync(indigo, 'shopify');
@@ -123,7 +115,7 @@ describe('Shopify sync against the sandbox', () => {
       `update marketplace_connection set cursors = '{}' where user_id = $1 and marketplace = 'shopify'`,
       [desi],
     );
-    await admin(base, 'faults', { spec: 'shopify:429=0.3,retryAfter=0.02,5xx=0.1' }, 'PUT');
+    await sandboxAdmin(base, 'faults', { spec: 'shopify:429=0.3,retryAfter=0.02,5xx=0.1' }, 'PUT');
     try {
       const result = await h.sync(desi, 'shopify');
       const run = result.connections[0];
@@ -142,8 +134,8 @@ describe('Shopify sync against the sandbox', () => {
       `select cursors, last_sync_at from marketplace_connection where user_id = $1 and marketplace = 'shopify'`,
       [indigo],
     );
-    await admin(base, 'mutate', { count: 30, advanceMs: 600_000, stores: ['s1-shopify'] });
-    await admin(base, 'faults', { spec: 'shopify:5xx=1' }, 'PUT');
+    await sandboxAdmin(base, 'mutate', { count: 30, advanceMs: 600_000, stores: ['s1-shopify'] });
+    await sandboxAdmin(base, 'faults', { spec: 'shopify:5xx=1' }, 'PUT');
     try {
       const failed = await h.sync(indigo, 'shopify');
       expect(failed.connections[0]).toMatchObject({ status: 'failed', failureKind: 'temporary' });
@@ -176,7 +168,7 @@ describe('Shopify sync against the sandbox', () => {
     );
     expect(shared.rows[0].n).toBeGreaterThanOrEqual(400);
     // only the twin changes: the first seller's rows must not follow
-    await admin(twin, 'mutate', { count: 80, advanceMs: 7_200_000, stores: ['s1-shopify'] });
+    await sandboxAdmin(twin, 'mutate', { count: 80, advanceMs: 7_200_000, stores: ['s1-shopify'] });
     await h.sync(other, 'shopify');
     await expectShopifyMatchesTruth(h.pool, other, twin);
     await expectShopifyMatchesTruth(h.pool, indigo, base);
@@ -188,7 +180,7 @@ describe('Shopify sync against the sandbox', () => {
       `update marketplace_connection set cursors = '{}' where user_id = $1 and marketplace = 'shopify'`,
       [desi],
     );
-    await admin(base, 'faults', { spec: 'shopify:malformed=0.05' }, 'PUT');
+    await sandboxAdmin(base, 'faults', { spec: 'shopify:malformed=0.05' }, 'PUT');
     try {
       const result = await h.sync(desi, 'shopify');
       const run = result.connections[0];

@@ -15,6 +15,17 @@ export async function json(response: Response | Promise<Response>): Promise<any>
   return (await response).json();
 }
 
+/** A call to the sandbox's own administration API (/_sandbox/…), JSON in and out. */
+export function sandboxAdmin(base: string, path: string, body: unknown, method = 'POST'): Promise<any> {
+  return json(
+    fetch(`${base}/_sandbox/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
 /**
  * For a test file: a starter of sandboxes whose base URL ends in `prefix` (e.g.
  * "/amazon"); every sandbox it started is closed after the file's tests.

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ConnectionTokens } from '../../connections/connection-tokens.ts';
 import type { ApiStats } from '../api-stats.ts';
-import { isMarketplaceError, MarketplaceError } from '../marketplace-error.ts';
+import { MarketplaceError, refusedMeansRevoked } from '../marketplace-error.ts';
 import { MarketplaceHttp } from '../marketplace-http.ts';
 import type { AmazonApp } from './amazon-app.ts';
 
@@ -42,17 +42,11 @@ export class AmazonOAuth {
   }
 
   async refresh(refreshToken: string): Promise<ConnectionTokens> {
-    try {
-      const next = await this.#token({ grant_type: 'refresh_token', refresh_token: refreshToken });
-      return { ...next, refreshToken: next.refreshToken ?? refreshToken };
-    } catch (error) {
-      if (isMarketplaceError(error) && (error.status === 400 || error.status === 401)) {
-        throw new MarketplaceError('amazon', 'auth_revoked', 'Login with Amazon refused the refresh token', {
-          status: error.status,
-        });
-      }
-      throw error;
-    }
+    const next = await refusedMeansRevoked(
+      'amazon',
+      this.#token({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    );
+    return { ...next, refreshToken: next.refreshToken ?? refreshToken };
   }
 
   async #token(params: Record<string, string>): Promise<ConnectionTokens> {

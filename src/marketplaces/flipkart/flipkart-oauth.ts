@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ConnectionTokens } from '../../connections/connection-tokens.ts';
 import type { ApiStats } from '../api-stats.ts';
-import { isMarketplaceError, MarketplaceError } from '../marketplace-error.ts';
+import { MarketplaceError, refusedMeansRevoked } from '../marketplace-error.ts';
 import { MarketplaceHttp } from '../marketplace-http.ts';
 import { FLIPKART_SCOPE, type FlipkartApp } from './flipkart-app.ts';
 
@@ -48,18 +48,12 @@ export class FlipkartOAuth {
 
   /** A refresh that is refused means the seller must connect again. */
   async refresh(refreshToken: string): Promise<ConnectionTokens> {
-    try {
-      const next = await this.#token({ grant_type: 'refresh_token', refresh_token: refreshToken });
-      // Flipkart keeps the refresh token when it does not send a new one
-      return { ...next, refreshToken: next.refreshToken ?? refreshToken };
-    } catch (error) {
-      if (isMarketplaceError(error) && (error.status === 400 || error.status === 401)) {
-        throw new MarketplaceError('flipkart', 'auth_revoked', 'Flipkart refused the refresh token', {
-          status: error.status,
-        });
-      }
-      throw error;
-    }
+    const next = await refusedMeansRevoked(
+      'flipkart',
+      this.#token({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    );
+    // Flipkart keeps the refresh token when it does not send a new one
+    return { ...next, refreshToken: next.refreshToken ?? refreshToken };
   }
 
   async #token(

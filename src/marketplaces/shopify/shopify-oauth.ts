@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectionTokens } from '../../connections/connection-tokens.ts';
 import type { ApiStats } from '../api-stats.ts';
-import { isMarketplaceError, MarketplaceError } from '../marketplace-error.ts';
+import { MarketplaceError, refusedMeansRevoked } from '../marketplace-error.ts';
 import { MarketplaceHttp } from '../marketplace-http.ts';
 import { SHOP_DOMAIN, SHOPIFY_SCOPES, type ShopifyApp } from './shopify-app.ts';
 
@@ -83,17 +83,11 @@ export class ShopifyOAuth {
   }
 
   /** Refresh tokens rotate: the grant returned carries the one to use next time. */
-  async refresh(shop: string, refreshToken: string): Promise<ShopifyGrant> {
-    try {
-      return await this.#token(shop, { grant_type: 'refresh_token', refresh_token: refreshToken });
-    } catch (error) {
-      if (isMarketplaceError(error) && (error.status === 400 || error.status === 401)) {
-        throw new MarketplaceError('shopify', 'auth_revoked', `Shopify refused the refresh token of ${shop}`, {
-          status: error.status,
-        });
-      }
-      throw error;
-    }
+  refresh(shop: string, refreshToken: string): Promise<ShopifyGrant> {
+    return refusedMeansRevoked(
+      'shopify',
+      this.#token(shop, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+    );
   }
 
   async #token(shop: string, body: Record<string, unknown>): Promise<ShopifyGrant> {
