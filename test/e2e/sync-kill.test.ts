@@ -7,15 +7,20 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Marketplace } from '../../src/db/enums.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { CLI, cliEnv } from '../support/cli.ts';
 import { json, startSandbox } from '../support/sandbox.ts';
-import { expectShopifyMatchesTruth, useSyncHarness } from '../support/sync-harness.ts';
+import { expectMatchesTruth, useSyncHarness } from '../support/sync-harness.ts';
 import { TEST_KEY } from '../support/test-config.ts';
 
-const ORDERS = 20_000;
+// enough orders that the run is still going after its first page commits
+const CASES: { marketplace: Marketplace; orders: number }[] = [
+  { marketplace: 'shopify', orders: 20_000 },
+  { marketplace: 'flipkart', orders: 3_000 },
+];
 
-describe('a sync process killed mid-backfill', () => {
+describe.each(CASES)('a $marketplace sync process killed mid-backfill', ({ marketplace, orders: ORDERS }) => {
   const harness = useSyncHarness();
   let sandbox: Sandbox | undefined;
   afterAll(async () => {
@@ -28,8 +33,8 @@ describe('a sync process killed mid-backfill', () => {
     sandbox = started.sandbox;
     const seller = await h.connect(started.base, '1');
     const { rows } = await h.pool.query<{ id: string }>(
-      `select id from marketplace_connection where user_id = $1 and marketplace = 'shopify'`,
-      [seller],
+      'select id from marketplace_connection where user_id = $1 and marketplace = $2',
+      [seller, marketplace],
     );
     const connectionId = rows[0]?.id as string;
     const count = async () =>
@@ -39,11 +44,12 @@ describe('a sync process killed mid-backfill', () => {
         ])
       ).rows[0]?.n ?? 0;
 
-    const child = spawn(process.execPath, [CLI, 'sync', '--seller', seller, '--marketplace', 'shopify'], {
+    const child = spawn(process.execPath, [CLI, 'sync', '--seller', seller, '--marketplace', marketplace], {
       env: cliEnv({
         DATABASE_URL: h.db.url,
         ENCRYPTION_KEYS: TEST_KEY,
         SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-kill-')),
+        FLIPKART_MAX_REQUESTS_PER_S: '1000',
       }),
       stdio: 'ignore',
     });
@@ -66,15 +72,15 @@ describe('a sync process killed mid-backfill', () => {
     expect(cursorAtKill.updatedAt).toBeDefined();
 
     // the dead worker still holds the seller: nobody syncs it until its lease lapses
-    expect((await h.sync(seller, 'shopify')).busy).toBe(true);
+    expect((await h.sync(seller, marketplace)).busy).toBe(true);
     await h.pool.query('update sync_lease set expires_at = now() where user_id = $1', [seller]);
 
-    const resumed = await h.sync(seller, 'shopify');
+    const resumed = await h.sync(seller, marketplace);
     expect(resumed.connections[0]?.status).toBe('succeeded');
     // it resumed from the committed cursor rather than starting over
     expect(resumed.connections[0]?.ordersUpserted).toBeLessThan(ORDERS);
-    await expectShopifyMatchesTruth(h.pool, seller, started.base);
+    await expectMatchesTruth(h.pool, seller, started.base, marketplace);
     const truth = await json(fetch(`${started.base}/_sandbox/truth`));
-    expect(await count()).toBe(truth.totals.find((t: { store: string }) => t.store === 's1-shopify').orders);
+    expect(await count()).toBe(truth.totals.find((t: { store: string }) => t.store === `s1-${marketplace}`).orders);
   });
 });
