@@ -12,6 +12,8 @@ import type { Config } from '../config/config.ts';
 import type { TokenVault } from '../crypto/token-vault.ts';
 import type { Marketplace } from '../db/enums.ts';
 import { AppError } from '../errors/app-error.ts';
+import { amazonApp } from '../marketplaces/amazon/amazon-app.ts';
+import { AmazonOAuth, consentUrl } from '../marketplaces/amazon/amazon-oauth.ts';
 import { emptyStats } from '../marketplaces/api-stats.ts';
 import { FLIPKART_SCOPE, flipkartApp } from '../marketplaces/flipkart/flipkart-app.ts';
 import { FlipkartOAuth, authorizeUrl as flipkartAuthorizeUrl } from '../marketplaces/flipkart/flipkart-oauth.ts';
@@ -29,6 +31,7 @@ const storesSchema = z.object({
       marketplace: z.string(),
       accountId: z.string(),
       currency: z.string(),
+      amazonMarketplace: z.object({ id: z.string() }).nullish(),
     }),
   ),
 });
@@ -78,7 +81,7 @@ export async function connectSandboxSeller(
       marketplace: store.marketplace as Marketplace,
       externalAccountId: store.accountId,
       displayName: `${sellerName} (${store.marketplace} sandbox)`,
-      region: null,
+      region: grant.region ?? null,
       sandboxUrl,
       scopes: grant.scopes,
       tokens: grant.tokens,
@@ -102,7 +105,10 @@ interface ConnectInput {
 
 /** Each marketplace's authorization, as its real flow goes: approve, check the callback, exchange. */
 const CONNECTORS: Partial<
-  Record<Marketplace, (input: ConnectInput) => Promise<{ tokens: ConnectionTokens; scopes: string[] }>>
+  Record<
+    Marketplace,
+    (input: ConnectInput) => Promise<{ tokens: ConnectionTokens; scopes: string[]; region?: string | undefined }>
+  >
 > = {
   shopify: async ({ config, sandboxUrl, store, state, redirectUri }) => {
     const app = shopifyApp(config, sandboxUrl);
@@ -120,6 +126,24 @@ const CONNECTORS: Partial<
     }
     const tokens = await new FlipkartOAuth(app, emptyStats()).exchangeCode(callback.code, redirectUri, state);
     return { tokens, scopes: [FLIPKART_SCOPE] };
+  },
+  amazon: async ({ config, sandboxUrl, store, state, redirectUri }) => {
+    const marketplaceId = store.amazonMarketplace?.id;
+    if (!marketplaceId)
+      throw new AppError('BAD_REQUEST', `the sandbox's Amazon store ${store.key} names no marketplace`);
+    const app = amazonApp(config, sandboxUrl);
+    const url = new URL(consentUrl(app, { marketplaceId, state, redirectUri }));
+    url.searchParams.set('seller', store.accountId); // the sandbox's stand-in for the seller who signs in
+    const callback = await approve(url.toString());
+    if (callback.state !== state || !callback.spapi_oauth_code) {
+      throw new AppError('BAD_REQUEST', 'Amazon authorization came back without its state or code');
+    }
+    if (callback.selling_partner_id !== store.accountId) {
+      throw new AppError('BAD_REQUEST', 'Amazon authorized another selling partner than the one asked for');
+    }
+    const tokens = await new AmazonOAuth(app, emptyStats()).exchangeCode(callback.spapi_oauth_code, redirectUri);
+    // the marketplace is what the client needs to pick the region host
+    return { tokens, scopes: [], region: marketplaceId };
   },
 };
 

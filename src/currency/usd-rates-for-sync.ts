@@ -137,7 +137,10 @@ export class UsdRatesForSync {
     );
     for (const r of rows) {
       let byDay = this.#rates.get(r.quote);
-      if (!byDay) this.#rates.set(r.quote, (byDay = new Map()));
+      if (!byDay) {
+        byDay = new Map();
+        this.#rates.set(r.quote, byDay);
+      }
       byDay.set(r.d, r.rate);
     }
     for (const code of currencies) {

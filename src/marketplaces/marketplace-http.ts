@@ -40,7 +40,18 @@ export interface MarketplaceHttpOptions {
   authHeaders?: (accessToken: string) => Record<string, string>;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal | undefined;
-  /** Spaces requests where the API publishes no limits (see adaptive-limiter.ts). */
+  /** Spaces requests (see adaptive-limiter.ts, token-bucket-pacer.ts); a request may bring its own. */
+  pacer?: RequestPacer | undefined;
+  /**
+   * Whether a response says the access token was refused (renewed once, then retried).
+   * Default: 401. SP-API answers 403 Unauthorized for an expired token.
+   */
+  tokenRejected?: (response: AxiosResponse) => boolean;
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  /** Paces this request instead of the client's pacer (an operation's own rate limit). */
   pacer?: RequestPacer | undefined;
 }
 
@@ -81,8 +92,10 @@ export class MarketplaceHttp {
   }
 
   /** Sends `config`; resolves with a 2xx response or throws a MarketplaceError. */
-  async request<T = unknown>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
-    const { marketplace, stats, tokens, signal, pacer } = this.#options;
+  async request<T = unknown>(config: AxiosRequestConfig, options: RequestOptions = {}): Promise<AxiosResponse<T>> {
+    const { marketplace, stats, tokens, signal } = this.#options;
+    const pacer = options.pacer ?? this.#options.pacer;
+    const tokenRejected = this.#options.tokenRejected ?? ((r: AxiosResponse) => r.status === 401);
     let failures = 0;
     let throttles = 0;
     let renewed = false;
@@ -113,12 +126,13 @@ export class MarketplaceHttp {
         pacer?.succeeded();
         return response;
       }
-      discard(response);
-      if (status === 401 && tokens && token !== undefined && !renewed) {
+      if (tokens && token !== undefined && !renewed && tokenRejected(response)) {
+        discard(response);
         renewed = true;
         await tokens.renewAfterRejection(token);
         continue;
       }
+      discard(response);
       if (status === 429) {
         stats.throttled++;
         pacer?.throttled();

@@ -29,6 +29,10 @@ export interface ClientTuning {
   bulkThreshold?: number;
   /** Ceiling of the request rate where the API publishes none (Flipkart). */
   maxRatePerS?: number;
+  /** Multiplies published per-operation rates (Amazon) for sandboxes without limits. */
+  rateScale?: number;
+  /** First wait between report polls (Amazon). */
+  reportPollMs?: number;
 }
 
 export interface ClientInput {

@@ -23,6 +23,11 @@ export interface OrderPageWrite extends PageTarget {
   /** Where the next run continues: saved with the rows it covers. */
   cursor: StreamCursor;
   quarantined?: QuarantinedRecord[];
+  /**
+   * The connection's returns are read apart from its orders (a client with a returns
+   * stream): a rewritten order keeps the return state stored on it and its items.
+   */
+  keepReturns?: boolean;
 }
 
 export interface OrderPageResult {
@@ -37,7 +42,13 @@ const ORDER_COLUMNS = unnestColumns<OrderRow>(
   [
     { name: 'external_order_id', type: 'text', value: (o) => o.externalOrderId },
     { name: 'order_number', type: 'text', value: (o) => o.orderNumber },
-    { name: 'status', type: 'text', value: (o) => o.status },
+    {
+      name: 'status',
+      type: 'text',
+      value: (o) => o.status,
+      incoming: `(case when $4::boolean and unified_order.status = 'RETURNED' and excluded.status <> 'CANCELLED'
+                       then 'RETURNED' else excluded.status end)`,
+    },
     { name: 'source_status', type: 'text', value: (o) => o.sourceStatus },
     { name: 'currency', type: 'text', value: (o) => o.currency },
     { name: 'total_amount', type: 'numeric', value: (o) => o.totalAmount },
@@ -48,13 +59,18 @@ const ORDER_COLUMNS = unnestColumns<OrderRow>(
     { name: 'customer_email', type: 'text', value: (o) => o.customerEmail },
     { name: 'is_refunded', type: 'bool', value: (o) => o.isRefunded },
     { name: 'refunded_amount', type: 'numeric', value: (o) => o.refundedAmount },
-    { name: 'has_return', type: 'bool', value: (o) => o.hasReturn },
+    {
+      name: 'has_return',
+      type: 'bool',
+      value: (o) => o.hasReturn,
+      incoming: '(excluded.has_return or ($4::boolean and unified_order.has_return))',
+    },
     { name: 'ordered_at', type: 'timestamptz', value: (o) => o.orderedAt },
     { name: 'fulfilled_at', type: 'timestamptz', value: (o) => o.fulfilledAt },
     { name: 'cancelled_at', type: 'timestamptz', value: (o) => o.cancelledAt },
     { name: 'source_updated_at', type: 'timestamptz', value: (o) => o.sourceUpdatedAt },
   ],
-  4,
+  5,
 );
 
 const UPSERT_ORDERS = `
@@ -87,10 +103,22 @@ const ITEM_COLUMNS = unnestColumns<ItemWrite>(
     { name: 'currency', type: 'text', value: (x) => x.item.currency },
     { name: 'source_status', type: 'text', value: (x) => x.item.sourceStatus },
     { name: 'is_cancelled', type: 'bool', value: (x) => x.item.isCancelled },
-    { name: 'is_returned', type: 'bool', value: (x) => x.item.isReturned },
-    { name: 'returned_quantity', type: 'int', value: (x) => x.item.returnedQuantity },
+    {
+      name: 'is_returned',
+      type: 'bool',
+      value: (x) => x.item.isReturned,
+      incoming: '(excluded.is_returned or ($4::boolean and unified_order_item.is_returned))',
+    },
+    {
+      name: 'returned_quantity',
+      type: 'int',
+      value: (x) => x.item.returnedQuantity,
+      incoming: `(case when $4::boolean
+                       then greatest(excluded.returned_quantity, least(unified_order_item.returned_quantity, excluded.quantity))
+                       else excluded.returned_quantity end)`,
+    },
   ],
-  4,
+  5,
 );
 
 const UPSERT_ITEMS = `
@@ -176,7 +204,7 @@ async function upsertKnownOrders(
   products: Map<string, string>,
 ): Promise<{ orders: number; items: number }> {
   if (orders.length === 0) return { orders: 0, items: 0 };
-  const params = [page.userId, page.connectionId, page.marketplace];
+  const params = [page.userId, page.connectionId, page.marketplace, page.keepReturns ?? false];
   const written = await client.query<{ id: string; external_order_id: string }>(UPSERT_ORDERS, [
     ...params,
     ...ORDER_COLUMNS.params(orders),

@@ -186,7 +186,11 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
       streamRun('orders', client.orders(connection.cursors.orders, options), async (page) => {
         await lease.keep();
         await usd.convert(page.rows);
-        const written = await writeOrderPage(pool, { ...target(page), orders: page.rows });
+        const written = await writeOrderPage(pool, {
+          ...target(page),
+          orders: page.rows,
+          keepReturns: client.returns !== undefined,
+        });
         result.ordersUpserted += written.ordersWritten;
         result.itemsUpserted += written.itemsWritten;
       }),

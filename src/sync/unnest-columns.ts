@@ -8,7 +8,11 @@ export interface Column<T> {
   name: string;
   type: string;
   value: (row: T) => unknown;
+  /** SQL for the value an upsert stores when it differs from `excluded.<name>` (a merge with the stored row). */
+  incoming?: string;
 }
+
+const incoming = (c: Pick<Column<never>, 'name' | 'incoming'>) => c.incoming ?? `excluded.${c.name}`;
 
 export function unnestColumns<T>(columns: Column<T>[], firstParam: number) {
   const names = columns.map((c) => c.name).join(', ');
@@ -20,12 +24,12 @@ export function unnestColumns<T>(columns: Column<T>[], firstParam: number) {
     updates: (keys: string[]) =>
       columns
         .filter((c) => !keys.includes(c.name))
-        .map((c) => `${c.name} = excluded.${c.name}`)
+        .map((c) => `${c.name} = ${incoming(c)}`)
         .join(', '),
     /** True in an upsert when the incoming row differs from the stored one in any column. */
     changed: (table: string) => {
-      const names = columns.map((c) => c.name);
-      return `(${names.map((n) => `${table}.${n}`).join(', ')}) is distinct from (${names.map((n) => `excluded.${n}`).join(', ')})`;
+      const stored = columns.map((c) => `${table}.${c.name}`).join(', ');
+      return `(${stored}) is distinct from (${columns.map(incoming).join(', ')})`;
     },
     /** The values of one row, in column order (for COPY). */
     values: (row: T) => columns.map((c) => c.value(row)),

@@ -42,7 +42,7 @@ export function useSyncHarness(): () => Promise<SyncHarness> {
       vault,
       config,
       log,
-      tuning: { retry: { baseDelayMs: 5, maxDelayMs: 50 }, maxRatePerS: 10_000 },
+      tuning: { retry: { baseDelayMs: 5, maxDelayMs: 50 }, maxRatePerS: 10_000, rateScale: 100_000, reportPollMs: 0 },
     };
     harness = {
       db,

@@ -256,7 +256,7 @@ function* fbaReturnRows(world: SandboxWorld, store: StoreDef, fromMs: number, to
 }
 
 export const REPORT_TYPES: Record<string, ReportType> = {
-  GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL: { header: ALL_ORDERS_HEADER, rows: allOrdersRows },
+  GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL: { header: ALL_ORDERS_HEADER, rows: allOrdersRows, maxDays: 30 },
   GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE: { header: MERCHANT_RETURNS_HEADER, rows: merchantReturnRows, maxDays: 60 },
   GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA: { header: FBA_RETURNS_HEADER, rows: fbaReturnRows },
 };

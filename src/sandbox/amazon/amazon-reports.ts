@@ -7,7 +7,8 @@
  *   GET    /_documents/{id}?X-Amz-…                  the GZIP'd TSV, streamed (no token; the URL expires in 5 minutes)
  * Each getReport moves a report one state on, so clients meet every state. A report
  * ends CANCELLED when its window holds no data (as Amazon's order reports do) and FATAL
- * when a merchant returns report spans more than 60 days. Sandbox extension:
+ * when its window is longer than the type allows (all orders: 30 days; merchant
+ * returns: 60 days). Sandbox extension:
  * reportOptions {"_sandboxOutcome": "FATAL" | "CANCELLED"} forces the end state.
  * Contents are rendered from the world when downloaded, within the report's window.
  */

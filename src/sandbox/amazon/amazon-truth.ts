@@ -1,9 +1,13 @@
 import type { TruthRenderer } from '../truth/truth-view.ts';
-import { lineTotalMinor, orderStatus, orderTotalMinor, returnedLine } from './amazon-records.ts';
+import { fulfillmentStatus, lineTotalMinor, orderTotalMinor, returnedLine } from './amazon-records.ts';
 
-/** From the records the API and the reports serve: v0 OrderStatus, items as getOrderItems states them. */
+/**
+ * From the records the API and the reports serve: the status in the words of the current
+ * Orders API (2026-01-01 `fulfillmentStatus`: PENDING_AVAILABILITY, PENDING, UNSHIPPED,
+ * SHIPPED, CANCELLED; v0 is deprecated), items as getOrderItems states them.
+ */
 export const amazonTruthView: TruthRenderer = (order, store) => ({
-  sourceStatus: orderStatus(order, store),
+  sourceStatus: fulfillmentStatus(order, store),
   currency: store.currency,
   totalMinor: orderTotalMinor(order),
   lines: order.lines.map((line) => ({
