@@ -8,7 +8,8 @@ import { sleep } from './sleep.ts';
 export interface RequestPacer {
   acquire(signal?: AbortSignal): Promise<void>;
   throttled(): void;
-  succeeded(): void;
+  /** A 2xx answer, with its headers (some APIs state the caller's rate there). */
+  succeeded(headers?: Record<string, unknown>): void;
 }
 
 export class AdaptiveLimiter implements RequestPacer {

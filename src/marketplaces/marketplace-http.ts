@@ -123,7 +123,7 @@ export class MarketplaceHttp {
       }
       const { status } = response;
       if (status >= 200 && status < 300) {
-        pacer?.succeeded();
+        pacer?.succeeded(response.headers as Record<string, unknown>);
         return response;
       }
       if (tokens && token !== undefined && !renewed && tokenRejected(response)) {

@@ -20,8 +20,9 @@
  * order). Products: Listings Items for the SKUs the orders name, FBA quantities from
  * the inventory summaries.
  *
- * Every operation has its own token bucket at the published rate and burst
- * (`rateScale` multiplies the rates for sandboxes without limits). No buyer PII is
+ * Every operation has its own token bucket at the published rate and burst, adopting
+ * the rate Amazon states on its answers (`x-amzn-RateLimit-Limit`); `rateScale`
+ * multiplies the rates (tests). No buyer PII is
  * requested: no BUYER or RECIPIENT data, and the report's ship-to columns are ignored.
  */
 import type { AxiosResponse } from 'axios';
@@ -56,7 +57,7 @@ export interface AmazonClientOptions {
   tokens: TokenManager;
   /** Multiplies every published rate (sandboxes without limits, benchmarks). */
   rateScale?: number;
-  /** First wait between report polls (grows to 60 s). */
+  /** First wait between report polls (grows by half each poll to 60 s). */
   reportPollMs?: number;
   backfillDays?: number;
   overlapMs?: number;
@@ -137,8 +138,11 @@ const fbaReturn = z.object({
   status: z.string(),
 });
 
-/** Where a backfill stopped inside a report. */
-const positionSchema = z.object({ reportId: z.string(), orders: z.number().int().min(0) });
+/**
+ * A read through reports not finished yet: inside a report (its id and the orders
+ * read from it), or between two (no report id).
+ */
+const positionSchema = z.object({ reportId: z.string().optional(), orders: z.number().int().min(0).optional() });
 type Position = z.infer<typeof positionSchema>;
 
 /** SP-API refuses an expired or invalid token with 403 Unauthorized (401 elsewhere). */
@@ -168,7 +172,7 @@ export class AmazonClient implements MarketplaceClient {
   constructor(options: AmazonClientOptions) {
     this.#o = {
       rateScale: 1,
-      reportPollMs: 5_000,
+      reportPollMs: 250,
       backfillDays: 730,
       overlapMs: 10 * 60_000,
       deltaByReportAfterDays: 7,
@@ -182,7 +186,7 @@ export class AmazonClient implements MarketplaceClient {
     this.#pacers = Object.fromEntries(
       Object.entries(AMAZON_LIMITS).map(([op, [rate, burst]]) => [
         op,
-        new TokenBucketPacer(rate * scale, burst, { stats: this.stats }),
+        new TokenBucketPacer(rate, burst, { stats: this.stats, scale, rateHeader: 'x-amzn-RateLimit-Limit' }),
       ]),
     ) as Record<Operation, TokenBucketPacer>;
     const base = { marketplace: 'amazon' as const, timeoutMs: this.#o.timeoutMs, stats: this.stats };
@@ -209,7 +213,9 @@ export class AmazonClient implements MarketplaceClient {
   async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<OrderRow>> {
     const since = cursor?.updatedAt ? Date.parse(cursor.updatedAt) : undefined;
     const position = parsePosition(cursor?.position);
-    if (since === undefined || position || this.#o.now() - since > this.#o.deltaByReportAfterDays * DAY) {
+    // how long since the last read, on this machine's clock (the cursor is on Amazon's)
+    const lastRead = cursor?.committedAt ? Date.parse(cursor.committedAt) : since;
+    if (since === undefined || position || this.#o.now() - (lastRead ?? 0) > this.#o.deltaByReportAfterDays * DAY) {
       yield* this.#ordersFromReports(cursor ?? {}, since, position);
     } else {
       yield* this.#ordersFromSearch(cursor ?? {}, since - this.#o.overlapMs);
@@ -227,35 +233,46 @@ export class AmazonClient implements MarketplaceClient {
     let committed: StreamCursor = { ...(cursor.updatedAt ? { updatedAt: cursor.updatedAt } : {}) };
     // the flat file reads pre-orders as "Pending": their own status comes from searchOrders
     const preorders = new Map<string, OrderRow>();
+    // Amazon bounds the search two minutes before its own now: the clock report windows go by
+    let amazonNow = now;
     for await (const page of this.#search(committed, from, ['PENDING_AVAILABILITY'])) {
       for (const row of page.rows) preorders.set(row.externalOrderId, row);
+      if (page.cursor.updatedAt && page.cursor !== committed) amazonNow = Date.parse(page.cursor.updatedAt) + 120_000;
     }
-    const resumed = position ? await this.#resumable(position.reportId) : undefined;
+    const resumed = position?.reportId ? await this.#resumable(position.reportId) : undefined;
     if (resumed) {
-      for await (const page of this.#reportOrders(resumed, committed, position?.orders ?? 0, preorders)) {
-        committed = page.cursor.position ? committed : page.cursor;
+      for await (const page of this.#reportOrders(resumed, committed, position?.orders ?? 0, preorders, false)) {
         yield page;
+        committed = page.cursor;
       }
     }
     const start = resumed ? Date.parse(resumed.dataEndTime) : from;
-    const queue = this.#reportQueue(REPORT_TYPES.orders, reportWindows(start, now, ORDER_WINDOW_DAYS, true));
+    const queue = this.#reportQueue(REPORT_TYPES.orders, reportWindows(start, amazonNow, ORDER_WINDOW_DAYS, true));
     for (let report = await queue.next(); report; report = await queue.next()) {
-      for await (const page of this.#reportOrders(report, committed, 0, preorders)) {
-        committed = page.cursor.position ? committed : page.cursor;
+      for await (const page of this.#reportOrders(report, committed, 0, preorders, queue.empty())) {
         yield page;
+        committed = page.cursor;
       }
     }
     this.#ordersReadUntil = committed.updatedAt ? Date.parse(committed.updatedAt) : undefined;
   }
 
-  /** One finished report's orders, `skip` orders in (a resumed page), cut into pages. */
+  /**
+   * One finished report's orders, `skip` orders in (a resumed page), cut into pages;
+   * the last page's cursor is the report's end.
+   */
   async *#reportOrders(
     report: FinishedReport,
     committed: StreamCursor,
     skip: number,
     preorders: Map<string, OrderRow>,
+    last: boolean,
   ): AsyncGenerator<Page<OrderRow>> {
-    const end: StreamCursor = { updatedAt: report.dataEndTime };
+    // after the last report the cursor is a plain updated-at: the next read is a delta
+    const end: StreamCursor = {
+      updatedAt: report.dataEndTime,
+      ...(last ? {} : { position: JSON.stringify({}) }),
+    };
     if (report.status === 'CANCELLED' || !report.documentId) {
       yield { rows: [], quarantined: [], cursor: end };
       return;
@@ -318,6 +335,8 @@ export class AmazonClient implements MarketplaceClient {
       }
     };
     return {
+      /** Nothing left to hand out after the current report. */
+      empty: () => windows.length === 0 && requested.length === 0,
       next: async (): Promise<FinishedReport | undefined> => {
         fill();
         const id = requested.shift();

@@ -67,7 +67,7 @@ export class AmazonReportReader {
     files: MarketplaceHttp;
     marketplaceId: string;
     pacers: ReportPacers;
-    /** First wait between polls; it grows by half each poll up to `maxPollMs`. */
+    /** The first poll is at once; then waits from this, growing by half up to `maxPollMs`. */
     pollMs: number;
     maxPollMs: number;
   }) {

@@ -57,14 +57,18 @@ export function sellerOf(res: Response): StoreDef {
   return res.locals.store as StoreDef;
 }
 
-/** Token bucket per operation and seller; 429 carries no rate header, success does. */
+/**
+ * Token bucket per operation and seller; 429 carries no rate header, success does:
+ * the published rate, or with limits off a generous plan of 1,000 requests a second
+ * (SP-API states each caller's actual rate there).
+ */
 export function rateLimit(ctx: SandboxContext, operation: string, rate: number, burst: number): RequestHandler {
   return (_req, res, next) => {
     const taken = ctx.limits.take(`amazon:${operation}:${sellerOf(res).key}`, rate, burst);
     if (!taken.ok) {
       return void spError(res, 429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.');
     }
-    res.setHeader('x-amzn-RateLimit-Limit', String(rate));
+    res.setHeader('x-amzn-RateLimit-Limit', ctx.limits.enabled ? String(rate) : '1000');
     next();
   };
 }
