@@ -1,11 +1,13 @@
 /**
- * sync-backfill: one seller's Shopify history (about 2.5 items an order) from the
- * sandbox in another process (rate limits off) into PostgreSQL through the sync
- * engine. Baseline, in the same run: plain PostgreSQL COPY of the same normalized rows
- * (orders and items, read back from the synced tables) into tables of the same shape,
- * constraints and foreign keys. Peak RSS is V8's choice as much as ours: memory in use stays flat with N (the run
- * streams), and `NODE_OPTIONS=--max-old-space-size=…` caps the heap it may grow to.
- * Options: --orders (default 100000).
+ * sync-backfill: one seller's history (about 2.5 items an order) on Shopify, Flipkart
+ * and Amazon, the orders split evenly between them, from the sandbox in another
+ * process (rate limits off) into PostgreSQL through the sync engine, one connection
+ * after the other as a seller's sync runs. Baseline, in the same run: plain PostgreSQL
+ * COPY of the same normalized rows (orders and items, read back from the synced tables)
+ * into tables of the same shape, constraints and foreign keys. Peak RSS is V8's choice
+ * as much as ours: memory in use stays flat with N (the run streams), and
+ * `NODE_OPTIONS=--max-old-space-size=…` caps the heap it may grow to.
+ * Options: --orders (total, default 100000), --marketplaces (default shopify,flipkart,amazon).
  */
 
 import { pipeline } from 'node:stream/promises';
@@ -13,38 +15,61 @@ import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { syncSeller } from '../src/sync/sync-manager.ts';
 import type { Bench } from './run.ts';
-import { progress, rssSampler, setUpSyncBench } from './support/sync-setup.ts';
+import { marketplacesOption, progress, rssSampler, setUpSyncBench } from './support/sync-setup.ts';
 
 const bench: Bench = async (options) => {
   const orders = Number(options.orders ?? 100_000);
-  const setup = await setUpSyncBench(['--orders', String(orders), '--no-limits']);
+  const marketplaces = marketplacesOption(options.marketplaces);
+  const perStore = Math.ceil(orders / marketplaces.length);
+  const setup = await setUpSyncBench(['--orders', String(perStore), '--no-limits']);
+  // no limits to respect: Flipkart's client may go as fast as the sandbox answers
+  setup.deps.tuning = { maxRatePerS: 100_000 };
   try {
     const rss = rssSampler();
+    const runs = [];
     const t = performance.now();
-    const result = await syncSeller(setup.deps, setup.userId, { trigger: 'manual', onProgress: progress('backfill') });
+    for (const marketplace of marketplaces) {
+      const started = performance.now();
+      const result = await syncSeller(setup.deps, setup.userId, {
+        trigger: 'manual',
+        marketplace,
+        onProgress: progress('backfill'),
+      });
+      const run = result.connections[0];
+      if (run?.status !== 'succeeded') throw new Error(`${marketplace} sync ${run?.status}: ${run?.error}`);
+      runs.push({ marketplace, run, seconds: (performance.now() - started) / 1000 });
+    }
     const seconds = (performance.now() - t) / 1000;
     rss.stop();
     process.stderr.write('\n');
-    const run = result.connections[0];
-    if (run?.status !== 'succeeded') throw new Error(`sync ${run?.status}: ${run?.error}`);
-    const copy = await copyBaseline(setup.pool, setup.connectionId);
-    const ordersPerS = run.ordersUpserted / seconds;
+    const written = runs.reduce((n, r) => n + r.run.ordersUpserted, 0);
+    const items = runs.reduce((n, r) => n + r.run.itemsUpserted, 0);
+    const copy = await copyBaseline(setup.pool, setup.userId);
+    const ordersPerS = written / seconds;
     return {
-      params: { orders, marketplaces: ['shopify'] },
+      params: { orders, marketplaces },
       metrics: {
         orders_per_s: Math.round(ordersPerS),
-        items_per_s: Math.round(run.itemsUpserted / seconds),
-        orders_written: run.ordersUpserted,
-        items_written: run.itemsUpserted,
+        items_per_s: Math.round(items / seconds),
+        orders_written: written,
+        items_written: items,
         seconds: Number(seconds.toFixed(2)),
-        api_calls: run.apiCalls,
+        api_calls: runs.reduce((n, r) => n + r.run.apiCalls, 0),
         peak_rss_mb: rss.peakMb(),
+        ...Object.fromEntries(
+          runs.flatMap((r) => [
+            [`${r.marketplace}_orders`, r.run.ordersUpserted],
+            [`${r.marketplace}_orders_per_s`, Math.round(r.run.ordersUpserted / r.seconds)],
+            [`${r.marketplace}_seconds`, Number(r.seconds.toFixed(2))],
+            [`${r.marketplace}_api_calls`, r.run.apiCalls],
+          ]),
+        ),
       },
       baseline: {
-        copy_orders_per_s: Math.round(run.ordersUpserted / copy.seconds),
+        copy_orders_per_s: Math.round(written / copy.seconds),
         copy_seconds: Number(copy.seconds.toFixed(2)),
       },
-      ratio: { vs_copy: Number((ordersPerS / (run.ordersUpserted / copy.seconds)).toFixed(2)) },
+      ratio: { vs_copy: Number((ordersPerS / (written / copy.seconds)).toFixed(2)) },
     };
   } finally {
     await setup.stop();
@@ -56,7 +81,7 @@ const bench: Bench = async (options) => {
  * rows stream out (COPY TO STDOUT) and straight back in (COPY FROM STDIN) into tables
  * of the same shape (same columns, indexes, constraints and foreign keys).
  */
-async function copyBaseline(pool: pg.Pool, connectionId: string): Promise<{ seconds: number }> {
+async function copyBaseline(pool: pg.Pool, userId: string): Promise<{ seconds: number }> {
   await pool.query('drop table if exists bench_copy_order, bench_copy_item');
   await pool.query('create table bench_copy_order (like unified_order including all)');
   await pool.query('create table bench_copy_item (like unified_order_item including all)');
@@ -80,7 +105,7 @@ async function copyBaseline(pool: pg.Pool, connectionId: string): Promise<{ seco
       ['unified_order_item', 'bench_copy_item'],
     ]) {
       await pipeline(
-        source.query(copyTo(`copy (select * from ${from} where connection_id = '${connectionId}') to stdout`)),
+        source.query(copyTo(`copy (select * from ${from} where user_id = '${userId}') to stdout`)),
         target.query(copyFrom(`copy ${to} from stdin`)),
       );
     }

@@ -14,6 +14,7 @@ import { connectSandboxSeller } from '../../src/connections/sandbox-connect.ts';
 import { resolveKeyring } from '../../src/crypto/keyring.ts';
 import { TokenVault } from '../../src/crypto/token-vault.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import type { Marketplace } from '../../src/db/enums.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -25,7 +26,8 @@ export interface SyncBenchSetup {
   pool: pg.Pool;
   deps: SyncDeps;
   userId: string;
-  connectionId: string;
+  /** The seller's connection id per marketplace (all three sandbox stores). */
+  connections: Partial<Record<Marketplace, string>>;
   stop(): Promise<void>;
 }
 
@@ -53,14 +55,12 @@ export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSe
   pool.on('error', (err) => log.warn({ err }, 'database pool error'));
   const vault = new TokenVault(resolveKeyring(config, log));
   const connected = await connectSandboxSeller({ pool, vault, config }, { sandboxUrl: sandbox.base, seller: '1' });
-  const shopify = connected.connections.find((c) => c.marketplace === 'shopify');
-  if (!shopify) throw new Error('no Shopify connection');
   return {
     base: sandbox.base,
     pool,
     deps: { pool, vault, config, log },
     userId: connected.userId,
-    connectionId: shopify.connectionId,
+    connections: Object.fromEntries(connected.connections.map((c) => [c.marketplace, c.connectionId])),
     stop: async () => {
       await pool.end();
       await server?.stop();
@@ -83,6 +83,20 @@ export function rssSampler(): { peakMb(): number; stop(): void } {
 }
 
 export const progress =
-  (label: string) => (p: { stream: string; done: number; estimatedTotal?: number | undefined }) => {
-    if (p.stream === 'orders') process.stderr.write(`\r${label}: ${p.done} / ${p.estimatedTotal ?? '?'} orders   `);
+  (label: string) =>
+  (p: { marketplace?: string; stream: string; done: number; estimatedTotal?: number | undefined }) => {
+    if (p.stream === 'orders') {
+      const where = p.marketplace ? ` ${p.marketplace}` : '';
+      process.stderr.write(`\r${label}${where}: ${p.done} / ${p.estimatedTotal ?? '?'} orders   `);
+    }
   };
+
+/** Parses `--marketplaces a,b` (default all three). */
+export function marketplacesOption(value: string | undefined): Marketplace[] {
+  const all: Marketplace[] = ['shopify', 'flipkart', 'amazon'];
+  if (!value) return all;
+  const picked = value.split(',').map((m) => m.trim()) as Marketplace[];
+  const unknown = picked.find((m) => !all.includes(m));
+  if (unknown) throw new Error(`unknown marketplace ${unknown}; use ${all.join(', ')}`);
+  return picked;
+}

@@ -33,6 +33,8 @@ export interface ClientTuning {
   rateScale?: number;
   /** First wait between report polls (Amazon). */
   reportPollMs?: number;
+  /** How far back a first sync reads (Flipkart and Amazon; Shopify reads all). */
+  backfillDays?: number;
 }
 
 export interface ClientInput {

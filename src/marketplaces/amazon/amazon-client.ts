@@ -168,6 +168,9 @@ export class AmazonClient implements MarketplaceClient {
   readonly #pacers: Record<Operation, TokenBucketPacer>;
   /** Up to where (Amazon's clock) this run's orders are read: returns stop there. */
   #ordersReadUntil: number | undefined;
+  /** The oldest order date this run read, when it read the whole history. */
+  #oldestOrder: number | undefined;
+  #readWholeHistory = false;
 
   constructor(options: AmazonClientOptions) {
     this.#o = {
@@ -177,7 +180,7 @@ export class AmazonClient implements MarketplaceClient {
       overlapMs: 10 * 60_000,
       deltaByReportAfterDays: 7,
       reportsAhead: 8,
-      pageSize: 1000,
+      pageSize: 5000,
       timeoutMs: 60_000,
       now: Date.now,
       ...options,
@@ -216,6 +219,7 @@ export class AmazonClient implements MarketplaceClient {
     // how long since the last read, on this machine's clock (the cursor is on Amazon's)
     const lastRead = cursor?.committedAt ? Date.parse(cursor.committedAt) : since;
     if (since === undefined || position || this.#o.now() - (lastRead ?? 0) > this.#o.deltaByReportAfterDays * DAY) {
+      this.#readWholeHistory = since === undefined && !position;
       yield* this.#ordersFromReports(cursor ?? {}, since, position);
     } else {
       yield* this.#ordersFromSearch(cursor ?? {}, since - this.#o.overlapMs);
@@ -285,6 +289,8 @@ export class AmazonClient implements MarketplaceClient {
       if (!('row' in mapped)) return void page.quarantined.push(mapped.quarantined);
       const preorder = preorders.get(mapped.row.externalOrderId);
       page.rows.push(preorder && preorder.sourceUpdatedAt >= mapped.row.sourceUpdatedAt ? preorder : mapped.row);
+      const placed = mapped.row.orderedAt.getTime();
+      if (this.#oldestOrder === undefined || placed < this.#oldestOrder) this.#oldestOrder = placed;
     };
     let orderId: string | undefined;
     let rows: Record<string, string>[] = [];
@@ -404,10 +410,16 @@ export class AmazonClient implements MarketplaceClient {
    */
   async *returns(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<ReturnRow>> {
     const now = this.#o.now();
-    const from = cursor?.updatedAt
-      ? Date.parse(cursor.updatedAt) - this.#o.overlapMs
-      : now - this.#o.backfillDays * DAY;
     const until = this.#ordersReadUntil;
+    let from = cursor?.updatedAt ? Date.parse(cursor.updatedAt) - this.#o.overlapMs : now - this.#o.backfillDays * DAY;
+    if (!cursor?.updatedAt && until !== undefined && this.#readWholeHistory) {
+      // the whole history was just read: no return before its oldest order, none without orders
+      if (this.#oldestOrder === undefined) {
+        yield { rows: [], quarantined: [], cursor: { updatedAt: new Date(until).toISOString() } };
+        return;
+      }
+      from = Math.max(from, this.#oldestOrder - DAY);
+    }
     if (until !== undefined && until <= from) return;
     const windows = reportWindows(from, until ?? now, RETURNS_WINDOW_DAYS, until === undefined);
     const merchant = this.#reportQueue(REPORT_TYPES.merchantReturns, windows);

@@ -20,6 +20,7 @@ export const amazonProvider: MarketplaceProvider = {
       ...(tuning?.retry ? { retry: tuning.retry } : {}),
       ...(tuning?.overlapMs !== undefined ? { overlapMs: tuning.overlapMs } : {}),
       ...(tuning?.timeoutMs !== undefined ? { timeoutMs: tuning.timeoutMs } : {}),
+      ...(tuning?.backfillDays !== undefined ? { backfillDays: tuning.backfillDays } : {}),
       ...(tuning?.rateScale !== undefined ? { rateScale: tuning.rateScale } : {}),
       ...(tuning?.reportPollMs !== undefined ? { reportPollMs: tuning.reportPollMs } : {}),
     });

@@ -14,6 +14,7 @@ export const flipkartProvider: MarketplaceProvider = {
       ...(tuning?.retry ? { retry: tuning.retry } : {}),
       ...(tuning?.overlapMs !== undefined ? { overlapMs: tuning.overlapMs } : {}),
       ...(tuning?.timeoutMs !== undefined ? { timeoutMs: tuning.timeoutMs } : {}),
+      ...(tuning?.backfillDays !== undefined ? { backfillDays: tuning.backfillDays } : {}),
       maxRatePerS: tuning?.maxRatePerS ?? config.flipkart.maxRequestsPerS,
     }),
   refresher: (config, connection, tokens) => {

@@ -4,6 +4,7 @@
  *   GET  /clock           the sandbox time; POST /clock {advanceMs} moves it
  *   POST /mutate          {count, advanceMs?, newShare?, stores?, sameInstant?}
  *   GET|PUT|DELETE /faults  read / merge (spec string or object) / clear faults
+ *   GET  /limits          whether limits are on; requests counted per operation and account
  *   PUT  /limits          {enabled}
  *   GET  /truth           ground truth from the generated source records
  */
@@ -88,6 +89,11 @@ export function createAdminRouter(ctx: SandboxContext): Router {
   router.delete('/faults', (_req, res) => {
     ctx.faults.clear();
     res.json({});
+  });
+
+  /** Whether limits are on, and the requests counted per operation and account (Flipkart, Amazon). */
+  router.get('/limits', (_req, res) => {
+    res.json({ enabled: ctx.limits.enabled, requests: Object.fromEntries(ctx.limits.requests) });
   });
 
   router.put('/limits', (req, res) => {

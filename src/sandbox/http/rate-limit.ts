@@ -55,7 +55,11 @@ export class BucketSet {
     this.enabled = enabled;
   }
 
+  /** Requests seen per key (operation and account), limits on or off: what clients asked for. */
+  readonly requests = new Map<string, number>();
+
   take(key: string, rate: number, burst: number, cost = 1) {
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     if (!this.enabled) return { ok: true as const };
     let bucket = this.#buckets.get(key);
     if (!bucket) {
