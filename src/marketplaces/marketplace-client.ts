@@ -38,11 +38,20 @@ export interface Page<Row> {
   estimatedTotal?: number | undefined;
 }
 
+/**
+ * A page of orders. Where products are looked up by SKU, it carries the products its
+ * items name that this run has not handed over yet: they are written first, in the
+ * same transaction, so the items link to them as they are written.
+ */
+export interface OrderPage extends Page<OrderRow> {
+  products?: ProductRow[] | undefined;
+}
+
 export interface ReadOptions {
   signal?: AbortSignal | undefined;
   /**
    * The SKUs this connection's orders name (with a title seen for each), for APIs that
-   * look products up by SKU (Flipkart listings). Products are read after orders.
+   * look products up by SKU (`productsBy: 'sku'`).
    */
   knownSkus?: (() => Promise<{ sku: string; title: string }[]>) | undefined;
 }
@@ -51,8 +60,15 @@ export interface MarketplaceClient {
   readonly marketplace: Marketplace;
   /** Requests and throttling so far (this client's lifetime: one sync run). */
   readonly stats: ApiStats;
+  /**
+   * How the API gives products: `catalog` lists them (read first, so order items link
+   * as they are written); `sku` looks them up by SKU (Flipkart, Amazon): orders come
+   * first and their pages carry the products they name, then the products stream
+   * refreshes the other SKUs the connection's orders name.
+   */
+  readonly productsBy: 'catalog' | 'sku';
   products(cursor: StreamCursor | undefined, options?: ReadOptions): AsyncIterable<Page<ProductRow>>;
-  orders(cursor: StreamCursor | undefined, options?: ReadOptions): AsyncIterable<Page<OrderRow>>;
+  orders(cursor: StreamCursor | undefined, options?: ReadOptions): AsyncIterable<OrderPage>;
   /** Returns reported apart from orders (Amazon's reports); absent where orders carry them. */
   returns?(cursor: StreamCursor | undefined, options?: ReadOptions): AsyncIterable<Page<ReturnRow>>;
 }

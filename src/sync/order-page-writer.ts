@@ -14,7 +14,8 @@ import type { StreamCursor } from '../db/entities/marketplace-connection.entity.
 import type { QuarantinedRecord } from '../marketplaces/marketplace-client.ts';
 import { copyRows } from './copy-rows.ts';
 import { commitPage, type PageTarget } from './page-transaction.ts';
-import type { OrderItemRow, OrderRow } from './unified-rows.ts';
+import { storeProducts } from './product-page-writer.ts';
+import type { OrderItemRow, OrderRow, ProductRow } from './unified-rows.ts';
 import { unnestColumns } from './unnest-columns.ts';
 
 export interface OrderPageWrite extends PageTarget {
@@ -23,6 +24,8 @@ export interface OrderPageWrite extends PageTarget {
   /** Where the next run continues: saved with the rows it covers. */
   cursor: StreamCursor;
   quarantined?: QuarantinedRecord[];
+  /** Products the page's items name, written first so the items link to them. */
+  products?: ProductRow[] | undefined;
   /**
    * The connection's returns are read apart from its orders (a client with a returns
    * stream): a rewritten order keeps the return state stored on it and its items.
@@ -36,6 +39,8 @@ export interface OrderPageResult {
   /** Orders in the page whose stored copy was newer or the same (left as stored). */
   ordersSkipped: number;
   itemsWritten: number;
+  /** Products the page carried that were inserted or changed. */
+  productsWritten: number;
 }
 
 const ORDER_COLUMNS = unnestColumns<OrderRow>(
@@ -136,7 +141,8 @@ export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promi
   const orders = latestPerOrder(page.orders);
   const writtenIds = orders.map((o) => o.externalOrderId);
   return commitPage(pool, { ...page, stream: 'orders', writtenIds }, async (client) => {
-    if (orders.length === 0) return { ordersWritten: 0, ordersSkipped: 0, itemsWritten: 0 };
+    const productsWritten = page.products ? await storeProducts(client, page, page.products) : 0;
+    if (orders.length === 0) return { ordersWritten: 0, ordersSkipped: 0, itemsWritten: 0, productsWritten };
     const { rows: stored } = await client.query<{ external_order_id: string }>(
       'select external_order_id from unified_order where connection_id = $1 and external_order_id = any($2::text[])',
       [page.connectionId, writtenIds],
@@ -159,6 +165,7 @@ export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promi
       ordersWritten: fresh.orders + updated.orders,
       ordersSkipped: orders.length - fresh.orders - updated.orders,
       itemsWritten: fresh.items + updated.items,
+      productsWritten,
     };
   });
 }

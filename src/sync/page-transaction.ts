@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { QuarantinedRecord, Stream } from '../marketplaces/marketplace-client.ts';
-import { assertLease, type Lease } from './sync-lease.ts';
+import { assertLease, type Lease, LeaseLostError } from './sync-lease.ts';
 
 export interface PageTarget {
   userId: string;
@@ -33,6 +33,8 @@ export async function commitPage<T>(
   page: PageCommit,
   writeRows: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
+  // only the seller's own lease fences the seller's rows
+  if (page.lease.userId !== page.userId) throw new LeaseLostError(page.lease);
   const client = await pool.connect();
   try {
     await client.query('begin');

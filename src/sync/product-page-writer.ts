@@ -43,23 +43,33 @@ where (unified_product.source_updated_at is null or excluded.source_updated_at i
 returning id, external_id`;
 
 export async function writeProductPage(pool: pg.Pool, page: ProductPageWrite): Promise<{ productsWritten: number }> {
-  const latest = new Map(page.products.map((p) => [p.externalId, p]));
-  const products = [...latest.values()];
-  return commitPage(pool, { ...page, stream: 'products', writtenIds: [...latest.keys()] }, async (client) => {
-    if (products.length === 0) return { productsWritten: 0 };
-    const params = [page.userId, page.connectionId, page.marketplace];
-    const written = await client.query<{ id: string; external_id: string }>(UPSERT_PRODUCTS, [
-      ...params,
-      ...PRODUCT_COLUMNS.params(products),
-    ]);
-    if (written.rows.length > 0) {
-      await client.query(
-        `update unified_order_item i set product_id = p.id
-           from unnest($2::bigint[], $3::text[]) as p(id, external_id)
-          where i.connection_id = $1 and i.external_product_id = p.external_id and i.product_id is distinct from p.id`,
-        [page.connectionId, written.rows.map((r) => r.id), written.rows.map((r) => r.external_id)],
-      );
-    }
-    return { productsWritten: written.rows.length };
-  });
+  const ids = [...new Set(page.products.map((p) => p.externalId))];
+  return commitPage(pool, { ...page, stream: 'products', writtenIds: ids }, async (client) => ({
+    productsWritten: await storeProducts(client, page, page.products),
+  }));
+}
+
+/**
+ * Upserts products inside the caller's transaction (a products page, or the products
+ * an orders page carries) and links the stored items that name them; returns how many
+ * were inserted or changed.
+ */
+export async function storeProducts(client: pg.PoolClient, target: PageTarget, rows: ProductRow[]): Promise<number> {
+  const products = [...new Map(rows.map((p) => [p.externalId, p])).values()];
+  if (products.length === 0) return 0;
+  const written = await client.query<{ id: string; external_id: string }>(UPSERT_PRODUCTS, [
+    target.userId,
+    target.connectionId,
+    target.marketplace,
+    ...PRODUCT_COLUMNS.params(products),
+  ]);
+  if (written.rows.length > 0) {
+    await client.query(
+      `update unified_order_item i set product_id = p.id
+         from unnest($2::bigint[], $3::text[]) as p(id, external_id)
+        where i.connection_id = $1 and i.external_product_id = p.external_id and i.product_id is distinct from p.id`,
+      [target.connectionId, written.rows.map((r) => r.id), written.rows.map((r) => r.external_id)],
+    );
+  }
+  return written.rows.length;
 }

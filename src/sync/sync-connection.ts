@@ -1,7 +1,8 @@
 /**
- * One sync run of one connection: orders, then products (whose order items are then
- * linked to them), then returns, each page
- * written with its cursor in one transaction under the seller's lease. The run is
+ * One sync run of one connection: products and orders (products first where the API
+ * lists a catalog; otherwise orders first, their pages carrying the products they
+ * name), then returns, each page written with its cursor in one transaction under the
+ * seller's lease; order items link to their products as they are written. The run is
  * recorded in sync_run (counts, API calls, throttled calls, duration, error); the
  * connection's lastSyncAt moves only when every stream finished. A failure is
  * classified and recorded, never thrown: the next connection still syncs.
@@ -80,17 +81,29 @@ interface StreamRun {
   run: (onPage: (page: Page<unknown>) => Promise<void>) => Promise<void>;
 }
 
-function streamRun<Row>(
+function streamRun<P extends Page<unknown>>(
   stream: Stream,
-  pages: AsyncIterable<Page<Row>>,
-  write: (page: Page<Row>) => Promise<void>,
+  pages: AsyncIterable<P>,
+  write: (page: P) => Promise<void>,
 ): StreamRun {
   return {
     stream,
+    // the next page is read while this one is written: the source and the database work at once
     run: async (onPage) => {
-      for await (const page of pages) {
-        await write(page);
-        await onPage(page);
+      const iterator = pages[Symbol.asyncIterator]();
+      let next = iterator.next();
+      try {
+        for (let read = await next; !read.done; read = await next) {
+          next = iterator.next();
+          next.catch(() => {}); // a failed read surfaces when it is awaited
+          await write(read.value);
+          await onPage(read.value);
+        }
+      } catch (error) {
+        // let the read in flight settle, then close the source (its HTTP streams)
+        await next.catch(() => {});
+        await iterator.return?.(undefined).catch(() => {});
+        throw error;
       }
     },
   };
@@ -182,24 +195,26 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
           )
         ).rows,
     };
-    const streams: StreamRun[] = [
-      streamRun('orders', client.orders(connection.cursors.orders, options), async (page) => {
-        await lease.keep();
-        await usd.convert(page.rows);
-        const written = await writeOrderPage(pool, {
-          ...target(page),
-          orders: page.rows,
-          keepReturns: client.returns !== undefined,
-        });
-        result.ordersUpserted += written.ordersWritten;
-        result.itemsUpserted += written.itemsWritten;
-      }),
-      streamRun('products', client.products(connection.cursors.products, options), async (page) => {
-        await lease.keep();
-        const written = await writeProductPage(pool, { ...target(page), products: page.rows });
-        result.productsUpserted += written.productsWritten;
-      }),
-    ];
+    const orders = streamRun('orders', client.orders(connection.cursors.orders, options), async (page) => {
+      await lease.keep();
+      await usd.convert(page.rows);
+      const written = await writeOrderPage(pool, {
+        ...target(page),
+        orders: page.rows,
+        products: page.products,
+        keepReturns: client.returns !== undefined,
+      });
+      result.ordersUpserted += written.ordersWritten;
+      result.itemsUpserted += written.itemsWritten;
+      result.productsUpserted += written.productsWritten;
+    });
+    const products = streamRun('products', client.products(connection.cursors.products, options), async (page) => {
+      await lease.keep();
+      const written = await writeProductPage(pool, { ...target(page), products: page.rows });
+      result.productsUpserted += written.productsWritten;
+    });
+    // a listed catalog first, so items link as they are written; SKU lookups need the orders
+    const streams: StreamRun[] = client.productsBy === 'catalog' ? [products, orders] : [orders, products];
     if (client.returns) {
       streams.push(
         streamRun('returns', client.returns(connection.cursors.returns, options), async (page) => {

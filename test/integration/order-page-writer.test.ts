@@ -47,7 +47,10 @@ describe('page-atomic order writes under a sync lease', () => {
   let pool: pg.Pool;
   const seller = { userId: '', connectionId: '' };
   const other = { userId: '', connectionId: '' };
+  /** For tests whose cursors must not disturb the others'. */
+  const third = { userId: '', connectionId: '' };
   let lease: Lease;
+  let thirdLease: Lease;
 
   async function seed() {
     const { rows } = await pool.query<{ u: string; c: string }>(
@@ -82,7 +85,9 @@ describe('page-atomic order writes under a sync lease', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     Object.assign(seller, await seed());
     Object.assign(other, await seed());
+    Object.assign(third, await seed());
     lease = (await acquireLease(pool, seller.userId, 'worker-a', 60_000)) as Lease;
+    thirdLease = (await acquireLease(pool, third.userId, 'worker-a', 60_000)) as Lease;
   });
   afterAll(async () => {
     await pool?.end();
@@ -91,7 +96,12 @@ describe('page-atomic order writes under a sync lease', () => {
 
   it('writes orders, items and the cursor together; writing the page again changes nothing', async () => {
     const page = [order('1', '2026-10-02T00:00:00Z', '10.5000', ['A', 'B']), order('2', '2026-10-03T00:00:00Z')];
-    expect(await write(page, '2026-10-03T00:00:00Z')).toEqual({ ordersWritten: 2, ordersSkipped: 0, itemsWritten: 3 });
+    expect(await write(page, '2026-10-03T00:00:00Z')).toEqual({
+      ordersWritten: 2,
+      ordersSkipped: 0,
+      itemsWritten: 3,
+      productsWritten: 0,
+    });
     const first = await stored();
     expect(first.map((r) => [r.id, r.total, r.items])).toEqual([
       ['1', '10.5000', ['1-1', '1-2']],
@@ -100,6 +110,82 @@ describe('page-atomic order writes under a sync lease', () => {
     expect((await cursor()).updatedAt).toBe('2026-10-03T00:00:00Z');
     await write(page, '2026-10-03T00:00:00Z');
     expect(await stored()).toEqual(first);
+  });
+
+  it('writes the products a page carries first, so its new items link to them as they are written', async () => {
+    const product = {
+      externalId: 'SKU-P',
+      title: 'Kurta',
+      sku: 'SKU-P',
+      normalizedSku: 'SKU-P',
+      category: null,
+      price: '499',
+      currency: 'INR',
+      inventory: 3,
+      status: 'ACTIVE',
+      imageUrl: null,
+      sourceUpdatedAt: null,
+    };
+    const named = order('P1', '2026-10-04T00:00:00Z', '10.0000', ['P']);
+    named.items = named.items.map((i) => ({ ...i, externalProductId: 'SKU-P' }));
+    const result = await writeOrderPage(pool, {
+      ...third,
+      marketplace: 'shopify',
+      lease: thirdLease,
+      orders: [named],
+      products: [product],
+      cursor: { updatedAt: '2026-10-04T00:00:00Z' },
+    });
+    expect(result).toMatchObject({ ordersWritten: 1, itemsWritten: 1, productsWritten: 1 });
+    const { rows } = await pool.query(
+      `select p.external_id from unified_order_item i join unified_product p on p.id = i.product_id
+        where i.connection_id = $1 and i.external_item_id = 'P1-1'`,
+      [third.connectionId],
+    );
+    expect(rows).toEqual([{ external_id: 'SKU-P' }]);
+  });
+
+  it('with returns read apart, a rewritten order keeps the return stored on it and its items', async () => {
+    await write(
+      [order('R1', '2026-10-05T00:00:00Z', '10.0000', ['A', 'B'])],
+      '2026-10-05T00:00:00Z',
+      third,
+      thirdLease,
+    );
+    await pool.query(
+      `update unified_order_item set is_returned = true, returned_quantity = 1
+        where connection_id = $1 and external_item_id in ('R1-1', 'R1-2')`,
+      [third.connectionId],
+    );
+    await pool.query(
+      `update unified_order set has_return = true, status = 'RETURNED' where connection_id = $1 and external_order_id = 'R1'`,
+      [third.connectionId],
+    );
+    const returned = async () =>
+      (
+        await pool.query(
+          `select o.status, o.has_return, array_agg(i.returned_quantity order by i.external_item_id) as units
+             from unified_order o join unified_order_item i on i.order_id = o.id
+            where o.connection_id = $1 and o.external_order_id = 'R1' group by 1, 2`,
+          [third.connectionId],
+        )
+      ).rows[0];
+    const rewrite = (updated: string, keepReturns: boolean) =>
+      writeOrderPage(pool, {
+        ...third,
+        marketplace: 'shopify',
+        lease: thirdLease,
+        orders: [{ ...order('R1', updated, '10.0000', ['A', 'B']), status: 'DELIVERED' }],
+        cursor: { updatedAt: updated },
+        keepReturns,
+      });
+    // the same state again is no change at all
+    expect((await rewrite('2026-10-05T00:00:00Z', true)).ordersWritten).toBe(0);
+    await rewrite('2026-10-06T00:00:00Z', true);
+    expect(await returned()).toEqual({ status: 'RETURNED', has_return: true, units: [1, 1] });
+    // where orders carry their returns, the source's word stands
+    await rewrite('2026-10-07T00:00:00Z', false);
+    expect(await returned()).toEqual({ status: 'DELIVERED', has_return: false, units: [0, 0] });
   });
 
   it('never overwrites an order with older data, and never moves the cursor back', async () => {

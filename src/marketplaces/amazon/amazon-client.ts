@@ -17,8 +17,8 @@
  *
  * Returns: the merchant (≤ 60 days a report) and FBA customer returns reports, window
  * by window up to where this run's orders reached (a return never lands before its
- * order). Products: Listings Items for the SKUs the orders name, FBA quantities from
- * the inventory summaries.
+ * order). Products: Listings Items for the SKUs the orders name (an orders page carries
+ * those of its SKUs not read yet in the run), FBA quantities from the inventory summaries.
  *
  * Every operation has its own token bucket at the published rate and burst, adopting
  * the rate Amazon states on its answers (`x-amzn-RateLimit-Limit`); `rateScale`
@@ -31,9 +31,10 @@ import type { StreamCursor } from '../../db/entities/marketplace-connection.enti
 import { normalizeSku } from '../../sync/normalize-sku.ts';
 import type { OrderRow, ProductRow, ReturnRow } from '../../sync/unified-rows.ts';
 import { type ApiStats, emptyStats } from '../api-stats.ts';
-import type { MarketplaceClient, Page, ReadOptions } from '../marketplace-client.ts';
+import type { MarketplaceClient, OrderPage, Page, ReadOptions } from '../marketplace-client.ts';
 import { isMarketplaceError, MarketplaceError } from '../marketplace-error.ts';
 import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
+import { ProductsBySku } from '../products-by-sku.ts';
 import { TokenBucketPacer } from '../token-bucket-pacer.ts';
 import type { TokenManager } from '../token-manager.ts';
 import { type AmazonApp, amazonRegionOf } from './amazon-app.ts';
@@ -161,6 +162,7 @@ export function spApiTokenRejected(response: AxiosResponse): boolean {
 
 export class AmazonClient implements MarketplaceClient {
   readonly marketplace = 'amazon' as const;
+  readonly productsBy = 'sku' as const;
   readonly stats: ApiStats = emptyStats();
   readonly #o: Required<Omit<AmazonClientOptions, 'signal' | 'retry'>>;
   readonly #http: MarketplaceHttp;
@@ -171,6 +173,8 @@ export class AmazonClient implements MarketplaceClient {
   /** The oldest order date this run read, when it read the whole history. */
   #oldestOrder: number | undefined;
   #readWholeHistory = false;
+  readonly #products = new ProductsBySku((skus) => this.#listings(skus));
+  #fba: Promise<Map<string, number>> | undefined;
 
   constructor(options: AmazonClientOptions) {
     this.#o = {
@@ -213,17 +217,19 @@ export class AmazonClient implements MarketplaceClient {
     });
   }
 
-  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<OrderRow>> {
+  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<OrderPage> {
     const since = cursor?.updatedAt ? Date.parse(cursor.updatedAt) : undefined;
     const position = parsePosition(cursor?.position);
     // how long since the last read, on this machine's clock (the cursor is on Amazon's)
     const lastRead = cursor?.committedAt ? Date.parse(cursor.committedAt) : since;
+    let pages: AsyncGenerator<Page<OrderRow>>;
     if (since === undefined || position || this.#o.now() - (lastRead ?? 0) > this.#o.deltaByReportAfterDays * DAY) {
       this.#readWholeHistory = since === undefined && !position;
-      yield* this.#ordersFromReports(cursor ?? {}, since, position);
+      pages = this.#ordersFromReports(cursor ?? {}, since, position);
     } else {
-      yield* this.#ordersFromSearch(cursor ?? {}, since - this.#o.overlapMs);
+      pages = this.#ordersFromSearch(cursor ?? {}, since - this.#o.overlapMs);
     }
+    for await (const page of pages) yield await this.#products.withProducts(page);
   }
 
   /** Report windows from the cursor (or the backfill start) to Amazon's now. */
@@ -486,12 +492,16 @@ export class AmazonClient implements MarketplaceClient {
    * Listings of the SKUs the orders name (Listings Items, one call a SKU at 5/s), with
    * FBA quantities from the inventory summaries; read in full every run.
    */
-  async *products(_cursor: StreamCursor | undefined, options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {
-    const known = (await options?.knownSkus?.()) ?? [];
-    if (known.length === 0) return;
-    const fba = await this.#fbaQuantities();
-    let page: Page<ProductRow> = { rows: [], quarantined: [], cursor: {} };
-    for (const [n, { sku, title }] of known.entries()) {
+  products(_cursor: StreamCursor | undefined, options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {
+    return this.#products.rest(options);
+  }
+
+  /** Listings Items of these SKUs (one call each); a SKU no longer listed has no row. */
+  async #listings(skus: { sku: string; title: string }[]): Promise<Omit<Page<ProductRow>, 'cursor'>> {
+    this.#fba ??= this.#fbaQuantities();
+    const fba = await this.#fba;
+    const out: Omit<Page<ProductRow>, 'cursor'> = { rows: [], quarantined: [] };
+    for (const { sku, title } of skus) {
       let data: unknown;
       try {
         ({ data } = await this.#http.request(
@@ -503,24 +513,15 @@ export class AmazonClient implements MarketplaceClient {
           { pacer: this.#pacers.getListingsItem },
         ));
       } catch (error) {
-        // a SKU no longer listed has no product row
         if (!(isMarketplaceError(error) && error.kind === 'not_found')) throw error;
+        continue;
       }
-      if (data !== undefined) {
-        const parsed = listingSchema.safeParse(data);
-        if (parsed.success) page.rows.push(this.#product(parsed.data, title, fba));
-        else
-          page.quarantined.push({
-            externalId: sku,
-            reason: `listing: ${parsed.error.issues[0]?.message}`,
-            payload: data,
-          });
-      }
-      if (page.rows.length + page.quarantined.length >= 100 || n === known.length - 1) {
-        yield page;
-        page = { rows: [], quarantined: [], cursor: {} };
-      }
+      const parsed = listingSchema.safeParse(data);
+      if (parsed.success) out.rows.push(this.#product(parsed.data, title, fba));
+      else
+        out.quarantined.push({ externalId: sku, reason: `listing: ${parsed.error.issues[0]?.message}`, payload: data });
     }
+    return out;
   }
 
   #product(l: z.infer<typeof listingSchema>, knownTitle: string, fba: Map<string, number>): ProductRow {

@@ -11,7 +11,8 @@
  * whole, with all its items across shipments and states. The cursor is the newest
  * shipment updated-at seen, committed with the last page of each window.
  *
- * Products: the listings of the SKUs the orders name. Returns: completed customer and
+ * Products: the listings of the SKUs the orders name (an orders page carries those of
+ * its SKUs not read yet in the run). Returns: completed customer and
  * courier returns from `/v2/returns`, following `nextUrl`.
  *
  * Flipkart publishes no rate limits: requests are paced by an adaptive limiter with a
@@ -24,9 +25,10 @@ import type { OrderRow, ProductRow, ReturnRow } from '../../sync/unified-rows.ts
 import { AdaptiveLimiter } from '../adaptive-limiter.ts';
 import { type ApiStats, emptyStats } from '../api-stats.ts';
 import { decimalFromJson } from '../json-money.ts';
-import type { MarketplaceClient, Page, ReadOptions } from '../marketplace-client.ts';
+import type { MarketplaceClient, OrderPage, Page, ReadOptions } from '../marketplace-client.ts';
 import { MarketplaceError } from '../marketplace-error.ts';
 import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
+import { type KnownSku, ProductsBySku } from '../products-by-sku.ts';
 import type { TokenManager } from '../token-manager.ts';
 import type { FlipkartApp } from './flipkart-app.ts';
 import { mapFlipkartOrder, type RawFlipkartItem } from './flipkart-order-mapper.ts';
@@ -101,9 +103,11 @@ const shipmentsPage = z.object({
 
 export class FlipkartClient implements MarketplaceClient {
   readonly marketplace = 'flipkart' as const;
+  readonly productsBy = 'sku' as const;
   readonly stats: ApiStats = emptyStats();
   readonly #o: Required<Omit<FlipkartClientOptions, 'signal' | 'retry'>>;
   readonly #http: MarketplaceHttp;
+  readonly #products = new ProductsBySku((skus) => this.#listings(skus));
 
   constructor(options: FlipkartClientOptions) {
     this.#o = {
@@ -129,7 +133,11 @@ export class FlipkartClient implements MarketplaceClient {
     });
   }
 
-  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<Page<OrderRow>> {
+  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<OrderPage> {
+    for await (const page of this.#orderPages(cursor)) yield await this.#products.withProducts(page);
+  }
+
+  async *#orderPages(cursor: StreamCursor | undefined): AsyncGenerator<Page<OrderRow>> {
     const now = this.#o.now();
     let from = cursor?.updatedAt ? Date.parse(cursor.updatedAt) - this.#o.overlapMs : now - this.#o.backfillDays * DAY;
     let committed: StreamCursor = cursor ?? {};
@@ -163,16 +171,19 @@ export class FlipkartClient implements MarketplaceClient {
     }
   }
 
+  /** Listings of the SKUs the connection's orders name that this run has not read. */
+  products(_cursor: StreamCursor | undefined, options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {
+    return this.#products.rest(options);
+  }
+
   /**
-   * Listings of the SKUs the connection's orders name (Flipkart lists by SKU, 10 a
-   * call): price, status and inventory summed over locations, read in full every run.
+   * Listings of these SKUs (10 a call): price, status and inventory summed over
+   * locations; a SKU Flipkart does not list has no row.
    */
-  async *products(_cursor: StreamCursor | undefined, options?: ReadOptions): AsyncGenerator<Page<ProductRow>> {
-    const known = (await options?.knownSkus?.()) ?? [];
+  async #listings(known: KnownSku[]): Promise<Omit<Page<ProductRow>, 'cursor'>> {
     const titles = new Map(known.map((k) => [k.sku, k.title]));
-    const batches = chunk([...titles.keys()], LISTING_SKUS);
-    let page: Page<ProductRow> = { rows: [], quarantined: [], cursor: {} };
-    for (const [n, skus] of batches.entries()) {
+    const out: Omit<Page<ProductRow>, 'cursor'> = { rows: [], quarantined: [] };
+    for (const skus of chunk([...titles.keys()], LISTING_SKUS)) {
       const { data } = await this.#http.request({
         method: 'GET',
         url: `/listings/v3/${skus.map(encodeURIComponent).join(',')}`,
@@ -182,7 +193,7 @@ export class FlipkartClient implements MarketplaceClient {
       for (const [sku, raw] of Object.entries(parsed.data.available)) {
         const listing = listingSchema.safeParse(raw);
         if (!listing.success) {
-          page.quarantined.push({
+          out.quarantined.push({
             externalId: sku,
             reason: `listing: ${listing.error.issues[0]?.message}`,
             payload: raw,
@@ -190,7 +201,7 @@ export class FlipkartClient implements MarketplaceClient {
           continue;
         }
         const l = listing.data;
-        page.rows.push({
+        out.rows.push({
           externalId: l.listing_id,
           title: titles.get(sku) ?? sku,
           sku,
@@ -204,11 +215,8 @@ export class FlipkartClient implements MarketplaceClient {
           sourceUpdatedAt: null,
         });
       }
-      if (page.rows.length >= 100 || n === batches.length - 1) {
-        yield page;
-        page = { rows: [], quarantined: [], cursor: {} };
-      }
     }
+    return out;
   }
 
   /**

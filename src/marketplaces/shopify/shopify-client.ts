@@ -55,6 +55,7 @@ const BULK_DONE = new Set(['COMPLETED', 'CANCELED', 'FAILED', 'EXPIRED', 'CANCEL
 
 export class ShopifyClient implements MarketplaceClient {
   readonly marketplace = 'shopify' as const;
+  readonly productsBy = 'catalog' as const;
   readonly stats: ApiStats = emptyStats();
   readonly #o: Required<Omit<ShopifyClientOptions, 'signal' | 'retry'>> & Pick<ShopifyClientOptions, 'signal'>;
   readonly #gql: ShopifyGraphql;
