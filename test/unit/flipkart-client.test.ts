@@ -2,9 +2,8 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlipkartClient, SHIPMENT_FILTERS } from '../../src/marketplaces/flipkart/flipkart-client.ts';
-import type { Page } from '../../src/marketplaces/marketplace-client.ts';
+import type { OrderPage } from '../../src/marketplaces/marketplace-client.ts';
 import { TokenManager } from '../../src/marketplaces/token-manager.ts';
-import type { OrderRow } from '../../src/sync/unified-rows.ts';
 
 const HOST = 'https://api.flipkart.test';
 const NOW = Date.parse('2026-11-01T00:00:00Z');
@@ -50,8 +49,8 @@ function client(refreshed: { calls: number } = { calls: 0 }) {
   });
 }
 
-async function rows(pages: AsyncIterable<Page<OrderRow>>) {
-  const out: Page<OrderRow>[] = [];
+async function rows(pages: AsyncIterable<OrderPage>) {
+  const out: OrderPage[] = [];
   for await (const p of pages) out.push(p);
   return out;
 }
@@ -84,6 +83,22 @@ describe('Flipkart client', () => {
           shipment('OD1', 2, 'RETURNED', '2026-10-31T12:00:00.000Z'),
           shipment('OD2', 1, 'SHIPPED'),
         ],
+      })
+      // the page carries the listing of the SKU its items name, read once
+      .get('/sellers/listings/v3/SKU-1')
+      .reply(200, {
+        available: {
+          'SKU-1': {
+            listing_id: 'LST1',
+            listing_status: 'ACTIVE',
+            price: { mrp: 999, selling_price: 499, currency: 'INR' },
+            locations: [
+              { id: 'L1', status: 'ENABLED', inventory: 4 },
+              { id: 'L2', inventory: 3 },
+            ],
+          },
+        },
+        unavailable: [],
       });
     const pages = await rows(client().orders(undefined));
     expect(bodies.map((b) => b.filter.type)).toEqual(SHIPMENT_FILTERS.map((f) => f.type));
@@ -94,6 +109,9 @@ describe('Flipkart client', () => {
       ['OD2', 1, 'SHIPPED', 'SHIPPED'],
     ]);
     expect(page?.cursor.updatedAt).toBe('2026-10-31T12:00:00.000Z');
+    expect(page?.products).toEqual([
+      expect.objectContaining({ externalId: 'LST1', sku: 'SKU-1', price: '499', inventory: 7, status: 'ACTIVE' }),
+    ]);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -117,6 +135,28 @@ describe('Flipkart client', () => {
     expect(c.stats.throttled).toBe(1);
   });
 
+  it('refreshes a token about to expire before the first request', async () => {
+    const refreshed = { calls: 0 };
+    const tokens = new TokenManager({
+      marketplace: 'flipkart',
+      tokens: { accessToken: 'old', refreshToken: 'r0', expiresAt: new Date(Date.now() + 60_000) },
+      refresh: async () => {
+        refreshed.calls++;
+        return { accessToken: 'new', refreshToken: 'r0', expiresAt: new Date(Date.now() + 86_400_000) };
+      },
+      persist: async () => {},
+    });
+    const scope = nock(HOST)
+      .post('/sellers/v3/shipments/filter')
+      .matchHeader('authorization', 'Bearer new')
+      .times(SHIPMENT_FILTERS.length)
+      .reply(200, { hasMore: false, shipments: [] });
+    const c = new FlipkartClient({ app, tokens, now: () => NOW, backfillDays: 1, windowDays: 1, maxRatePerS: 1000 });
+    expect(await rows(c.orders(undefined))).toEqual([]);
+    expect(refreshed.calls).toBe(1);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('quarantines an order whose items cannot be read, and keeps the rest', async () => {
     nock(HOST)
       .post('/sellers/v3/shipments/filter')
@@ -131,7 +171,9 @@ describe('Flipkart client', () => {
           shipment('OD1', 1),
           { ...shipment('OD2', 1), orderItems: [{ ...shipment('OD2', 1).orderItems[0], quantity: 'one' }] },
         ],
-      });
+      })
+      .get('/sellers/listings/v3/SKU-1')
+      .reply(200, { available: {}, unavailable: ['SKU-1'] });
     const [page] = await rows(client().orders(undefined));
     expect(page?.rows.map((r) => r.externalOrderId)).toEqual(['OD1']);
     expect(page?.quarantined).toMatchObject([{ externalId: 'OD2', reason: expect.stringMatching(/quantity/) }]);
