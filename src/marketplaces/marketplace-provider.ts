@@ -37,6 +37,32 @@ export interface ClientTuning {
   backfillDays?: number;
 }
 
+/** What every client takes besides its own: where it reads from, how it retries, its clock. */
+export interface CommonClientOptions {
+  tokens: TokenManager;
+  /** Re-read this much before the cursor (sources that publish changes late). */
+  overlapMs?: number;
+  /** How far back a first sync reads. */
+  backfillDays?: number;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+/** The common options a provider hands its client from the run's input. */
+export function commonOptions(input: ClientInput): CommonClientOptions {
+  const { tokens, signal, tuning } = input;
+  return {
+    tokens,
+    ...(signal ? { signal } : {}),
+    ...(tuning?.retry ? { retry: tuning.retry } : {}),
+    ...(tuning?.overlapMs !== undefined ? { overlapMs: tuning.overlapMs } : {}),
+    ...(tuning?.timeoutMs !== undefined ? { timeoutMs: tuning.timeoutMs } : {}),
+    ...(tuning?.backfillDays !== undefined ? { backfillDays: tuning.backfillDays } : {}),
+  };
+}
+
 export interface ClientInput {
   config: Config;
   connection: ConnectionInfo;

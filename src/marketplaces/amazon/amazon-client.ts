@@ -33,10 +33,10 @@ import type { OrderRow, ProductRow, ReturnRow } from '../../sync/unified-rows.ts
 import { type ApiStats, emptyStats } from '../api-stats.ts';
 import type { MarketplaceClient, OrderPage, Page, ReadOptions } from '../marketplace-client.ts';
 import { isMarketplaceError, MarketplaceError } from '../marketplace-error.ts';
-import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
+import { MarketplaceHttp } from '../marketplace-http.ts';
+import type { CommonClientOptions } from '../marketplace-provider.ts';
 import { ProductsBySku } from '../products-by-sku.ts';
 import { TokenBucketPacer } from '../token-bucket-pacer.ts';
-import type { TokenManager } from '../token-manager.ts';
 import { type AmazonApp, amazonRegionOf } from './amazon-app.ts';
 import { type Mapped, mapApiOrder, mapReportOrder } from './amazon-order-mapper.ts';
 import {
@@ -49,29 +49,22 @@ import {
   reportWindows,
 } from './amazon-report-reader.ts';
 
-export interface AmazonClientOptions {
+export interface AmazonClientOptions extends CommonClientOptions {
   app: AmazonApp;
   /** The seller's marketplace (the connection's region column). */
   marketplaceId: string;
   /** The selling partner id (the connection's account). */
   sellerId: string;
-  tokens: TokenManager;
   /** Multiplies every published rate (sandboxes without limits, benchmarks). */
   rateScale?: number;
   /** First wait between report polls (grows by half each poll to 60 s). */
   reportPollMs?: number;
-  backfillDays?: number;
-  overlapMs?: number;
   /** A cursor older than this reads its delta from reports instead of searchOrders. */
   deltaByReportAfterDays?: number;
   /** Reports requested before the one being read is done. */
   reportsAhead?: number;
   /** Orders per written page. */
   pageSize?: number;
-  timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  signal?: AbortSignal;
-  now?: () => number;
 }
 
 const DAY = 86_400_000;

@@ -1,26 +1,22 @@
 import { emptyStats } from '../api-stats.ts';
 import { MarketplaceError } from '../marketplace-error.ts';
-import type { MarketplaceProvider } from '../marketplace-provider.ts';
+import { commonOptions, type MarketplaceProvider } from '../marketplace-provider.ts';
 import { amazonApp } from './amazon-app.ts';
 import { AmazonClient } from './amazon-client.ts';
 import { AmazonOAuth } from './amazon-oauth.ts';
 
 export const amazonProvider: MarketplaceProvider = {
   marketplace: 'amazon',
-  createClient: ({ config, connection, tokens, signal, tuning }) => {
+  createClient: (input) => {
+    const { config, connection, tuning } = input;
     if (!connection.region) {
       throw new MarketplaceError('amazon', 'unknown', 'the Amazon connection does not name its marketplace');
     }
     return new AmazonClient({
+      ...commonOptions(input),
       app: amazonApp(config, connection.sandboxUrl),
       marketplaceId: connection.region,
       sellerId: connection.externalAccountId,
-      tokens,
-      ...(signal ? { signal } : {}),
-      ...(tuning?.retry ? { retry: tuning.retry } : {}),
-      ...(tuning?.overlapMs !== undefined ? { overlapMs: tuning.overlapMs } : {}),
-      ...(tuning?.timeoutMs !== undefined ? { timeoutMs: tuning.timeoutMs } : {}),
-      ...(tuning?.backfillDays !== undefined ? { backfillDays: tuning.backfillDays } : {}),
       ...(tuning?.rateScale !== undefined ? { rateScale: tuning.rateScale } : {}),
       ...(tuning?.reportPollMs !== undefined ? { reportPollMs: tuning.reportPollMs } : {}),
     });

@@ -27,26 +27,19 @@ import { type ApiStats, emptyStats } from '../api-stats.ts';
 import { decimalFromJson } from '../json-money.ts';
 import type { MarketplaceClient, OrderPage, Page, ReadOptions } from '../marketplace-client.ts';
 import { MarketplaceError } from '../marketplace-error.ts';
-import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
+import { MarketplaceHttp } from '../marketplace-http.ts';
+import type { CommonClientOptions } from '../marketplace-provider.ts';
 import { type KnownSku, ProductsBySku } from '../products-by-sku.ts';
-import type { TokenManager } from '../token-manager.ts';
 import type { FlipkartApp } from './flipkart-app.ts';
 import { mapFlipkartOrder, type RawFlipkartItem } from './flipkart-order-mapper.ts';
 
-export interface FlipkartClientOptions {
+export interface FlipkartClientOptions extends CommonClientOptions {
   app: FlipkartApp;
-  tokens: TokenManager;
   /** Requests per second at most (Flipkart publishes none). */
   maxRatePerS?: number;
-  overlapMs?: number;
-  backfillDays?: number;
   windowDays?: number;
   /** Orders per written page. */
   pageSize?: number;
-  timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  signal?: AbortSignal;
-  now?: () => number;
 }
 
 const DAY = 86_400_000;
