@@ -47,13 +47,20 @@ export interface OrderPage extends Page<OrderRow> {
   products?: ProductRow[] | undefined;
 }
 
+/** A SKU the connection's orders name, a title seen for it, and when its product was last read. */
+export interface KnownSku {
+  sku: string;
+  title: string;
+  productSyncedAt?: Date | null | undefined;
+}
+
 export interface ReadOptions {
   signal?: AbortSignal | undefined;
   /**
    * The SKUs this connection's orders name (with a title seen for each), for APIs that
    * look products up by SKU (`productsBy: 'sku'`).
    */
-  knownSkus?: (() => Promise<{ sku: string; title: string }[]>) | undefined;
+  knownSkus?: (() => Promise<KnownSku[]>) | undefined;
 }
 
 export interface MarketplaceClient {

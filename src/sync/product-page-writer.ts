@@ -63,6 +63,12 @@ export async function storeProducts(client: pg.PoolClient, target: PageTarget, r
     target.marketplace,
     ...PRODUCT_COLUMNS.params(products),
   ]);
+  // read now, changed or not: how fresh the product is (SKU lookups skip fresh ones)
+  await client.query(
+    `update unified_product set synced_at = now()
+      where connection_id = $1 and external_id = any($2::text[]) and synced_at < now()`,
+    [target.connectionId, products.map((p) => p.externalId)],
+  );
   if (written.rows.length > 0) {
     await client.query(
       `update unified_order_item i set product_id = p.id

@@ -17,7 +17,7 @@ import type { ConnectionCursors } from '../db/entities/marketplace-connection.en
 import type { FailureKind, SyncRunStatus, SyncTrigger } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ApiStats } from '../marketplaces/api-stats.ts';
-import type { Page, Stream } from '../marketplaces/marketplace-client.ts';
+import type { KnownSku, Page, Stream } from '../marketplaces/marketplace-client.ts';
 import { failureKindOf, MarketplaceError } from '../marketplaces/marketplace-error.ts';
 import type { ClientTuning, ConnectionInfo } from '../marketplaces/marketplace-provider.ts';
 import { providerFor } from '../marketplaces/marketplace-registry.ts';
@@ -188,9 +188,13 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
       signal: input.signal,
       knownSkus: async () =>
         (
-          await pool.query<{ sku: string; title: string }>(
-            `select sku, max(title) as title from unified_order_item
-              where connection_id = $1 and sku is not null group by sku order by sku`,
+          await pool.query<KnownSku>(
+            `select i.sku, i.title, p.synced_at as "productSyncedAt"
+               from (select sku, max(title) as title from unified_order_item
+                      where connection_id = $1 and sku is not null group by sku) i
+               left join (select sku, max(synced_at) as synced_at from unified_product
+                           where connection_id = $1 group by sku) p using (sku)
+              order by i.sku`,
             [connection.id],
           )
         ).rows,

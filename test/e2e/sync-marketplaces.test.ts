@@ -54,8 +54,18 @@ describe.each<Marketplace>(['flipkart', 'amazon'])('%s sync against the sandbox'
       );
       expect(rows[0].n).toBeGreaterThan(0);
     }
+    const listingCalls = async () => {
+      const { requests } = await json(fetch(`${base}/_sandbox/limits`));
+      return Object.entries(requests as Record<string, number>)
+        .filter(([key]) => key.startsWith(`${marketplace}:`) && /listing/i.test(key))
+        .reduce((n, [, calls]) => n + calls, 0);
+    };
+    const listed = await listingCalls();
+    expect(listed).toBeGreaterThan(0);
     const again = await sync(seller);
     expect(again).toMatchObject({ ordersUpserted: 0, itemsUpserted: 0, productsUpserted: 0, returnsApplied: 0 });
+    // products read minutes ago are fresh: no SKU is looked up again
+    expect(await listingCalls()).toBe(listed);
   });
 
   const expectReturnsMatchTruth = async () => {

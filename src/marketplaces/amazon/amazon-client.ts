@@ -210,7 +210,7 @@ export class AmazonClient implements MarketplaceClient {
     });
   }
 
-  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<OrderPage> {
+  async *orders(cursor: StreamCursor | undefined, options?: ReadOptions): AsyncGenerator<OrderPage> {
     const since = cursor?.updatedAt ? Date.parse(cursor.updatedAt) : undefined;
     const position = parsePosition(cursor?.position);
     // how long since the last read, on this machine's clock (the cursor is on Amazon's)
@@ -222,7 +222,7 @@ export class AmazonClient implements MarketplaceClient {
     } else {
       pages = this.#ordersFromSearch(cursor ?? {}, since - this.#o.overlapMs);
     }
-    for await (const page of pages) yield await this.#products.withProducts(page);
+    for await (const page of pages) yield await this.#products.withProducts(page, options);
   }
 
   /** Report windows from the cursor (or the backfill start) to Amazon's now. */

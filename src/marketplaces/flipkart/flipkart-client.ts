@@ -126,8 +126,8 @@ export class FlipkartClient implements MarketplaceClient {
     });
   }
 
-  async *orders(cursor: StreamCursor | undefined, _options?: ReadOptions): AsyncGenerator<OrderPage> {
-    for await (const page of this.#orderPages(cursor)) yield await this.#products.withProducts(page);
+  async *orders(cursor: StreamCursor | undefined, options?: ReadOptions): AsyncGenerator<OrderPage> {
+    for await (const page of this.#orderPages(cursor)) yield await this.#products.withProducts(page, options);
   }
 
   async *#orderPages(cursor: StreamCursor | undefined): AsyncGenerator<Page<OrderRow>> {
