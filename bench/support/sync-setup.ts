@@ -51,7 +51,7 @@ export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSe
     },
     envFile: '/nonexistent/.env',
   });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
   pool.on('error', (err) => log.warn({ err }, 'database pool error'));
   const vault = new TokenVault(resolveKeyring(config, log));
   const connected = await connectSandboxSeller({ pool, vault, config }, { sandboxUrl: sandbox.base, seller: '1' });

@@ -1,5 +1,5 @@
 /**
- * How `shopiq sync` shows a run: on a terminal, one redrawn line per stream (records
+ * How `shopiq sync` shows a run: on a terminal, one redrawn line per connection (records
  * done, estimated total, rate, time left); without one, a structured log line every
  * few seconds. Both read the same progress events.
  */
@@ -18,53 +18,59 @@ export function progressView(stream: NodeJS.WriteStream, log: Logger): ProgressV
   return stream.isTTY ? new TerminalBar(stream) : new LoggedProgress(log);
 }
 
-interface Track {
-  key: string;
+interface Line {
+  progress: SyncProgress;
+  /** When this connection's current stream started. */
   startedAt: number;
 }
 
+/** One line per connection (they sync side by side), redrawn in place at most every 100 ms. */
 class TerminalBar implements ProgressView {
   readonly #out: NodeJS.WriteStream;
-  #track: Track | undefined;
+  readonly #lines = new Map<string, Line>();
+  #drawnLines = 0;
   #drawnAt = 0;
-  #last: SyncProgress | undefined;
 
   constructor(out: NodeJS.WriteStream) {
     this.#out = out;
   }
 
   update(p: SyncProgress): void {
-    const key = `${p.connectionId}:${p.stream}`;
-    if (this.#track?.key !== key) {
-      this.done();
-      this.#track = { key, startedAt: Date.now() };
-    }
-    this.#last = p;
-    if (Date.now() - this.#drawnAt >= 100) this.#draw(p);
+    const line = this.#lines.get(p.connectionId);
+    const startedAt = line?.progress.stream === p.stream ? line.startedAt : Date.now();
+    this.#lines.set(p.connectionId, { progress: p, startedAt });
+    if (Date.now() - this.#drawnAt >= 100 || !line) this.#draw();
   }
 
   done(): void {
-    if (this.#last && this.#track) {
-      this.#draw(this.#last);
+    if (this.#lines.size > 0) {
+      this.#draw();
       this.#out.write('\n');
     }
-    this.#track = undefined;
-    this.#last = undefined;
+    this.#lines.clear();
+    this.#drawnLines = 0;
   }
 
-  #draw(p: SyncProgress): void {
+  #draw(): void {
     this.#drawnAt = Date.now();
-    const seconds = Math.max(0.001, (Date.now() - (this.#track?.startedAt ?? Date.now())) / 1000);
-    const rate = p.done / seconds;
-    const total = p.estimatedTotal !== undefined ? Math.max(p.estimatedTotal, p.done) : undefined;
-    const width = 24;
-    const filled = total ? Math.round((p.done / total) * width) : 0;
-    const bar = total ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
-    const eta = total && rate > 0 ? `  ETA ${clock((total - p.done) / rate)}` : '';
-    const of = total ? ` / ~${number.format(total)}` : '';
-    const line = `${p.marketplace} ${p.stream}: ${bar}${number.format(p.done)}${of}  ${number.format(Math.round(rate))}/s${eta}`;
-    this.#out.write(`\r${line.padEnd(Math.max(line.length, (this.#out.columns ?? 80) - 1))}`);
+    const width = Math.max(20, (this.#out.columns ?? 80) - 1);
+    const text = [...this.#lines.values()].map((line) => describe(line).slice(0, width).padEnd(width));
+    const up = this.#drawnLines > 1 ? `\x1b[${this.#drawnLines - 1}A` : '';
+    this.#out.write(`${up}\r${text.join('\n')}`);
+    this.#drawnLines = text.length;
   }
+}
+
+function describe({ progress: p, startedAt }: Line): string {
+  const seconds = Math.max(0.001, (Date.now() - startedAt) / 1000);
+  const rate = p.done / seconds;
+  const total = p.estimatedTotal !== undefined ? Math.max(p.estimatedTotal, p.done) : undefined;
+  const width = 24;
+  const filled = total ? Math.round((p.done / total) * width) : 0;
+  const bar = total ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
+  const eta = total && rate > 0 ? `  ETA ${clock((total - p.done) / rate)}` : '';
+  const of = total ? ` / ~${number.format(total)}` : '';
+  return `${p.marketplace} ${p.stream}: ${bar}${number.format(p.done)}${of}  ${number.format(Math.round(rate))}/s${eta}`;
 }
 
 class LoggedProgress implements ProgressView {

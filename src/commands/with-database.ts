@@ -43,7 +43,7 @@ export async function withServices<T>(
   const vault = new TokenVault(resolveKeyring(config, log));
   return withDatabase(config, log, async (orm, database) => {
     await applyMigrations(orm);
-    const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    const pool = new pg.Pool({ connectionString: database.url, max: 8 });
     pool.on('error', (err) => log.warn({ err }, 'database pool error'));
     try {
       return await run({ orm, database, pool, vault });

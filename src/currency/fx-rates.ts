@@ -53,6 +53,7 @@ export async function ensureUsdRates(
   await pool.query(
     `insert into fx_rate (rate_date, base, quote, rate, source, fetched_at)
      select d, 'USD', q, r, 'provider', now() from unnest($1::date[], $2::text[], $3::numeric[]) as u(d, q, r)
+      order by d, q -- one order for every writer: concurrent syncs cannot deadlock on the same rates
      on conflict (rate_date, base, quote) do nothing`,
     [dates, quotes, values],
   );

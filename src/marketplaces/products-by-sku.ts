@@ -37,7 +37,10 @@ export class ProductsBySku {
     for (const row of page.rows) {
       for (const item of row.items) if (item.sku && !titles.has(item.sku)) titles.set(item.sku, item.title);
     }
-    const wanted = await this.#stale([...titles].map(([sku, title]) => ({ sku, title })), options);
+    const wanted = await this.#stale(
+      [...titles].map(([sku, title]) => ({ sku, title })),
+      options,
+    );
     if (wanted.length === 0) return page;
     const found = await this.#lookupOnce(wanted);
     return { ...page, products: found.rows, quarantined: [...page.quarantined, ...found.quarantined] };

@@ -6,6 +6,8 @@ export class LeaseKeeper {
   #lease: Lease;
   readonly #pool: pg.Pool;
   readonly #ttlMs: number;
+  /** One renewal at a time, whichever connection's page asked for it. */
+  #renewing: Promise<void> | undefined;
 
   constructor(pool: pg.Pool, lease: Lease, ttlMs: number) {
     this.#pool = pool;
@@ -19,8 +21,14 @@ export class LeaseKeeper {
 
   /** Throws LeaseLostError when another worker took the seller over. */
   async keep(): Promise<void> {
-    if (this.#lease.expiresAt.getTime() - Date.now() < this.#ttlMs / 2) {
-      this.#lease = await renewLease(this.#pool, this.#lease, this.#ttlMs);
-    }
+    if (this.#lease.expiresAt.getTime() - Date.now() >= this.#ttlMs / 2) return;
+    this.#renewing ??= renewLease(this.#pool, this.#lease, this.#ttlMs)
+      .then((lease) => {
+        this.#lease = lease;
+      })
+      .finally(() => {
+        this.#renewing = undefined;
+      });
+    await this.#renewing;
   }
 }

@@ -245,7 +245,9 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     const repaired = await usd.repair(connection.id);
     if (repaired > 0) log.info({ repaired }, 'converted amounts whose FX rate arrived since');
   } catch (error) {
-    result.status = error instanceof LeaseLostError ? 'fenced' : 'failed';
+    // stopped because a sibling connection found the lease taken over: fenced as well
+    const fenced = error instanceof LeaseLostError || input.signal?.reason instanceof LeaseLostError;
+    result.status = fenced ? 'fenced' : 'failed';
     result.failureKind = failureKindOf(error);
     result.error = describeError(error);
     log.warn({ err: error, failureKind: result.failureKind }, `sync of ${connection.marketplace} ${result.status}`);

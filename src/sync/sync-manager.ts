@@ -1,8 +1,10 @@
 /**
  * Syncs sellers: one seller at a time, and a seller only while holding its sync lease
  * (so a scheduled and an on-demand sync never run together). A seller's connections
- * sync in turn; one failing never stops the others. A run that lost its lease stops
- * at once: another worker owns the seller now.
+ * sync side by side: each marketplace has its own API and limits, so Amazon waiting
+ * on its report quota does not hold Shopify back, and one failing never stops the
+ * others. A run that lost its lease stops them all at once: another worker owns the
+ * seller now.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -16,7 +18,7 @@ import {
   type SyncProgress,
   syncConnection,
 } from './sync-connection.ts';
-import { acquireLease, releaseLease } from './sync-lease.ts';
+import { acquireLease, LeaseLostError, releaseLease } from './sync-lease.ts';
 
 export interface SellerSyncOptions {
   marketplace?: Marketplace | undefined;
@@ -45,23 +47,27 @@ export async function syncSeller(
   const lease = await acquireLease(deps.pool, userId, holder, ttl);
   if (!lease) return { userId, busy: true, connections: [] };
   const keeper = new LeaseKeeper(deps.pool, lease, ttl);
-  const results: ConnectionSyncResult[] = [];
+  const fenced = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, fenced.signal]) : fenced.signal;
   try {
-    for (const connection of await syncableConnections(deps, userId, options.marketplace)) {
-      const result = await syncConnection(deps, {
-        connection,
-        lease: keeper,
-        trigger: options.trigger,
-        onProgress: options.onProgress,
-        signal: options.signal,
-      });
-      results.push(result);
-      if (result.status === 'fenced' || options.signal?.aborted) break;
-    }
+    const connections = await syncableConnections(deps, userId, options.marketplace);
+    const results = await Promise.all(
+      connections.map(async (connection) => {
+        const result = await syncConnection(deps, {
+          connection,
+          lease: keeper,
+          trigger: options.trigger,
+          onProgress: options.onProgress,
+          signal,
+        });
+        if (result.status === 'fenced') fenced.abort(new LeaseLostError(keeper.lease));
+        return result;
+      }),
+    );
+    return { userId, busy: false, connections: results };
   } finally {
     await releaseLease(deps.pool, keeper.lease).catch(() => {});
   }
-  return { userId, busy: false, connections: results };
 }
 
 /** Every seller with a connection to sync (optionally some), one after another. */

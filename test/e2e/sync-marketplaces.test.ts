@@ -142,7 +142,7 @@ describe.each<Marketplace>(['flipkart', 'amazon'])('%s sync against the sandbox'
 describe('one product across marketplaces', () => {
   const harness = useSyncHarness();
 
-  it('lines up under one normalized SKU with a row per marketplace', async () => {
+  it('lines up under one normalized SKU with a row per marketplace, the three synced side by side', async () => {
     const h = await harness();
     const base = await sandbox(11);
     const seller = await h.connect(base, '1');
@@ -152,6 +152,12 @@ describe('one product across marketplaces', () => {
       ['flipkart', 'succeeded'],
       ['shopify', 'succeeded'],
     ]);
+    // the three connections synced side by side: each started before any finished
+    const runs = await h.pool.query<{ started: Date; finished: Date }>(
+      'select max(started_at) as started, min(finished_at) as finished from sync_run where user_id = $1',
+      [seller],
+    );
+    expect(runs.rows[0]?.started.getTime()).toBeLessThan(runs.rows[0]?.finished.getTime() ?? 0);
     const { rows } = await h.pool.query<{ normalized_sku: string; marketplaces: string[]; skus: string[] }>(
       `select normalized_sku, array_agg(distinct marketplace order by marketplace) as marketplaces,
               array_agg(distinct sku) as skus
