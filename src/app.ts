@@ -3,6 +3,7 @@
  * migrations and HTTP; the CLI and the tests build the service through it.
  * Roles: `web` serves HTTP, `worker` processes jobs, `all` does both.
  */
+import pg from 'pg';
 import type { Config, Role } from './config/config.ts';
 import { resolveKeyring } from './crypto/keyring.ts';
 import { TokenVault } from './crypto/token-vault.ts';
@@ -10,8 +11,11 @@ import { acquireDatabase, type DatabaseHandle } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { migrationState } from './db/migration-state.ts';
 import { type MikroORM, openOrm } from './db/orm.ts';
+import { cronRouter } from './http/cron-router.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { listen, type RunningServer } from './http/http-server.ts';
+import { openJobStore } from './jobs/job-store.ts';
+import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 
 export interface AppOptions {
@@ -27,6 +31,8 @@ export interface App {
   readonly orm: MikroORM;
   readonly vault: TokenVault;
   readonly database: DatabaseHandle;
+  /** Jobs: schedules, on-demand syncs (and, in a worker, their processing). */
+  readonly scheduler: Scheduler;
   /** Base URL of the HTTP server (web role). */
   readonly url: string;
   start(): Promise<void>;
@@ -39,6 +45,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let vault: TokenVault | undefined;
   let database: DatabaseHandle | undefined;
   let orm: MikroORM | undefined;
+  let pool: pg.Pool | undefined;
+  let scheduler: Scheduler | undefined;
   let server: RunningServer | undefined;
   let starting: Promise<void> | undefined;
   let tearingDown: Promise<void> | undefined;
@@ -61,11 +69,20 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       orm = await openOrm({ databaseUrl: database.url, log });
       const applied = await applyMigrations(orm);
       if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
+      // the sync engine's bulk SQL and Agenda's jobs (one client of it listens for on-demand jobs)
+      pool = new pg.Pool({ connectionString: database.url, max: 4 * config.jobs.syncConcurrency + 4 });
+      pool.on('error', (err) => log.warn({ err }, 'database pool error'));
+      scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
+      if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
+      else await scheduler.listen();
       if (role === 'web' || role === 'all') {
         const db = orm;
         const http = createHttpApp({
           log,
           readiness: { check: async () => (await migrationState(db)).problems },
+          routers: config.cronSecret
+            ? [{ path: '/api/cron', router: cronRouter({ secret: config.cronSecret, scheduler, log }) }]
+            : [],
         });
         server = await listen(http, config.host, config.port);
       }
@@ -86,7 +103,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   function teardown(): Promise<void> {
     tearingDown ??= (async () => {
       const deadline = config.shutdownTimeoutMs;
-      await server?.close(Math.floor(deadline / 2)).catch((err: unknown) => log.warn({ err }, 'closing HTTP failed'));
+      await server?.close(Math.floor(deadline / 4)).catch((err: unknown) => log.warn({ err }, 'closing HTTP failed'));
+      // running jobs get half the time to finish; then they stop at their next page
+      await scheduler
+        ?.stop(Math.floor(deadline / 2))
+        .catch((err: unknown) => log.warn({ err }, 'stopping the job worker failed'));
+      await pool?.end().catch((err: unknown) => log.warn({ err }, 'closing the database pool failed'));
       await orm?.close(true).catch((err: unknown) => log.warn({ err }, 'closing the database pool failed'));
       await database?.release().catch((err: unknown) => log.warn({ err }, 'stopping embedded PostgreSQL failed'));
       log.info('ShopIQ stopped');
@@ -106,6 +128,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
     get database() {
       return started(database, 'database');
+    },
+    get scheduler() {
+      return started(scheduler, 'scheduler');
     },
     get url() {
       return started(server, 'http server').url;

@@ -5,6 +5,8 @@ import { TokenVault } from '../crypto/token-vault.ts';
 import { acquireDatabase, type DatabaseHandle } from '../db/database.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { type MikroORM, openOrm } from '../db/orm.ts';
+import { openJobStore } from '../jobs/job-store.ts';
+import { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
 
 /** Runs a one-shot command against the database (embedded or DATABASE_URL), then lets go of it. */
@@ -32,6 +34,8 @@ export interface CommandServices {
   /** For the sync engine's bulk SQL. */
   pool: pg.Pool;
   vault: TokenVault;
+  /** The job scheduler, opened on first use (schedules, on-demand syncs); closed at the end. */
+  scheduler(): Promise<Scheduler>;
 }
 
 /** A one-shot command that reads and writes sellers' data: migrated schema, a pool, the token vault. */
@@ -45,9 +49,22 @@ export async function withServices<T>(
     await applyMigrations(orm);
     const pool = new pg.Pool({ connectionString: database.url, max: 8 });
     pool.on('error', (err) => log.warn({ err }, 'database pool error'));
+    let scheduler: Promise<Scheduler> | undefined;
     try {
-      return await run({ orm, database, pool, vault });
+      return await run({
+        orm,
+        database,
+        pool,
+        vault,
+        scheduler: () => {
+          scheduler ??= openJobStore({ config, pool, log }).then(
+            (store) => new Scheduler(store, { config, pool, log }),
+          );
+          return scheduler;
+        },
+      });
     } finally {
+      await (await scheduler?.catch(() => undefined))?.stop(0);
       await pool.end();
     }
   });

@@ -59,6 +59,12 @@ export interface Config {
   fxBaseUrl: string | undefined;
   mongodbUrl: string | undefined;
   cronSecret: string | undefined;
+  jobs: {
+    /** A job not touched for this long is taken to be dead and taken over by another worker. */
+    lockLifetimeMs: number;
+    /** Sellers a worker syncs at once, per job kind (recurring, on demand). */
+    syncConcurrency: number;
+  };
 }
 
 /** Default Claude model: the newest Sonnet in @anthropic-ai/sdk 1.12's Model list (4-5 is deprecated there). */
@@ -204,6 +210,17 @@ const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   ),
+  JOB_LOCK_LIFETIME_MS: z.coerce
+    .number({ message: 'expected milliseconds' })
+    .int()
+    .min(1000, { message: 'expected at least 1000 milliseconds' })
+    .default(300_000),
+  SYNC_CONCURRENCY: z.coerce
+    .number({ message: 'expected a number of sellers' })
+    .int()
+    .min(1, { message: 'expected at least 1' })
+    .max(64, { message: 'expected at most 64' })
+    .default(3),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -315,6 +332,7 @@ function buildConfig(e: Env, cwd: string): Config {
     fxBaseUrl: e.FX_BASE_URL?.replace(/\/+$/, ''),
     mongodbUrl: e.MONGODB_URL,
     cronSecret: e.CRON_SECRET,
+    jobs: { lockLifetimeMs: e.JOB_LOCK_LIFETIME_MS, syncConcurrency: e.SYNC_CONCURRENCY },
   };
 }
 

@@ -39,7 +39,41 @@ export async function ensureUsdRates(
   });
   if (missing.length === 0) return { fetched: [], unknown };
   // a few days before `from`, so a weekend at the start still finds its Friday
-  const rates = await client.usdRange(shiftDays(range.from, -MAX_GAP_DAYS), range.to, missing);
+  await storeUsdRates(pool, await client.usdRange(shiftDays(range.from, -MAX_GAP_DAYS), range.to, missing));
+  return { fetched: missing, unknown };
+}
+
+/**
+ * The daily refresh: for each currency, the reference rates published since the last
+ * one stored (the last week for a currency with none), up to `today`. Returns the rates added.
+ */
+export async function refreshUsdRates(
+  pool: Pick<pg.Pool, 'query'>,
+  client: FxClient,
+  currencies: Iterable<string>,
+  today: string,
+): Promise<number> {
+  const known = await client.currencies();
+  const wanted = [...new Set(currencies)].filter((c) => c !== 'USD' && known.has(c)).sort();
+  if (wanted.length === 0) return 0;
+  const { rows } = await pool.query<{ last: string | null }>(
+    `select min(last)::text as last from (
+       select (select max(rate_date) from fx_rate where base = 'USD' and quote = q) as last from unnest($1::text[]) q
+     ) s`,
+    [wanted],
+  );
+  const weekAgo = shiftDays(today, -7);
+  const last = rows[0]?.last;
+  const from = last && last >= weekAgo ? shiftDays(last, 1) : weekAgo;
+  if (from > today) return 0;
+  return storeUsdRates(pool, await client.usdRange(from, today, wanted));
+}
+
+/** Stores rates as published (the JSON number's shortest decimal form: exact); keeps rates already stored. */
+async function storeUsdRates(
+  pool: Pick<pg.Pool, 'query'>,
+  rates: Map<string, Record<string, number>>,
+): Promise<number> {
   const dates: string[] = [];
   const quotes: string[] = [];
   const values: string[] = [];
@@ -47,17 +81,17 @@ export async function ensureUsdRates(
     for (const [code, rate] of Object.entries(byCode)) {
       dates.push(date);
       quotes.push(code);
-      values.push(String(rate)); // the JSON number's shortest decimal form: exact as published
+      values.push(String(rate));
     }
   }
-  await pool.query(
+  const { rowCount } = await pool.query(
     `insert into fx_rate (rate_date, base, quote, rate, source, fetched_at)
      select d, 'USD', q, r, 'provider', now() from unnest($1::date[], $2::text[], $3::numeric[]) as u(d, q, r)
       order by d, q -- one order for every writer: concurrent syncs cannot deadlock on the same rates
      on conflict (rate_date, base, quote) do nothing`,
     [dates, quotes, values],
   );
-  return { fetched: missing, unknown };
+  return rowCount ?? 0;
 }
 
 function shiftDays(date: string, days: number): string {

@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DatabaseHandle } from '../db/database.ts';
 import { migrationState } from '../db/migration-state.ts';
 import type { MikroORM } from '../db/orm.ts';
+import type { ScheduledSync } from '../jobs/scheduler.ts';
+import { describeSchedule, localTime } from '../jobs/sync-schedule.ts';
 
 export interface StatusReport {
   version: string;
@@ -18,7 +20,10 @@ export interface StatusReport {
   sellers: number;
   connections: { marketplace: string; status: string; count: number }[];
   orders: { marketplace: string; count: number }[];
+  /** Each seller's recurring sync (in the seller's timezone) and latest run per connection. */
+  sellerSyncs: SellerSyncStatus[];
   lastSyncRuns: {
+    userId: string;
     connectionId: string;
     marketplace: string;
     status: string;
@@ -28,7 +33,27 @@ export interface StatusReport {
   }[];
 }
 
-export async function collectStatus(orm: MikroORM, database: DatabaseHandle, version: string): Promise<StatusReport> {
+export interface SellerSyncStatus {
+  userId: string;
+  name: string | null;
+  timezone: string;
+  tier: string;
+  /** In words, e.g. "at 02:17 and 14:17 Asia/Kolkata time"; undefined: not scheduled. */
+  schedule: string | undefined;
+  nextSyncAt: string | undefined;
+  /** The next sync as the seller's clock reads it. */
+  nextSyncLocal: string | undefined;
+}
+
+/** Where status reads the recurring syncs from (the job store). */
+export type ScheduledSyncs = () => Promise<ScheduledSync[]>;
+
+export async function collectStatus(
+  orm: MikroORM,
+  database: DatabaseHandle,
+  version: string,
+  scheduledSyncs?: ScheduledSyncs,
+): Promise<StatusReport> {
   const migrations = await migrationState(orm);
   const reachable = !migrations.problems.some((p) => p.startsWith('database unreachable'));
   const report: StatusReport = {
@@ -43,6 +68,7 @@ export async function collectStatus(orm: MikroORM, database: DatabaseHandle, ver
     sellers: 0,
     connections: [],
     orders: [],
+    sellerSyncs: [],
     lastSyncRuns: [],
   };
   if (!reachable || migrations.executed.length === 0) return report;
@@ -63,6 +89,7 @@ export async function collectStatus(orm: MikroORM, database: DatabaseHandle, ver
   report.lastSyncRuns = (
     await conn.execute<
       {
+        user_id: string;
         connection_id: string;
         marketplace: string;
         status: string;
@@ -71,10 +98,11 @@ export async function collectStatus(orm: MikroORM, database: DatabaseHandle, ver
         error: string | null;
       }[]
     >(
-      `select distinct on (connection_id) connection_id, marketplace, status, started_at, orders_upserted, error
+      `select distinct on (connection_id) user_id, connection_id, marketplace, status, started_at, orders_upserted, error
          from sync_run order by connection_id, started_at desc`,
     )
   ).map((r) => ({
+    userId: r.user_id,
     connectionId: r.connection_id,
     marketplace: r.marketplace,
     status: r.status,
@@ -82,8 +110,28 @@ export async function collectStatus(orm: MikroORM, database: DatabaseHandle, ver
     ordersUpserted: r.orders_upserted,
     error: r.error,
   }));
+  const schedules = new Map((await scheduledSyncs?.())?.map((s) => [s.userId, s]));
+  report.sellerSyncs = (
+    await conn.execute<{ id: string; display_name: string | null; timezone: string; sync_tier: string }[]>(
+      'select id, display_name, timezone, sync_tier from "user" order by created_at, id',
+    )
+  ).map((u) => {
+    const s = schedules.get(u.id);
+    return {
+      userId: u.id,
+      name: u.display_name,
+      timezone: u.timezone,
+      tier: u.sync_tier,
+      schedule: s ? describeSchedule(s) : undefined,
+      nextSyncAt: s?.nextRunAt?.toISOString(),
+      nextSyncLocal: s?.nextRunAt ? localTime(s.nextRunAt, s.timezone) : undefined,
+    };
+  });
   return report;
 }
+
+/** Sellers listed one by one in the text report; `--json` has them all. */
+const SELLERS_SHOWN = 20;
 
 export function formatStatus(r: StatusReport): string {
   const lines = [
@@ -101,10 +149,17 @@ export function formatStatus(r: StatusReport): string {
   lines.push(
     `orders       ${r.orders.length === 0 ? 'none synced yet' : r.orders.map((o) => `${o.marketplace} ${o.count}`).join(', ')}`,
   );
-  for (const run of r.lastSyncRuns) {
-    lines.push(
-      `last sync    ${run.marketplace} ${run.status} at ${run.startedAt} (${run.ordersUpserted} orders)${run.error ? `: ${run.error}` : ''}`,
-    );
+  for (const seller of r.sellerSyncs.slice(0, SELLERS_SHOWN)) {
+    const next = seller.nextSyncLocal ? `next sync ${seller.nextSyncLocal}, ${seller.schedule}` : 'no recurring sync';
+    lines.push(`seller       ${seller.name ?? '(unnamed)'} ${seller.userId}: ${next}`);
+    for (const run of r.lastSyncRuns.filter((x) => x.userId === seller.userId)) {
+      lines.push(
+        `  last sync  ${run.marketplace} ${run.status} at ${run.startedAt} (${run.ordersUpserted} orders)${run.error ? `: ${run.error}` : ''}`,
+      );
+    }
+  }
+  if (r.sellerSyncs.length > SELLERS_SHOWN) {
+    lines.push(`             … and ${r.sellerSyncs.length - SELLERS_SHOWN} more sellers (--json lists them all)`);
   }
   return lines.join('\n');
 }

@@ -24,6 +24,11 @@ export interface SellerSyncOptions {
   marketplace?: Marketplace | undefined;
   trigger: SyncTrigger;
   onProgress?: ((progress: SyncProgress) => void) | undefined;
+  /**
+   * Called every third of the lease's lifetime while the run goes on (the lease is
+   * renewed on the same beat, so a slow source never costs a live run its seller).
+   */
+  onHeartbeat?: (() => Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -34,8 +39,9 @@ export interface SellerSyncResult {
   connections: ConnectionSyncResult[];
 }
 
-const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
-const SYNCABLE = ['CONNECTED', 'ERROR'];
+const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
+/** Connections a sync reads: connected, or failed last time (a revoked one waits for the seller). */
+export const SYNCABLE_STATUSES = ['CONNECTED', 'ERROR'];
 
 export async function syncSeller(
   deps: SyncDeps,
@@ -49,6 +55,12 @@ export async function syncSeller(
   const keeper = new LeaseKeeper(deps.pool, lease, ttl);
   const fenced = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, fenced.signal]) : fenced.signal;
+  const heartbeat = setInterval(() => {
+    keeper.keep().catch((error: unknown) => {
+      if (error instanceof LeaseLostError) fenced.abort(error);
+    });
+    options.onHeartbeat?.().catch((err: unknown) => deps.log.warn({ err, userId }, 'sync heartbeat failed'));
+  }, ttl / 3);
   try {
     const connections = await syncableConnections(deps, userId, options.marketplace);
     const results = await Promise.all(
@@ -66,6 +78,7 @@ export async function syncSeller(
     );
     return { userId, busy: false, connections: results };
   } finally {
+    clearInterval(heartbeat);
     await releaseLease(deps.pool, keeper.lease).catch(() => {});
   }
 }
@@ -79,7 +92,7 @@ export async function syncSellers(
     `select distinct user_id from marketplace_connection
       where status = any($1) and ($2::uuid[] is null or user_id = any($2)) and ($3::text is null or marketplace = $3)
       order by user_id`,
-    [SYNCABLE, options.userIds ?? null, options.marketplace ?? null],
+    [SYNCABLE_STATUSES, options.userIds ?? null, options.marketplace ?? null],
   );
   const results: SellerSyncResult[] = [];
   for (const { user_id } of rows) {
@@ -111,7 +124,7 @@ async function syncableConnections(
        from marketplace_connection
       where user_id = $1 and status = any($2) and ($3::text is null or marketplace = $3)
       order by marketplace, created_at`,
-    [userId, SYNCABLE, marketplace ?? null],
+    [userId, SYNCABLE_STATUSES, marketplace ?? null],
   );
   return rows.map((r) => ({
     id: r.id,

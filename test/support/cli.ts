@@ -39,8 +39,13 @@ export interface RunningService {
 }
 
 /** Starts `shopiq start` and resolves once its log says it is up. */
-export function startService(env: Record<string, string>, cwd?: string, timeoutMs = 60_000): Promise<RunningService> {
-  const child = spawn(process.execPath, [CLI, 'start'], {
+export function startService(
+  env: Record<string, string>,
+  cwd?: string,
+  timeoutMs = 60_000,
+  args: string[] = [],
+): Promise<RunningService> {
+  const child = spawn(process.execPath, [CLI, 'start', ...args], {
     env: cliEnv({ PORT: '0', ...env }),
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +62,7 @@ export function startService(env: Record<string, string>, cwd?: string, timeoutM
       const up = output.split('\n').find((l) => l.includes('"msg":"ShopIQ is up"'));
       if (up) {
         clearTimeout(timer);
-        resolve({ child, url: JSON.parse(up).url, output: () => output, exited });
+        resolve({ child, url: JSON.parse(up).url ?? '', output: () => output, exited });
       }
     };
     child.stdout?.on('data', onData);

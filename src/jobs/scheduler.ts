@@ -1,0 +1,363 @@
+/**
+ * ShopIQ's jobs on Agenda: every seller with a connected marketplace has one recurring
+ * `sync-seller` job in its own timezone and tier; `sync-seller-now` runs a seller's sync
+ * on demand, one queued-or-running job per seller (a second request joins the first);
+ * `refresh-fx-rates` runs daily.
+ *
+ * Any process can schedule and request (`web`, CLI commands); a `worker` also runs the
+ * jobs (`work`). Several workers share them through Agenda's locks; the seller's sync
+ * lease (sync-lease.ts) keeps it to one sync per seller whichever job started it.
+ */
+import { backoffStrategies, type Job } from 'agenda';
+import type pg from 'pg';
+import type { Config } from '../config/config.ts';
+import type { SyncTier } from '../db/enums.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SyncDeps } from '../sync/sync-connection.ts';
+import { SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
+import { refreshFxRatesJob } from './fx-job.ts';
+import { JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
+import { isDuplicateJob, type JobStore } from './job-store.ts';
+import { syncSellerJob, syncSellerNowJob } from './sync-jobs.ts';
+import { type SyncSchedule, syncScheduleFor } from './sync-schedule.ts';
+
+export interface SyncRequest {
+  jobId: string;
+  userId: string;
+  /** A sync was already queued or running for this seller: this request rides on it. */
+  joined: boolean;
+  /** The job's last outcome when the request was made; the next one answers it. */
+  seen: { finishedAt: number | undefined; failedAt: number | undefined };
+}
+
+export type SyncWaitResult = 'finished' | 'failed' | 'timeout';
+
+export interface ScheduledSync extends SyncSchedule {
+  userId: string;
+  nextRunAt: Date | undefined;
+  lastRunAt: Date | undefined;
+}
+
+export interface ScheduleCounts {
+  created: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+}
+
+export interface SchedulerOptions {
+  config: Pick<Config, 'jobs' | 'shutdownTimeoutMs'>;
+  pool: pg.Pool;
+  log: Logger;
+  /** The time schedules are computed from (tests step it across DST changes). */
+  clock?: () => Date;
+}
+
+/** How many sellers are scheduled or requested at once in bulk operations. */
+const BULK_PARALLELISM = 8;
+const FX_SCHEDULE = { cron: '30 16 * * *', timezone: 'Europe/Berlin' }; // after the ECB's ~16:00 CET publication
+
+export class Scheduler {
+  readonly #store: JobStore;
+  readonly #pool: pg.Pool;
+  readonly #log: Logger;
+  readonly #config: SchedulerOptions['config'];
+  readonly #clock: () => Date;
+  /** Handlers in flight in this process: stop() waits for them. */
+  readonly #running = new Set<Promise<void>>();
+  /** Aborted when stop() runs out of patience: syncs end at their next page boundary. */
+  readonly #shutdown = new AbortController();
+  #started = false;
+
+  constructor(store: JobStore, options: SchedulerOptions) {
+    this.#store = store;
+    this.#pool = options.pool;
+    this.#log = options.log;
+    this.#config = options.config;
+    this.#clock = options.clock ?? (() => new Date());
+  }
+
+  get agenda() {
+    return this.#store.agenda;
+  }
+
+  /** Web role and CLI: no jobs run here, but enqueued jobs wake the workers at once and their completions are heard. */
+  async listen(): Promise<void> {
+    await this.#start();
+  }
+
+  /** Worker role: runs the jobs, after bringing every seller's recurring job up to date. */
+  async work(deps: SyncDeps): Promise<void> {
+    const { agenda } = this.#store;
+    const { lockLifetimeMs, syncConcurrency } = this.#config.jobs;
+    const context = {
+      deps: { ...deps, leaseTtlMs: lockLifetimeMs },
+      scheduler: this,
+      signal: this.#shutdown.signal,
+      log: this.#log,
+    };
+    const shared = { lockLifetime: lockLifetimeMs, concurrency: syncConcurrency, lockLimit: syncConcurrency };
+    agenda.define(JOB.syncSeller, this.#tracked(syncSellerJob(context)), shared);
+    agenda.define(JOB.syncSellerNow, this.#tracked(syncSellerNowJob(context)), {
+      ...shared,
+      priority: 'high',
+      // a run stopped by a shutdown or a database outage is picked up again, here or elsewhere
+      backoff: backoffStrategies.exponential({ delay: 5000, maxDelay: 5 * 60_000, maxRetries: 6 }),
+    });
+    agenda.define(JOB.refreshFxRates, this.#tracked(refreshFxRatesJob(context)), {
+      lockLifetime: lockLifetimeMs,
+      concurrency: 1,
+      lockLimit: 1,
+      backoff: backoffStrategies.exponential({ delay: 60_000, maxRetries: 5 }),
+    });
+    agenda.maxConcurrency(2 * syncConcurrency + 1);
+    const counts = await this.scheduleAll();
+    await agenda.every(FX_SCHEDULE.cron, JOB.refreshFxRates, undefined, {
+      timezone: FX_SCHEDULE.timezone,
+      skipImmediate: true,
+    });
+    await this.#start();
+    this.#log.info({ ...counts, store: this.#store.kind }, 'job worker started');
+  }
+
+  /**
+   * Stops taking jobs, lets running ones finish within `drainMs`, then asks the rest to
+   * stop at their next page (their cursors are saved; they are picked up again).
+   */
+  async stop(drainMs = this.#config.shutdownTimeoutMs): Promise<void> {
+    if (this.#started) await this.#store.agenda.stop(false);
+    this.#started = false;
+    const running = [...this.#running];
+    if (running.length > 0) {
+      const settled = Promise.allSettled(running).then(() => true);
+      if (!(await Promise.race([settled, delay(drainMs).then(() => false)]))) {
+        this.#log.warn({ running: running.length }, 'jobs still running at shutdown: stopping them at their next page');
+        this.#shutdown.abort(new Error('the service is stopping'));
+        await Promise.race([settled, delay(Math.max(1000, drainMs / 2))]);
+      }
+    }
+    await this.#store.close();
+  }
+
+  // ---------------------------------------------------------------- recurring syncs
+
+  /**
+   * Brings one seller's recurring sync in line with the seller: created when a first
+   * marketplace is connected, moved when the timezone or tier changes, removed when no
+   * marketplace is connected any more. Returns the schedule, if any.
+   */
+  async scheduleSeller(userId: string): Promise<SyncSchedule | undefined> {
+    const [seller] = await this.#sellers([userId]);
+    if (!seller?.active) {
+      await this.#store.agenda.cancel({ name: JOB.syncSeller, data: { userId } });
+      return undefined;
+    }
+    const schedule = syncScheduleFor(userId, seller.tier, seller.timezone);
+    await this.#saveRecurring(userId, schedule);
+    return schedule;
+  }
+
+  /** Every seller at once (a worker does this when it starts): only what differs is written. */
+  async scheduleAll(): Promise<ScheduleCounts> {
+    const { agenda } = this.#store;
+    const counts: ScheduleCounts = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+    const existing = new Map<string, { id: string; cron: string; timezone: string }>();
+    for (const job of (await agenda.queryJobs({ name: JOB.syncSeller })).jobs) {
+      const userId = (job.data as { userId?: string } | undefined)?.userId;
+      if (!userId) continue;
+      const id = String(job._id);
+      if (existing.has(userId)) {
+        await agenda.cancel({ id }); // a duplicate from an older release or a race: one job per seller
+        counts.removed++;
+      } else {
+        existing.set(userId, { id, cron: String(job.repeatInterval), timezone: job.repeatTimezone ?? 'UTC' });
+      }
+    }
+    const sellers = await this.#sellers();
+    await forEachLimit(sellers, BULK_PARALLELISM, async (seller) => {
+      const current = existing.get(seller.id);
+      existing.delete(seller.id);
+      if (!seller.active) {
+        if (current) {
+          await agenda.cancel({ id: current.id });
+          counts.removed++;
+        }
+        return;
+      }
+      const schedule = syncScheduleFor(seller.id, seller.tier, seller.timezone);
+      if (current?.cron === schedule.cron && current.timezone === schedule.timezone) {
+        counts.unchanged++;
+        return;
+      }
+      await this.#saveRecurring(seller.id, schedule);
+      if (current) counts.updated++;
+      else counts.created++;
+    });
+    // jobs of sellers that no longer exist
+    for (const { id } of existing.values()) {
+      await agenda.cancel({ id });
+      counts.removed++;
+    }
+    return counts;
+  }
+
+  /** Every seller's recurring sync, with its next run. */
+  async scheduledSyncs(): Promise<ScheduledSync[]> {
+    const { jobs } = await this.#store.agenda.queryJobs({ name: JOB.syncSeller });
+    return jobs.flatMap((job) => {
+      const userId = (job.data as { userId?: string } | undefined)?.userId;
+      if (!userId) return [];
+      return [
+        {
+          userId,
+          cron: String(job.repeatInterval),
+          timezone: job.repeatTimezone ?? 'UTC',
+          nextRunAt: job.nextRunAt ?? undefined,
+          lastRunAt: job.lastRunAt ?? undefined,
+        },
+      ];
+    });
+  }
+
+  async #saveRecurring(userId: string, schedule: SyncSchedule): Promise<void> {
+    const save = () =>
+      this.#store.agenda
+        .create(JOB.syncSeller, { userId })
+        .schedule(this.#clock())
+        .repeatEvery(schedule.cron, { timezone: schedule.timezone, skipImmediate: true })
+        .unique({ 'data.userId': userId })
+        .save();
+    // a concurrent save inserted the seller's job first: this one updates it
+    await save().catch((error: unknown) => (isDuplicateJob(error) ? save() : Promise.reject(error)));
+  }
+
+  // ---------------------------------------------------------------- on-demand syncs
+
+  /**
+   * Asks for a sync of one seller now. While one is queued or running for the seller,
+   * the request joins it; otherwise the seller's on-demand job is (re)armed to run at once.
+   */
+  async requestSync(userId: string, trigger: OnDemandTrigger = 'on_demand'): Promise<SyncRequest> {
+    try {
+      return await this.#requestSync(userId, trigger);
+    } catch (error) {
+      // a concurrent request inserted the seller's job first: join it
+      if (isDuplicateJob(error)) return this.#requestSync(userId, trigger);
+      throw error;
+    }
+  }
+
+  async #requestSync(userId: string, trigger: OnDemandTrigger): Promise<SyncRequest> {
+    const { agenda } = this.#store;
+    const [existing] = (await agenda.queryJobs({ name: JOB.syncSellerNow, data: { userId }, limit: 1 })).jobs;
+    const seen = {
+      finishedAt: existing?.lastFinishedAt?.getTime(),
+      failedAt: existing?.failedAt?.getTime(),
+    };
+    if (existing && (existing.lockedAt || existing.nextRunAt)) {
+      return { jobId: String(existing._id), userId, joined: true, seen };
+    }
+    // the seller's first request, or a new one after the last finished (two such at once arm the same job)
+    const data: SyncNowData = { userId, trigger };
+    const job = await agenda
+      .create(JOB.syncSellerNow, data)
+      .unique({ 'data.userId': userId })
+      .priority('high')
+      .schedule(new Date())
+      .save();
+    return { jobId: String(job.attrs._id), userId, joined: false, seen };
+  }
+
+  /** The external-cron path: one on-demand sync per seller with a connected marketplace. */
+  async requestSyncForAll(trigger: OnDemandTrigger): Promise<{ sellers: number; enqueued: number; joined: number }> {
+    const sellers = (await this.#sellers()).filter((s) => s.active);
+    let joined = 0;
+    await forEachLimit(sellers, BULK_PARALLELISM, async (seller) => {
+      if ((await this.requestSync(seller.id, trigger)).joined) joined++;
+    });
+    return { sellers: sellers.length, enqueued: sellers.length - joined, joined };
+  }
+
+  /**
+   * Resolves when the sync a request rides on has ended (`failed`: it gave up after its
+   * retries), or with `timeout`. Completions are heard at once where the store notifies
+   * (PostgreSQL), otherwise within a quarter of a second.
+   */
+  async waitForSync(request: SyncRequest, timeoutMs: number): Promise<SyncWaitResult> {
+    const { agenda } = this.#store;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [job] = (await agenda.queryJobs({ id: request.jobId })).jobs;
+      if (!job) return 'finished'; // removed with its seller: nothing left to wait for
+      if (!job.lockedAt) {
+        if (newer(job.lastFinishedAt, request.seen.finishedAt)) return 'finished';
+        if (!job.nextRunAt && newer(job.failedAt, request.seen.failedAt)) return 'failed';
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return 'timeout';
+      await completionOrDelay(agenda, Math.min(250, left));
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  async #start(): Promise<void> {
+    if (this.#started) return;
+    await this.#store.agenda.start();
+    this.#started = true;
+  }
+
+  #tracked(handler: (job: Job) => Promise<void>): (job: Job) => Promise<void> {
+    return (job) => {
+      const run = handler(job);
+      const settled: Promise<void> = run
+        .catch(() => {}) // Agenda records the failure; here it only ends the wait
+        .then(() => {
+          this.#running.delete(settled);
+        });
+      this.#running.add(settled);
+      return run;
+    };
+  }
+
+  async #sellers(userIds?: string[]): Promise<{ id: string; timezone: string; tier: SyncTier; active: boolean }[]> {
+    const { rows } = await this.#pool.query<{ id: string; timezone: string; sync_tier: SyncTier; active: boolean }>(
+      `select u.id, u.timezone, u.sync_tier,
+              exists (select 1 from marketplace_connection c where c.user_id = u.id and c.status = any($2)) as active
+         from "user" u
+        where $1::uuid[] is null or u.id = any($1)
+        order by u.id`,
+      [userIds ?? null, SYNCABLE_STATUSES],
+    );
+    return rows.map((r) => ({ id: r.id, timezone: r.timezone, tier: r.sync_tier, active: r.active }));
+  }
+}
+
+const newer = (at: Date | undefined, seen: number | undefined) => at !== undefined && at.getTime() !== seen;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Resolves when any on-demand sync completes (here or, through the store, elsewhere), or after `ms`. */
+function completionOrDelay(agenda: JobStore['agenda'], ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const event = `complete:${JOB.syncSellerNow}` as const;
+    const done = () => {
+      clearTimeout(timer);
+      agenda.off(event, done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    agenda.on(event, done);
+  });
+}
+
+async function forEachLimit<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await run(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,81 @@
+/**
+ * When a seller's recurring sync runs: a cron expression per frequency tier, read in
+ * the seller's own timezone. The default (`twice_daily`) is 02:00 and 14:00 local.
+ *
+ * Each seller keeps a fixed minute of the hour derived from its id (0–29 for the
+ * daily tiers, spread over the whole period for the frequent ones), so ten thousand
+ * sellers in one timezone do not all start at the same second.
+ */
+import { createHash } from 'node:crypto';
+import type { SyncTier } from '../db/enums.ts';
+
+export interface SyncSchedule {
+  cron: string;
+  timezone: string;
+}
+
+export function syncScheduleFor(userId: string, tier: SyncTier, timezone: string): SyncSchedule {
+  return { cron: cronFor(userId, tier), timezone: validTimezone(timezone) ? timezone : 'UTC' };
+}
+
+function cronFor(userId: string, tier: SyncTier): string {
+  switch (tier) {
+    case 'every_15_minutes': {
+      const m = minuteOf(userId, 15);
+      return `${m},${m + 15},${m + 30},${m + 45} * * * *`;
+    }
+    case 'hourly':
+      return `${minuteOf(userId, 60)} * * * *`;
+    case 'every_6_hours':
+      return `${minuteOf(userId, 30)} 2,8,14,20 * * *`;
+    case 'twice_daily':
+      return `${minuteOf(userId, 30)} 2,14 * * *`;
+    case 'daily':
+      return `${minuteOf(userId, 30)} 2 * * *`;
+  }
+}
+
+/** A minute in [0, span), the same for a seller every time. */
+function minuteOf(userId: string, span: number): number {
+  return createHash('sha256').update(userId).digest().readUInt32BE(0) % span;
+}
+
+export function validTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "2026-11-25 02:17 (Asia/Kolkata)": an instant as the seller reads it. */
+export function localTime(at: Date, timezone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${timezone})`;
+}
+
+/** "at 02:17 and 14:17 Asia/Kolkata time", "every hour at :07, :22, :37 and :52 UTC time". */
+export function describeSchedule({ cron, timezone }: SyncSchedule): string {
+  const [minutes = '0', hours = '*'] = cron.split(' ');
+  const mm = minutes.split(',').map((m) => m.padStart(2, '0'));
+  const list = (items: string[]) =>
+    items.length === 1 ? (items[0] as string) : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  const when =
+    hours === '*'
+      ? `every hour at ${list(mm.map((m) => `:${m}`))}`
+      : `at ${list(hours.split(',').flatMap((h) => mm.map((m) => `${h.padStart(2, '0')}:${m}`)))}`;
+  return `${when} ${timezone} time`;
+}

@@ -1,0 +1,244 @@
+/**
+ * Syncs run as jobs against the sandbox: on-demand requests join, recurring jobs run
+ * the seller's sync and move to their next local run, the external-cron endpoint, and
+ * a worker killed in the middle of a job whose work another worker takes over.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/app.ts';
+import { MARKETPLACES } from '../../src/db/enums.ts';
+import type { Scheduler } from '../../src/jobs/scheduler.ts';
+import { localTime } from '../../src/jobs/sync-schedule.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
+import { runCli, startService } from '../support/cli.ts';
+import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
+import { json, startSandbox } from '../support/sandbox.ts';
+import { expectMatchesTruth, type SyncHarness, useSyncHarness } from '../support/sync-harness.ts';
+import { TEST_KEY } from '../support/test-config.ts';
+
+const SECRET = 'cron-secret-of-the-tests-0123456789';
+
+describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
+  const harness = useSyncHarness();
+  let h: SyncHarness;
+  let sandbox: Sandbox;
+  let base: string;
+  /** Enqueues and hears completions; runs nothing. */
+  let client: Scheduler;
+  const workers: Scheduler[] = [];
+  const pools: pg.Pool[] = [];
+
+  beforeAll(async () => {
+    if (store.skip) return;
+    h = await harness();
+    ({ sandbox, base } = await startSandbox({ seed: 21, sellers: 3, ordersPerStore: 300 }));
+    client = await openScheduler(jobConfig(h.db, store), h.pool);
+    await client.listen();
+  });
+  afterAll(async () => {
+    for (const w of workers) await w.stop(0);
+    await client?.stop(0);
+    for (const p of pools) await p.end();
+    await sandbox?.close();
+  });
+
+  /** A worker in this process, with a short lock lifetime. */
+  async function worker(): Promise<Scheduler> {
+    const config = jobConfig(h.db, store, { JOB_LOCK_LIFETIME_MS: '2000' });
+    const pool = new pg.Pool({ connectionString: h.db.url, max: 16 });
+    pools.push(pool);
+    const w = await openScheduler(config, pool);
+    workers.push(w);
+    await w.work({ ...h.deps, pool, config });
+    return w;
+  }
+  const runs = async (userId: string) =>
+    (
+      await h.pool.query<{ marketplace: string; trigger: string; status: string; orders: number }>(
+        `select marketplace, trigger, status, orders_upserted as orders from sync_run where user_id = $1
+          order by started_at, marketplace`,
+        [userId],
+      )
+    ).rows;
+  /** What a child process needs to use this store (its MongoDB database, if any). */
+  const storeEnv = (): Record<string, string> => {
+    const url = jobConfig(h.db, store).mongodbUrl;
+    return url ? { MONGODB_URL: url } : {};
+  };
+  const skipNote = store.skip ? ` (skipped: ${store.skip})` : '';
+
+  it.skipIf(store.skip)(`two on-demand requests for one seller give one sync${skipNote}`, async () => {
+    const seller = await h.connect(base, '1');
+    // no worker yet: the first request queues, the second (and a concurrent third) join it
+    const [first, second, third] = await Promise.all([
+      client.requestSync(seller),
+      client.requestSync(seller),
+      client.requestSync(seller),
+    ]);
+    expect([first, second, third].filter((r) => !r?.joined)).toHaveLength(1);
+    expect(new Set([first?.jobId, second?.jobId, third?.jobId]).size).toBe(1);
+    expect(await client.waitForSync(first, 200)).toBe('timeout');
+
+    await worker();
+    expect(await client.waitForSync(second, 60_000)).toBe('finished');
+    const done = await runs(seller);
+    expect(done.map((r) => [r.marketplace, r.trigger, r.status])).toEqual(
+      [...MARKETPLACES].sort().map((m) => [m, 'on_demand', 'succeeded']),
+    );
+    for (const m of MARKETPLACES) await expectMatchesTruth(h.pool, seller, base, m);
+
+    // once it has finished, a new request runs a new sync (a delta: nothing new to write)
+    const again = await client.requestSync(seller);
+    expect(again.joined).toBe(false);
+    expect(await client.waitForSync(again, 60_000)).toBe('finished');
+    expect(await runs(seller)).toHaveLength(6);
+  });
+
+  it.skipIf(store.skip)(
+    'a recurring job that is due runs the sync and moves to the next 02:mm or 14:mm local',
+    async () => {
+      const seller = await h.connect(base, '2');
+      await h.pool.query(`update "user" set timezone = 'Asia/Kolkata' where id = $1`, [seller]);
+      // scheduled as of 13 hours ago: its next run (02:mm or 14:mm IST) is already due
+      const past = await openScheduler(jobConfig(h.db, store), h.pool, {
+        clock: () => new Date(Date.now() - 13 * 3_600_000),
+      });
+      await past.scheduleSeller(seller);
+      await past.stop(0);
+      const due = (await client.scheduledSyncs()).find((s) => s.userId === seller);
+      expect(due?.nextRunAt?.getTime()).toBeLessThan(Date.now());
+
+      if (workers.length === 0) await worker();
+      const deadline = Date.now() + 60_000;
+      while ((await runs(seller)).filter((r) => r.status !== 'running').length < 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await runs(seller)).map((r) => [r.marketplace, r.trigger, r.status])).toEqual(
+        [...MARKETPLACES].sort().map((m) => [m, 'scheduled', 'succeeded']),
+      );
+      let next: Date | undefined;
+      while (Date.now() < deadline) {
+        next = (await client.scheduledSyncs()).find((s) => s.userId === seller)?.nextRunAt;
+        if (next && next.getTime() > Date.now()) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const minute = (due?.cron ?? '').split(' ')[0]?.padStart(2, '0');
+      expect(localTime(next as Date, 'Asia/Kolkata')).toMatch(new RegExp(` (02|14):${minute} \\(Asia/Kolkata\\)$`));
+      expect((next as Date).getTime() - Date.now()).toBeLessThanOrEqual(12 * 3_600_000);
+
+      // `shopiq status` tells the operator the same, in the seller's time, with the last runs
+      const env = { DATABASE_URL: h.db.url, ENCRYPTION_KEYS: TEST_KEY, ...storeEnv() };
+      const status = await runCli(['status', '--json'], env);
+      expect(status.code, status.stderr).toBe(0);
+      const report = JSON.parse(status.stdout);
+      expect(report.sellerSyncs.find((x: { userId: string }) => x.userId === seller)).toMatchObject({
+        timezone: 'Asia/Kolkata',
+        tier: 'twice_daily',
+        schedule: `at 02:${minute} and 14:${minute} Asia/Kolkata time`,
+        nextSyncAt: (next as Date).toISOString(),
+        nextSyncLocal: localTime(next as Date, 'Asia/Kolkata'),
+      });
+      const mine = report.lastSyncRuns.filter((r: { userId: string }) => r.userId === seller);
+      expect(mine.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      const text = await runCli(['status'], env);
+      expect(text.stdout).toContain(`${seller}: next sync ${localTime(next as Date, 'Asia/Kolkata')}`);
+    },
+  );
+
+  describe('the external-cron endpoint', () => {
+    let app: App;
+    beforeAll(async () => {
+      if (store.skip) return;
+      app = createApp(jobConfig(h.db, store, { CRON_SECRET: SECRET }), { role: 'web' });
+      await app.start();
+    });
+    afterAll(async () => {
+      await app?.stop();
+    });
+    const post = (authorization?: string) =>
+      fetch(`${app.url}/api/cron/sync`, {
+        method: 'POST',
+        headers: authorization ? { authorization } : {},
+      });
+
+    it.skipIf(store.skip)(
+      'rejects a missing or wrong secret and enqueues one sync per seller with the right one',
+      async () => {
+        for (const w of workers.splice(0)) await w.stop(0); // nothing runs the jobs: they stay queued
+        const sellers = (await h.pool.query<{ id: string }>('select id from "user"')).rows.length;
+        const none = await post();
+        expect(none.status).toBe(401);
+        expect(await none.json()).toEqual({ error: 'unauthorized' });
+        expect((await post(`Bearer ${SECRET}x`)).status).toBe(401);
+        expect((await post(`Basic ${SECRET}`)).status).toBe(401);
+        const queuedBefore = (await client.agenda.queryJobs({ name: 'sync-seller-now', state: 'queued' })).total;
+        expect(queuedBefore).toBe(0);
+
+        const ok = await post(`Bearer ${SECRET}`);
+        expect(ok.status).toBe(200);
+        expect(await ok.json()).toEqual({ sellers, enqueued: sellers, joined: 0 });
+        const queued = await client.agenda.queryJobs({ name: 'sync-seller-now', state: 'queued' });
+        expect(queued.total).toBe(sellers);
+        expect(new Set(queued.jobs.map((j) => (j.data as { userId: string }).userId)).size).toBe(sellers);
+        expect(queued.jobs.every((j) => (j.data as { trigger: string }).trigger === 'cron')).toBe(true);
+        // asked again before they ran: the same jobs, joined
+        expect(await json(post(`Bearer ${SECRET}`))).toEqual({ sellers, enqueued: 0, joined: sellers });
+      },
+    );
+  });
+
+  it.skipIf(store.skip)(
+    'a worker killed mid-sync: another takes the job over and loses or duplicates nothing',
+    async () => {
+      const big = await startSandbox({ seed: 33, sellers: 1, ordersPerStore: 6000 });
+      try {
+        const seller = await h.connect(big.base, '1');
+        const orders = async () =>
+          (
+            await h.pool.query<{ n: number }>('select count(*)::int as n from unified_order where user_id = $1', [
+              seller,
+            ])
+          ).rows[0]?.n ?? 0;
+        const dying = await startService(
+          {
+            DATABASE_URL: h.db.url,
+            ENCRYPTION_KEYS: TEST_KEY,
+            SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-worker-')),
+            JOB_LOCK_LIFETIME_MS: '2000',
+            FLIPKART_MAX_REQUESTS_PER_S: '1000',
+            ...storeEnv(),
+          },
+          undefined,
+          60_000,
+          ['--role', 'worker'],
+        );
+        const request = await client.requestSync(seller);
+        const deadline = Date.now() + 60_000;
+        while ((await orders()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        dying.child.kill('SIGKILL');
+        await dying.exited;
+        const atKill = await orders();
+        expect(atKill).toBeGreaterThan(0);
+        expect(atKill).toBeLessThan(3 * 6000);
+        // the job is still locked by the dead worker: the request is not answered
+        expect(await client.waitForSync(request, 100)).toBe('timeout');
+
+        await worker();
+        expect(await client.waitForSync(request, 90_000)).toBe('finished');
+        for (const m of MARKETPLACES) await expectMatchesTruth(h.pool, seller, big.base, m);
+        const truth = await json(fetch(`${big.base}/_sandbox/truth`));
+        const total = truth.totals.reduce((n: number, t: { orders: number }) => n + t.orders, 0);
+        expect(await orders()).toBe(total);
+        // the takeover resumed from the saved cursors: it wrote less than everything
+        const resumed = (await runs(seller)).filter((r) => r.status === 'succeeded');
+        expect(resumed.map((r) => r.marketplace).sort()).toEqual([...MARKETPLACES].sort());
+        expect(resumed.reduce((n, r) => n + r.orders, 0)).toBeLessThan(total);
+      } finally {
+        await big.sandbox.close();
+      }
+    },
+  );
+});

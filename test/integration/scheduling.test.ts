@@ -1,0 +1,169 @@
+/**
+ * Recurring syncs: one Agenda job per seller with a connected marketplace, in the
+ * seller's timezone and tier, kept in line with the seller; next runs across DST changes.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scheduler } from '../../src/jobs/scheduler.ts';
+import { localTime } from '../../src/jobs/sync-schedule.ts';
+import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let scheduler: Scheduler;
+  /** The time schedules are computed from: tests step it. */
+  let now = new Date();
+
+  beforeAll(async () => {
+    if (store.skip) return;
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url, max: 6 });
+    scheduler = await openScheduler(jobConfig(db, store), pool, { clock: () => now });
+  });
+  afterAll(async () => {
+    await scheduler?.stop(0);
+    await pool?.end();
+    await db?.drop();
+  });
+
+  async function seller(timezone: string, connected = true, tier = 'twice_daily'): Promise<string> {
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into "user" (id, timezone, sync_tier) values (gen_random_uuid(), $1, $2) returning id`,
+      [timezone, tier],
+    );
+    const id = rows[0]?.id as string;
+    if (connected) {
+      await pool.query(
+        `insert into marketplace_connection (id, user_id, marketplace, external_account_id, status)
+         values (gen_random_uuid(), $1::uuid, 'shopify', 'shop-' || $1::text, 'CONNECTED')`,
+        [id],
+      );
+    }
+    return id;
+  }
+  const scheduleOf = async (userId: string) => (await scheduler.scheduledSyncs()).find((s) => s.userId === userId);
+  const minuteOf = (cron: string) => Number(cron.split(' ')[0]);
+
+  it.skipIf(store.skip)(
+    `three sellers get three recurring jobs at 02:mm and 14:mm in their own timezones${store.skip ? ` (skipped: ${store.skip})` : ''}`,
+    async () => {
+      now = new Date('2026-11-24T10:00:00Z');
+      const zones = ['Asia/Kolkata', 'America/New_York', 'Australia/Sydney'];
+      const ids = await Promise.all(zones.map((z) => seller(z)));
+      await seller('Europe/Paris', false); // nothing connected: no job
+
+      expect(await scheduler.scheduleAll()).toEqual({ created: 3, updated: 0, removed: 0, unchanged: 0 });
+      const jobs = await scheduler.scheduledSyncs();
+      expect(jobs.map((j) => j.userId).sort()).toEqual([...ids].sort());
+      for (const [i, id] of ids.entries()) {
+        const job = jobs.find((j) => j.userId === id);
+        const zone = zones[i] as string;
+        expect(job?.timezone).toBe(zone);
+        const m = String(minuteOf(job?.cron ?? '')).padStart(2, '0');
+        expect(minuteOf(job?.cron ?? '')).toBeLessThan(30);
+        // the first run after 2026-11-24T10:00Z, as the seller's clock reads it
+        const next: Record<string, string> = {
+          'Asia/Kolkata': '2026-11-25 02', // 15:30 IST now
+          'America/New_York': '2026-11-24 14', // 05:00 EST now
+          'Australia/Sydney': '2026-11-25 02', // 21:00 AEDT now
+        };
+        expect(localTime(job?.nextRunAt as Date, zone)).toBe(`${next[zone]}:${m} (${zone})`);
+      }
+      // a second worker start changes nothing
+      expect(await scheduler.scheduleAll()).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 3 });
+    },
+  );
+
+  it.skipIf(store.skip)('moves with the timezone and tier, and goes when nothing is connected any more', async () => {
+    now = new Date('2026-11-24T10:00:00Z');
+    const id = await seller('Asia/Kolkata');
+    await scheduler.scheduleSeller(id);
+    const before = await scheduleOf(id);
+
+    await pool.query(`update "user" set timezone = 'Europe/London', sync_tier = 'hourly' where id = $1`, [id]);
+    await scheduler.scheduleSeller(id);
+    const after = await scheduleOf(id);
+    expect(after?.timezone).toBe('Europe/London');
+    expect(after?.cron).toMatch(/^\d+ \* \* \* \*$/);
+    expect(after?.nextRunAt?.getTime()).toBeLessThanOrEqual(now.getTime() + 3_600_000);
+    expect(after?.nextRunAt?.getTime()).not.toBe(before?.nextRunAt?.getTime());
+    // still one job for the seller
+    expect((await scheduler.scheduledSyncs()).filter((s) => s.userId === id)).toHaveLength(1);
+
+    await pool.query(`update marketplace_connection set status = 'NEEDS_REAUTH' where user_id = $1`, [id]);
+    expect(await scheduler.scheduleSeller(id)).toBeUndefined();
+    expect(await scheduleOf(id)).toBeUndefined();
+    await pool.query(`update marketplace_connection set status = 'CONNECTED' where user_id = $1`, [id]);
+    expect(await scheduler.scheduleSeller(id)).toBeDefined();
+    expect(await scheduleOf(id)).toBeDefined();
+  });
+
+  it.skipIf(store.skip)('an unknown timezone falls back to UTC rather than losing the schedule', async () => {
+    const id = await seller('Mars/Olympus_Mons');
+    expect((await scheduler.scheduleSeller(id))?.timezone).toBe('UTC');
+  });
+
+  /** The next runs from `from`, each computed from the one before, as Agenda does after every run. */
+  async function runsFrom(userId: string, from: string, count: number): Promise<string[]> {
+    now = new Date(from);
+    const runs: string[] = [];
+    for (let i = 0; i < count; i++) {
+      await scheduler.scheduleSeller(userId);
+      const next = (await scheduleOf(userId))?.nextRunAt as Date;
+      runs.push(next.toISOString().slice(0, 16));
+      now = next;
+    }
+    return runs;
+  }
+
+  it.skipIf(store.skip)('keeps 02:mm and 14:mm local across DST changes, once a half-day', async () => {
+    const ny = await seller('America/New_York');
+    const syd = await seller('Australia/Sydney');
+    const kol = await seller('Asia/Kolkata');
+    const m = async (id: string) => String(minuteOf((await scheduleOf(id))?.cron ?? '')).padStart(2, '0');
+    await scheduler.scheduleAll();
+
+    // New York springs forward on 2026-03-08 at 02:00: that night's 02:mm does not exist, the run is at 03:mm
+    const mn = await m(ny);
+    expect(await runsFrom(ny, '2026-03-07T12:00:00Z', 5)).toEqual([
+      `2026-03-07T19:${mn}`, // 14:mm EST
+      `2026-03-08T07:${mn}`, // 03:mm EDT
+      `2026-03-08T18:${mn}`, // 14:mm EDT
+      `2026-03-09T06:${mn}`, // 02:mm EDT
+      `2026-03-09T18:${mn}`,
+    ]);
+    // and falls back on 2026-11-01: 02:mm comes once
+    expect(await runsFrom(ny, '2026-10-31T12:00:00Z', 4)).toEqual([
+      `2026-10-31T18:${mn}`, // 14:mm EDT
+      `2026-11-01T07:${mn}`, // 02:mm EST
+      `2026-11-01T19:${mn}`,
+      `2026-11-02T07:${mn}`,
+    ]);
+
+    // Sydney leaves DST on 2026-04-05 at 03:00 (02:00–02:59 happens twice): one run at 02:mm
+    const ms = await m(syd);
+    expect(await runsFrom(syd, '2026-04-04T00:00:00Z', 5)).toEqual([
+      `2026-04-04T03:${ms}`, // 14:mm AEDT
+      `2026-04-04T15:${ms}`, // 02:mm AEDT, the first 02:mm of the 5th
+      `2026-04-05T04:${ms}`, // 14:mm AEST
+      `2026-04-05T16:${ms}`, // 02:mm AEST
+      `2026-04-06T04:${ms}`,
+    ]);
+    // and enters it on 2026-10-04 at 02:00: that night's run is at 03:mm
+    expect(await runsFrom(syd, '2026-10-03T00:00:00Z', 3)).toEqual([
+      `2026-10-03T04:${ms}`, // 14:mm AEST
+      `2026-10-03T16:${ms}`, // 03:mm AEDT
+      `2026-10-04T03:${ms}`, // 14:mm AEDT
+    ]);
+
+    // Kolkata has no DST: 02:mm and 14:mm IST (UTC+05:30) on those same dates
+    const mk = 30 + Number(await m(kol)); // minutes past the UTC hour: 02:mm IST is 20:(30+mm) UTC
+    expect(await runsFrom(kol, '2026-03-07T12:00:00Z', 3)).toEqual([
+      `2026-03-07T20:${mk}`,
+      `2026-03-08T08:${mk}`,
+      `2026-03-08T20:${mk}`,
+    ]);
+  });
+});
