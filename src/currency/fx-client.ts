@@ -34,11 +34,13 @@ export class FxClient {
     return this.#currencies.codes;
   }
 
-  /** Units of each symbol per 1 USD, by business day, in [from, to]. */
+  /** Units of each symbol per 1 USD, by business day, in [from, to]; none when nothing is published there yet. */
   async usdRange(from: string, to: string, symbols: string[]): Promise<Map<string, Record<string, number>>> {
-    const { data } = await this.#http.get(`/v1/${from}..${to}`, {
+    const { data, status } = await this.#http.get(`/v1/${from}..${to}`, {
       params: { base: 'USD', symbols: symbols.join(',') },
+      validateStatus: (s) => (s >= 200 && s < 300) || s === 404,
     });
+    if (status === 404) return new Map();
     const parsed = rangeSchema.parse(data);
     if (parsed.base !== 'USD') throw new Error(`FX provider answered in base ${parsed.base}, not USD`);
     return new Map(Object.entries(parsed.rates));

@@ -289,9 +289,12 @@ export class Scheduler {
     for (;;) {
       const [job] = (await agenda.queryJobs({ id: request.jobId })).jobs;
       if (!job) return 'finished'; // removed with its seller: nothing left to wait for
-      if (!job.lockedAt) {
-        if (newer(job.lastFinishedAt, request.seen.finishedAt)) return 'finished';
-        if (!job.nextRunAt && newer(job.failedAt, request.seen.failedAt)) return 'failed';
+      // neither running nor queued (a failed run with a retry ahead is queued): it has ended
+      if (!job.lockedAt && !job.nextRunAt && newer(job.lastFinishedAt, request.seen.finishedAt)) {
+        // Agenda stamps a failure as a finish too
+        return newer(job.failedAt, request.seen.failedAt) && job.failedAt?.getTime() === job.lastFinishedAt?.getTime()
+          ? 'failed'
+          : 'finished';
       }
       const left = deadline - Date.now();
       if (left <= 0) return 'timeout';

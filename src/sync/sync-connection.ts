@@ -248,8 +248,10 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     // stopped because a sibling connection found the lease taken over: fenced as well
     const fenced = error instanceof LeaseLostError || input.signal?.reason instanceof LeaseLostError;
     result.status = fenced ? 'fenced' : 'failed';
-    result.failureKind = failureKindOf(error);
-    result.error = describeError(error);
+    // stopped from outside (a shutdown): say why, whatever the read in flight threw
+    const stopped = input.signal?.aborted && !fenced;
+    result.failureKind = stopped ? 'temporary' : failureKindOf(error);
+    result.error = describeError(stopped ? input.signal?.reason : error);
     log.warn({ err: error, failureKind: result.failureKind }, `sync of ${connection.marketplace} ${result.status}`);
   }
   result.apiCalls = stats?.apiCalls ?? 0;

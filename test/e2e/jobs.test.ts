@@ -98,6 +98,42 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
   });
 
   it.skipIf(store.skip)(
+    'refresh-fx-rates adds the days missing and converts the amounts that waited for them',
+    async () => {
+      const [seller] = (await h.pool.query<{ id: string }>('select id from "user" order by created_at limit 1')).rows;
+      const waiting = (
+        await h.pool.query<{ id: string; usd: string }>(
+          `update unified_order o set total_amount_usd = null, fx_flag = 'RATE_MISSING'
+           from unified_order b where o.id = b.id and o.user_id = $1 and o.currency <> 'USD'
+            and o.ordered_at >= '2026-10-20'
+         returning o.id, b.total_amount_usd::text as usd`,
+          [seller?.id],
+        )
+      ).rows;
+      expect(waiting.length).toBeGreaterThan(0);
+      await h.pool.query(`delete from fx_rate where rate_date >= '2026-10-20'`);
+
+      const job = await client.agenda.now('refresh-fx-rates');
+      const deadline = Date.now() + 30_000;
+      let finished: Date | undefined;
+      while (!finished && Date.now() < deadline) {
+        finished = (await client.agenda.queryJobs({ id: String(job.attrs._id) })).jobs[0]?.lastFinishedAt ?? undefined;
+        if (!finished) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(finished).toBeDefined();
+      // the sandbox's clock stands at 2026-11-01 (a Sunday): its last business day is the 30th
+      const { rows } = await h.pool.query<{ last: string }>(`select max(rate_date)::text as last from fx_rate`);
+      expect(rows[0]?.last).toBe('2026-10-30');
+      const after = await h.pool.query<{ id: string; usd: string; flag: string | null }>(
+        `select id, total_amount_usd::text as usd, fx_flag as flag from unified_order where id = any($1)`,
+        [waiting.map((w) => w.id)],
+      );
+      expect(after.rows.every((r) => r.flag === null)).toBe(true);
+      expect(new Map(after.rows.map((r) => [r.id, r.usd]))).toEqual(new Map(waiting.map((w) => [w.id, w.usd])));
+    },
+  );
+
+  it.skipIf(store.skip)(
     'a recurring job that is due runs the sync and moves to the next 02:mm or 14:mm local',
     async () => {
       const seller = await h.connect(base, '2');
@@ -236,6 +272,46 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
         const resumed = (await runs(seller)).filter((r) => r.status === 'succeeded');
         expect(resumed.map((r) => r.marketplace).sort()).toEqual([...MARKETPLACES].sort());
         expect(resumed.reduce((n, r) => n + r.orders, 0)).toBeLessThan(total);
+      } finally {
+        await big.sandbox.close();
+      }
+    },
+  );
+
+  it.skipIf(store.skip)(
+    'a stopping worker waits for its job within the bound, then stops it; the job resumes later',
+    async () => {
+      const big = await startSandbox({ seed: 34, sellers: 1, ordersPerStore: 6000 });
+      try {
+        const seller = await h.connect(big.base, '1');
+        const orders = async () =>
+          (
+            await h.pool.query<{ n: number }>('select count(*)::int as n from unified_order where user_id = $1', [
+              seller,
+            ])
+          ).rows[0]?.n ?? 0;
+        for (const w of workers.splice(0)) await w.stop(0);
+        const stopping = await worker();
+        const request = await client.requestSync(seller);
+        const deadline = Date.now() + 60_000;
+        while ((await orders()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        const t = Date.now();
+        await stopping.stop(300);
+        // 300 ms to finish, then up to half that again for the syncs to stop at a page boundary
+        expect(Date.now() - t).toBeLessThan(3000);
+        expect(await orders()).toBeLessThan(3 * 6000);
+        const runs = (
+          await h.pool.query<{ error: string }>(`select error from sync_run where user_id = $1 and status = 'failed'`, [
+            seller,
+          ])
+        ).rows;
+        expect(runs.length).toBeGreaterThan(0);
+        expect(runs.map((r) => r.error)).toEqual(runs.map(() => 'the service is stopping'));
+
+        // the interrupted job is retried (after its 5 s backoff) by the next worker, from the saved cursors
+        await worker();
+        expect(await client.waitForSync(request, 60_000)).toBe('finished');
+        for (const m of MARKETPLACES) await expectMatchesTruth(h.pool, seller, big.base, m);
       } finally {
         await big.sandbox.close();
       }
