@@ -3,7 +3,7 @@
  * migrations and HTTP; the CLI and the tests build the service through it.
  * Roles: `web` serves HTTP, `worker` processes jobs, `all` does both.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config, Role } from './config/config.ts';
 import { resolveKeyring } from './crypto/keyring.ts';
 import { TokenVault } from './crypto/token-vault.ts';
@@ -11,6 +11,7 @@ import { acquireDatabase, type DatabaseHandle } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { migrationState } from './db/migration-state.ts';
 import { type MikroORM, openOrm } from './db/orm.ts';
+import { closePool, openPool } from './db/pool.ts';
 import { cronRouter } from './http/cron-router.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { listen, type RunningServer } from './http/http-server.ts';
@@ -70,8 +71,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       const applied = await applyMigrations(orm);
       if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
       // the sync engine's bulk SQL and Agenda's jobs (one client of it listens for on-demand jobs)
-      pool = new pg.Pool({ connectionString: database.url, max: 4 * config.jobs.syncConcurrency + 4 });
-      pool.on('error', (err) => log.warn({ err }, 'database pool error'));
+      pool = openPool(database.url, 4 * config.jobs.syncConcurrency + 4, log);
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
       if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
       else await scheduler.listen();
@@ -108,7 +108,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       await scheduler
         ?.stop(Math.floor(deadline / 2))
         .catch((err: unknown) => log.warn({ err }, 'stopping the job worker failed'));
-      await pool?.end().catch((err: unknown) => log.warn({ err }, 'closing the database pool failed'));
+      await (pool && closePool(pool))?.catch((err: unknown) => log.warn({ err }, 'closing the database pool failed'));
       await orm?.close(true).catch((err: unknown) => log.warn({ err }, 'closing the database pool failed'));
       await database?.release().catch((err: unknown) => log.warn({ err }, 'stopping embedded PostgreSQL failed'));
       log.info('ShopIQ stopped');

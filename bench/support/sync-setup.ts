@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { loadConfig } from '../../src/config/config.ts';
+import type pg from 'pg';
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import { connectSandboxSeller } from '../../src/connections/sandbox-connect.ts';
 import { resolveKeyring } from '../../src/crypto/keyring.ts';
 import { TokenVault } from '../../src/crypto/token-vault.ts';
@@ -17,7 +17,8 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import type { Marketplace } from '../../src/db/enums.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { openOrm } from '../../src/db/orm.ts';
-import { createLogger } from '../../src/logging/logger.ts';
+import { closePool, openPool } from '../../src/db/pool.ts';
+import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import type { SyncDeps } from '../../src/sync/sync-connection.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 
@@ -31,29 +32,55 @@ export interface SyncBenchSetup {
   stop(): Promise<void>;
 }
 
-export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSetup> {
+export interface BenchDatabase {
+  url: string;
+  config: Config;
+  pool: pg.Pool;
+  vault: TokenVault;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/** A migrated PostgreSQL (fresh embedded, or DATABASE_URL), the service's configuration for it, a pool. */
+export async function openBenchDatabase(env: Record<string, string> = {}): Promise<BenchDatabase> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'shopiq-bench-'));
   const log = createLogger({ logLevel: 'warn' });
-  const sandbox = await startSandboxProcess(['--sellers', '1', '--start', '2026-11-01', ...sandboxArgs]);
   const external = process.env.DATABASE_URL;
   const server = external ? undefined : await startEmbeddedPostgres({ home, log });
-  const databaseUrl = external ?? (server?.url as string);
-  const orm = await openOrm({ databaseUrl, log });
+  const url = external ?? (server?.url as string);
+  const orm = await openOrm({ databaseUrl: url, log });
   await applyMigrations(orm);
   await orm.close(true);
   const config = loadConfig({
     env: {
       NODE_ENV: 'test',
       SHOPIQ_HOME: home,
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: url,
       ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     envFile: '/nonexistent/.env',
   });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
-  pool.on('error', (err) => log.warn({ err }, 'database pool error'));
-  const vault = new TokenVault(resolveKeyring(config, log));
+  const pool = openPool(url, 8, log);
+  return {
+    url,
+    config,
+    pool,
+    vault: new TokenVault(resolveKeyring(config, log)),
+    log,
+    stop: async () => {
+      await closePool(pool);
+      await server?.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSetup> {
+  const sandbox = await startSandboxProcess(['--sellers', '1', '--start', '2026-11-01', ...sandboxArgs]);
+  const db = await openBenchDatabase();
+  const { pool, vault, config, log } = db;
   const connected = await connectSandboxSeller({ pool, vault, config }, { sandboxUrl: sandbox.base, seller: '1' });
   return {
     base: sandbox.base,
@@ -62,10 +89,8 @@ export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSe
     userId: connected.userId,
     connections: Object.fromEntries(connected.connections.map((c) => [c.marketplace, c.connectionId])),
     stop: async () => {
-      await pool.end();
-      await server?.stop();
+      await db.stop();
       await sandbox.stop();
-      rmSync(home, { recursive: true, force: true });
     },
   };
 }

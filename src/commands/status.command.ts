@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { Config } from '../config/config.ts';
+import { closePool, openPool } from '../db/pool.ts';
 import { openJobStore } from '../jobs/job-store.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -8,8 +8,7 @@ import { withDatabase } from './with-database.ts';
 
 export async function statusCommand(config: Config, log: Logger, version: string, json: boolean): Promise<void> {
   const report = await withDatabase(config, log, async (orm, database) => {
-    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-    pool.on('error', (err) => log.warn({ err }, 'database pool error'));
+    const pool = openPool(database.url, 2, log);
     let scheduler: Scheduler | undefined;
     try {
       return await collectStatus(orm, database, version, async () => {
@@ -18,7 +17,7 @@ export async function statusCommand(config: Config, log: Logger, version: string
       });
     } finally {
       await scheduler?.stop(0);
-      await pool.end();
+      await closePool(pool);
     }
   });
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);

@@ -1,10 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config/config.ts';
 import { resolveKeyring } from '../crypto/keyring.ts';
 import { TokenVault } from '../crypto/token-vault.ts';
 import { acquireDatabase, type DatabaseHandle } from '../db/database.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { type MikroORM, openOrm } from '../db/orm.ts';
+import { closePool, openPool } from '../db/pool.ts';
 import { openJobStore } from '../jobs/job-store.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -47,8 +48,7 @@ export async function withServices<T>(
   const vault = new TokenVault(resolveKeyring(config, log));
   return withDatabase(config, log, async (orm, database) => {
     await applyMigrations(orm);
-    const pool = new pg.Pool({ connectionString: database.url, max: 8 });
-    pool.on('error', (err) => log.warn({ err }, 'database pool error'));
+    const pool = openPool(database.url, 8, log);
     let scheduler: Promise<Scheduler> | undefined;
     try {
       return await run({
@@ -65,7 +65,7 @@ export async function withServices<T>(
       });
     } finally {
       await (await scheduler?.catch(() => undefined))?.stop(0);
-      await pool.end();
+      await closePool(pool);
     }
   });
 }

@@ -50,6 +50,9 @@ export async function openJobStore({ config, pool, log }: JobStoreOptions): Prom
     defaultLockLifetime: config.jobs.lockLifetimeMs,
   });
   agenda.on('error', (err: Error) => log.error({ err }, 'job store error'));
+  // the LISTEN connection reports its losses here (and reconnects): unheard, one would end the process
+  const channel = backend.notificationChannel as { on?: (event: 'error', listener: (err: Error) => void) => void };
+  channel?.on?.('error', (err) => log.warn({ err }, 'job notifications interrupted: reconnecting'));
   await agenda.ready;
   return { agenda, kind, processEveryMs, close };
 }
@@ -57,11 +60,14 @@ export async function openJobStore({ config, pool, log }: JobStoreOptions): Prom
 async function postgresBackend(pool: pg.Pool) {
   const backend = new PostgresBackend({ pool, tableName: JOBS_TABLE });
   await backend.connect();
-  // one job of a kind per seller, whoever saves it at the same moment (Agenda's unique
-  // save reads, then writes); also how per-seller jobs are found
+  // one job of a kind per seller, whoever saves it at the same moment
   await pool.query(
     `create unique index if not exists ${JOBS_TABLE}_seller_idx on ${JOBS_TABLE} (name, (data->>'userId'))
       where data ? 'userId'`,
+  );
+  // per-seller jobs are found by their data (queryJobs' `data @>`)
+  await pool.query(
+    `create index if not exists ${JOBS_TABLE}_data_idx on ${JOBS_TABLE} using gin (data jsonb_path_ops)`,
   );
   return { backend: connectedOnce(backend), kind: 'postgres' as const, close: async () => {} };
 }

@@ -8,7 +8,7 @@
  * jobs (`work`). Several workers share them through Agenda's locks; the seller's sync
  * lease (sync-lease.ts) keeps it to one sync per seller whichever job started it.
  */
-import { backoffStrategies, type Job } from 'agenda';
+import { backoffStrategies, type Job, type JobId } from 'agenda';
 import type pg from 'pg';
 import type { Config } from '../config/config.ts';
 import type { SyncTier } from '../db/enums.ts';
@@ -161,16 +161,11 @@ export class Scheduler {
   async scheduleAll(): Promise<ScheduleCounts> {
     const { agenda } = this.#store;
     const counts: ScheduleCounts = { created: 0, updated: 0, removed: 0, unchanged: 0 };
-    const existing = new Map<string, { id: string; cron: string; timezone: string }>();
+    const existing = new Map<string, { id: JobId; cron: string; timezone: string }>();
     for (const job of (await agenda.queryJobs({ name: JOB.syncSeller })).jobs) {
       const userId = (job.data as { userId?: string } | undefined)?.userId;
-      if (!userId) continue;
-      const id = String(job._id);
-      if (existing.has(userId)) {
-        await agenda.cancel({ id }); // a duplicate from an older release or a race: one job per seller
-        counts.removed++;
-      } else {
-        existing.set(userId, { id, cron: String(job.repeatInterval), timezone: job.repeatTimezone ?? 'UTC' });
+      if (userId) {
+        existing.set(userId, { id: job._id, cron: String(job.repeatInterval), timezone: job.repeatTimezone ?? 'UTC' });
       }
     }
     const sellers = await this.#sellers();
@@ -189,7 +184,7 @@ export class Scheduler {
         counts.unchanged++;
         return;
       }
-      await this.#saveRecurring(seller.id, schedule);
+      await this.#saveRecurring(seller.id, schedule, current?.id ?? null);
       if (current) counts.updated++;
       else counts.created++;
     });
@@ -219,16 +214,31 @@ export class Scheduler {
     });
   }
 
-  async #saveRecurring(userId: string, schedule: SyncSchedule): Promise<void> {
-    const save = () =>
-      this.#store.agenda
+  /**
+   * Writes a seller's recurring job: an update of the one there is (by id; `null`: known
+   * to be none), else an insert. The store's unique index keeps it to one per seller: an
+   * insert that loses a race becomes an update. (Agenda's own `unique()` save would look
+   * the job up by a JSON path no index serves, a scan per seller.)
+   */
+  async #saveRecurring(userId: string, schedule: SyncSchedule, id?: JobId | null): Promise<void> {
+    const save = async (jobId: JobId | undefined) => {
+      const job = this.#store.agenda
         .create(JOB.syncSeller, { userId })
         .schedule(this.#clock())
-        .repeatEvery(schedule.cron, { timezone: schedule.timezone, skipImmediate: true })
-        .unique({ 'data.userId': userId })
-        .save();
-    // a concurrent save inserted the seller's job first: this one updates it
-    await save().catch((error: unknown) => (isDuplicateJob(error) ? save() : Promise.reject(error)));
+        .repeatEvery(schedule.cron, { timezone: schedule.timezone, skipImmediate: true });
+      if (jobId !== undefined) job.attrs._id = jobId;
+      await job.save();
+    };
+    try {
+      await save(id === undefined ? await this.#jobIdOf(JOB.syncSeller, userId) : (id ?? undefined));
+    } catch (error) {
+      if (!isDuplicateJob(error)) throw error;
+      await save(await this.#jobIdOf(JOB.syncSeller, userId));
+    }
+  }
+
+  async #jobIdOf(name: string, userId: string): Promise<JobId | undefined> {
+    return (await this.#store.agenda.queryJobs({ name, data: { userId }, limit: 1 })).jobs[0]?._id;
   }
 
   // ---------------------------------------------------------------- on-demand syncs
@@ -257,14 +267,11 @@ export class Scheduler {
     if (existing && (existing.lockedAt || existing.nextRunAt)) {
       return { jobId: String(existing._id), userId, joined: true, seen };
     }
-    // the seller's first request, or a new one after the last finished (two such at once arm the same job)
+    // the seller's first request (inserted), or a new one after the last finished (re-armed)
     const data: SyncNowData = { userId, trigger };
-    const job = await agenda
-      .create(JOB.syncSellerNow, data)
-      .unique({ 'data.userId': userId })
-      .priority('high')
-      .schedule(new Date())
-      .save();
+    const job = agenda.create(JOB.syncSellerNow, data).priority('high').schedule(new Date());
+    if (existing) job.attrs._id = existing._id;
+    await job.save();
     return { jobId: String(job.attrs._id), userId, joined: false, seen };
   }
 

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { MARKETPLACES } from '../../src/db/enums.ts';
+import { closePool } from '../../src/db/pool.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { localTime } from '../../src/jobs/sync-schedule.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
@@ -41,7 +42,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
   afterAll(async () => {
     for (const w of workers) await w.stop(0);
     await client?.stop(0);
-    for (const p of pools) await p.end();
+    for (const p of pools) await closePool(p);
     await sandbox?.close();
   });
 

@@ -1,9 +1,12 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { divideRounded } from '../../src/currency/decimal.ts';
 import { FxClient } from '../../src/currency/fx-client.ts';
 import { ensureUsdRates } from '../../src/currency/fx-rates.ts';
 import { type Convertible, UsdRatesForSync } from '../../src/currency/usd-rates-for-sync.ts';
+import { closePool } from '../../src/db/pool.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { json, startSandbox } from '../support/sandbox.ts';
@@ -23,7 +26,7 @@ describe('FX history from a reference-rate API', () => {
     client = new FxClient(`${base}/fx`);
   });
   afterAll(async () => {
-    await pool?.end();
+    await (pool && closePool(pool));
     await sandbox?.close();
     await db?.drop();
   });
@@ -116,7 +119,20 @@ describe('FX history from a reference-rate API', () => {
   });
 
   it('refuses a provider answer of the wrong shape', async () => {
-    const broken = new FxClient(`${base}/_sandbox`); // answers, but not with rates
-    await expect(broken.usdRange('2026-10-01', '2026-10-02', ['INR'])).rejects.toThrow();
+    const server = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ amount: 1, base: 'USD', rates: 'soon' })); // answers, but not with rates
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const broken = new FxClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      await expect(broken.usdRange('2026-10-01', '2026-10-02', ['INR'])).rejects.toThrow();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('finds no rates, rather than failing, for days not published yet', async () => {
+    expect(await client.usdRange('2099-01-01', '2099-01-31', ['INR'])).toEqual(new Map());
   });
 });

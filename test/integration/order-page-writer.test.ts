@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closePool } from '../../src/db/pool.ts';
 import { writeOrderPage } from '../../src/sync/order-page-writer.ts';
 import { acquireLease, type Lease, LeaseLostError, releaseLease, renewLease } from '../../src/sync/sync-lease.ts';
 import type { OrderRow } from '../../src/sync/unified-rows.ts';
@@ -90,7 +91,7 @@ describe('page-atomic order writes under a sync lease', () => {
     thirdLease = (await acquireLease(pool, third.userId, 'worker-a', 60_000)) as Lease;
   });
   afterAll(async () => {
-    await pool?.end();
+    await (pool && closePool(pool));
     await db?.drop();
   });
 

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closePool } from '../../src/db/pool.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { localTime } from '../../src/jobs/sync-schedule.ts';
 import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
@@ -24,7 +25,7 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
   });
   afterAll(async () => {
     await scheduler?.stop(0);
-    await pool?.end();
+    await (pool && closePool(pool));
     await db?.drop();
   });
 

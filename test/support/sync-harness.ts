@@ -9,6 +9,7 @@ import { connectSandboxSeller } from '../../src/connections/sandbox-connect.ts';
 import { resolveKeyring } from '../../src/crypto/keyring.ts';
 import { TokenVault } from '../../src/crypto/token-vault.ts';
 import type { Marketplace } from '../../src/db/enums.ts';
+import { closePool } from '../../src/db/pool.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { SyncDeps } from '../../src/sync/sync-connection.ts';
 import { type SellerSyncResult, syncSeller } from '../../src/sync/sync-manager.ts';
@@ -28,7 +29,7 @@ export interface SyncHarness {
 export function useSyncHarness(): () => Promise<SyncHarness> {
   let harness: SyncHarness | undefined;
   afterAll(async () => {
-    await harness?.pool.end();
+    await (harness && closePool(harness.pool));
     await harness?.db.drop();
   });
   return async () => {

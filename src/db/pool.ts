@@ -1,0 +1,29 @@
+/**
+ * ShopIQ's connection pools. `pg`'s `Pool.end()` resolves while its connections are
+ * still closing: a server stopped right after (embedded PostgreSQL at shutdown) would
+ * have them fail mid-goodbye. `closePool` waits until every connection has closed.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import type { Logger } from '../logging/logger.ts';
+
+export function openPool(url: string, max: number, log: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // an idle connection the server dropped: the pool replaces it on next use
+  pool.on('error', (err) => log.warn({ err }, 'database pool error'));
+  return pool;
+}
+
+/** Ends the pool and waits (up to `boundMs`) until its connections have closed. */
+export async function closePool(pool: pg.Pool, boundMs = 5000): Promise<void> {
+  const open = pool.totalCount;
+  let closed = 0;
+  const allClosed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      if (++closed >= open) resolve();
+    });
+  });
+  await pool.end();
+  await Promise.race([allClosed, delay(boundMs, undefined, { ref: false })]);
+}
