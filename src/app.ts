@@ -75,17 +75,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
       if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
       else await scheduler.listen();
-      if (role === 'web' || role === 'all') {
-        const db = orm;
-        const http = createHttpApp({
-          log,
-          readiness: { check: async () => (await migrationState(db)).problems },
-          routers: config.cronSecret
-            ? [{ path: '/api/cron', router: cronRouter({ secret: config.cronSecret, scheduler, log }) }]
-            : [],
-        });
-        server = await listen(http, config.host, config.port);
-      }
+      // every role answers the health probes; only web serves the rest
+      const db = orm;
+      const cronSecret = role === 'worker' ? undefined : config.cronSecret;
+      const http = createHttpApp({
+        log,
+        readiness: { check: async () => (await migrationState(db)).problems },
+        routers: cronSecret ? [{ path: '/api/cron', router: cronRouter({ secret: cronSecret, scheduler, log }) }] : [],
+      });
+      server = await listen(http, config.host, config.port);
       log.info({ role, url: server?.url, database: database.displayUrl }, 'ShopIQ is up');
     } catch (error) {
       await teardown();

@@ -246,12 +246,20 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
             SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-worker-')),
             JOB_LOCK_LIFETIME_MS: '2000',
             FLIPKART_MAX_REQUESTS_PER_S: '1000',
+            CRON_SECRET: SECRET,
             ...storeEnv(),
           },
           undefined,
           60_000,
           ['--role', 'worker'],
         );
+        // a worker answers its health probes, and serves nothing else
+        expect((await fetch(`${dying.url}/readyz`)).status).toBe(200);
+        const cron = await fetch(`${dying.url}/api/cron/sync`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SECRET}` },
+        });
+        expect(cron.status).toBe(404);
         const request = await client.requestSync(seller);
         const deadline = Date.now() + 60_000;
         while ((await orders()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
