@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { MARKETPLACES } from '../../src/db/enums.ts';
 import { closePool } from '../../src/db/pool.ts';
@@ -15,7 +15,7 @@ import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { localTime } from '../../src/jobs/sync-schedule.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { runCli, startService } from '../support/cli.ts';
-import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
+import { itOnStore, JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
 import { json, startSandbox } from '../support/sandbox.ts';
 import { expectMatchesTruth, type SyncHarness, useSyncHarness } from '../support/sync-harness.ts';
 import { TEST_KEY } from '../support/test-config.ts';
@@ -69,9 +69,8 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
     const url = jobConfig(h.db, store).mongodbUrl;
     return url ? { MONGODB_URL: url } : {};
   };
-  const skipNote = store.skip ? ` (skipped: ${store.skip})` : '';
 
-  it.skipIf(store.skip)(`two on-demand requests for one seller give one sync${skipNote}`, async () => {
+  itOnStore(store)(`two on-demand requests for one seller give one sync`, async () => {
     const seller = await h.connect(base, '1');
     // no worker yet: the first request queues, the second (and a concurrent third) join it
     const [first, second, third] = await Promise.all([
@@ -98,92 +97,86 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
     expect(await runs(seller)).toHaveLength(6);
   });
 
-  it.skipIf(store.skip)(
-    'refresh-fx-rates adds the days missing and converts the amounts that waited for them',
-    async () => {
-      const [seller] = (await h.pool.query<{ id: string }>('select id from "user" order by created_at limit 1')).rows;
-      const waiting = (
-        await h.pool.query<{ id: string; usd: string }>(
-          `update unified_order o set total_amount_usd = null, fx_flag = 'RATE_MISSING'
+  itOnStore(store)('refresh-fx-rates adds the days missing and converts the amounts that waited for them', async () => {
+    const [seller] = (await h.pool.query<{ id: string }>('select id from "user" order by created_at limit 1')).rows;
+    const waiting = (
+      await h.pool.query<{ id: string; usd: string }>(
+        `update unified_order o set total_amount_usd = null, fx_flag = 'RATE_MISSING'
            from unified_order b where o.id = b.id and o.user_id = $1 and o.currency <> 'USD'
             and o.ordered_at >= '2026-10-20'
          returning o.id, b.total_amount_usd::text as usd`,
-          [seller?.id],
-        )
-      ).rows;
-      expect(waiting.length).toBeGreaterThan(0);
-      await h.pool.query(`delete from fx_rate where rate_date >= '2026-10-20'`);
+        [seller?.id],
+      )
+    ).rows;
+    expect(waiting.length).toBeGreaterThan(0);
+    await h.pool.query(`delete from fx_rate where rate_date >= '2026-10-20'`);
 
-      const job = await client.agenda.now('refresh-fx-rates');
-      const deadline = Date.now() + 30_000;
-      let finished: Date | undefined;
-      while (!finished && Date.now() < deadline) {
-        finished = (await client.agenda.queryJobs({ id: String(job.attrs._id) })).jobs[0]?.lastFinishedAt ?? undefined;
-        if (!finished) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(finished).toBeDefined();
-      // the sandbox's clock stands at 2026-11-01 (a Sunday): its last business day is the 30th
-      const { rows } = await h.pool.query<{ last: string }>(`select max(rate_date)::text as last from fx_rate`);
-      expect(rows[0]?.last).toBe('2026-10-30');
-      const after = await h.pool.query<{ id: string; usd: string; flag: string | null }>(
-        `select id, total_amount_usd::text as usd, fx_flag as flag from unified_order where id = any($1)`,
-        [waiting.map((w) => w.id)],
-      );
-      expect(after.rows.every((r) => r.flag === null)).toBe(true);
-      expect(new Map(after.rows.map((r) => [r.id, r.usd]))).toEqual(new Map(waiting.map((w) => [w.id, w.usd])));
-    },
-  );
+    const job = await client.agenda.now('refresh-fx-rates');
+    const deadline = Date.now() + 30_000;
+    let finished: Date | undefined;
+    while (!finished && Date.now() < deadline) {
+      finished = (await client.agenda.queryJobs({ id: String(job.attrs._id) })).jobs[0]?.lastFinishedAt ?? undefined;
+      if (!finished) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(finished).toBeDefined();
+    // the sandbox's clock stands at 2026-11-01 (a Sunday): its last business day is the 30th
+    const { rows } = await h.pool.query<{ last: string }>(`select max(rate_date)::text as last from fx_rate`);
+    expect(rows[0]?.last).toBe('2026-10-30');
+    const after = await h.pool.query<{ id: string; usd: string; flag: string | null }>(
+      `select id, total_amount_usd::text as usd, fx_flag as flag from unified_order where id = any($1)`,
+      [waiting.map((w) => w.id)],
+    );
+    expect(after.rows.every((r) => r.flag === null)).toBe(true);
+    expect(new Map(after.rows.map((r) => [r.id, r.usd]))).toEqual(new Map(waiting.map((w) => [w.id, w.usd])));
+  });
 
-  it.skipIf(store.skip)(
-    'a recurring job that is due runs the sync and moves to the next 02:mm or 14:mm local',
-    async () => {
-      const seller = await h.connect(base, '2');
-      await h.pool.query(`update "user" set timezone = 'Asia/Kolkata' where id = $1`, [seller]);
-      // scheduled as of 13 hours ago: its next run (02:mm or 14:mm IST) is already due
-      const past = await openScheduler(jobConfig(h.db, store), h.pool, {
-        clock: () => new Date(Date.now() - 13 * 3_600_000),
-      });
-      await past.scheduleSeller(seller);
-      await past.stop(0);
-      const due = (await client.scheduledSyncs()).find((s) => s.userId === seller);
-      expect(due?.nextRunAt?.getTime()).toBeLessThan(Date.now());
+  itOnStore(store)('a recurring job that is due runs the sync and moves to the next 02:mm or 14:mm local', async () => {
+    const seller = await h.connect(base, '2');
+    await h.pool.query(`update "user" set timezone = 'Asia/Kolkata' where id = $1`, [seller]);
+    // scheduled as of 13 hours ago: its next run (02:mm or 14:mm IST) is already due
+    const past = await openScheduler(jobConfig(h.db, store), h.pool, {
+      clock: () => new Date(Date.now() - 13 * 3_600_000),
+    });
+    await past.scheduleSeller(seller);
+    await past.stop(0);
+    const due = (await client.scheduledSyncs()).find((s) => s.userId === seller);
+    expect(due?.nextRunAt?.getTime()).toBeLessThan(Date.now());
 
-      if (workers.length === 0) await worker();
-      const deadline = Date.now() + 60_000;
-      while ((await runs(seller)).filter((r) => r.status !== 'running').length < 3 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect((await runs(seller)).map((r) => [r.marketplace, r.trigger, r.status])).toEqual(
-        [...MARKETPLACES].sort().map((m) => [m, 'scheduled', 'succeeded']),
-      );
-      let next: Date | undefined;
-      while (Date.now() < deadline) {
-        next = (await client.scheduledSyncs()).find((s) => s.userId === seller)?.nextRunAt;
-        if (next && next.getTime() > Date.now()) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const minute = (due?.cron ?? '').split(' ')[0]?.padStart(2, '0');
-      expect(localTime(next as Date, 'Asia/Kolkata')).toMatch(new RegExp(` (02|14):${minute} \\(Asia/Kolkata\\)$`));
-      expect((next as Date).getTime() - Date.now()).toBeLessThanOrEqual(12 * 3_600_000);
+    if (workers.length === 0) await worker();
+    const deadline = Date.now() + 60_000;
+    while ((await runs(seller)).filter((r) => r.status !== 'running').length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await runs(seller)).map((r) => [r.marketplace, r.trigger, r.status])).toEqual(
+      [...MARKETPLACES].sort().map((m) => [m, 'scheduled', 'succeeded']),
+    );
+    let next: Date | undefined;
+    while (Date.now() < deadline) {
+      next = (await client.scheduledSyncs()).find((s) => s.userId === seller)?.nextRunAt;
+      if (next && next.getTime() > Date.now()) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const minute = (due?.cron ?? '').split(' ')[0]?.padStart(2, '0');
+    expect(localTime(next as Date, 'Asia/Kolkata')).toMatch(new RegExp(` (02|14):${minute} \\(Asia/Kolkata\\)$`));
+    expect((next as Date).getTime() - Date.now()).toBeLessThanOrEqual(12 * 3_600_000);
 
-      // `shopiq status` tells the operator the same, in the seller's time, with the last runs
-      const env = { DATABASE_URL: h.db.url, ENCRYPTION_KEYS: TEST_KEY, ...storeEnv() };
-      const status = await runCli(['status', '--json'], env);
-      expect(status.code, status.stderr).toBe(0);
-      const report = JSON.parse(status.stdout);
-      expect(report.sellerSyncs.find((x: { userId: string }) => x.userId === seller)).toMatchObject({
-        timezone: 'Asia/Kolkata',
-        tier: 'twice_daily',
-        schedule: `at 02:${minute} and 14:${minute} Asia/Kolkata time`,
-        nextSyncAt: (next as Date).toISOString(),
-        nextSyncLocal: localTime(next as Date, 'Asia/Kolkata'),
-      });
-      const mine = report.lastSyncRuns.filter((r: { userId: string }) => r.userId === seller);
-      expect(mine.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-      const text = await runCli(['status'], env);
-      expect(text.stdout).toContain(`${seller}: next sync ${localTime(next as Date, 'Asia/Kolkata')}`);
-    },
-  );
+    // `shopiq status` tells the operator the same, in the seller's time, with the last runs
+    const env = { DATABASE_URL: h.db.url, ENCRYPTION_KEYS: TEST_KEY, ...storeEnv() };
+    const status = await runCli(['status', '--json'], env);
+    expect(status.code, status.stderr).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(report.sellerSyncs.find((x: { userId: string }) => x.userId === seller)).toMatchObject({
+      timezone: 'Asia/Kolkata',
+      tier: 'twice_daily',
+      schedule: `at 02:${minute} and 14:${minute} Asia/Kolkata time`,
+      nextSyncAt: (next as Date).toISOString(),
+      nextSyncLocal: localTime(next as Date, 'Asia/Kolkata'),
+    });
+    const mine = report.lastSyncRuns.filter((r: { userId: string }) => r.userId === seller);
+    expect(mine.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const text = await runCli(['status'], env);
+    expect(text.stdout).toContain(`${seller}: next sync ${localTime(next as Date, 'Asia/Kolkata')}`);
+  });
 
   describe('the external-cron endpoint', () => {
     let app: App;
@@ -201,7 +194,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
         headers: authorization ? { authorization } : {},
       });
 
-    it.skipIf(store.skip)(
+    itOnStore(store)(
       'rejects a missing or wrong secret and enqueues one sync per seller with the right one',
       async () => {
         for (const w of workers.splice(0)) await w.stop(0); // nothing runs the jobs: they stay queued
@@ -227,67 +220,61 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
     );
   });
 
-  it.skipIf(store.skip)(
-    'a worker killed mid-sync: another takes the job over and loses or duplicates nothing',
-    async () => {
-      const big = await startSandbox({ seed: 33, sellers: 1, ordersPerStore: 6000 });
-      try {
-        const seller = await h.connect(big.base, '1');
-        const orders = async () =>
-          (
-            await h.pool.query<{ n: number }>('select count(*)::int as n from unified_order where user_id = $1', [
-              seller,
-            ])
-          ).rows[0]?.n ?? 0;
-        const dying = await startService(
-          {
-            DATABASE_URL: h.db.url,
-            ENCRYPTION_KEYS: TEST_KEY,
-            SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-worker-')),
-            JOB_LOCK_LIFETIME_MS: '2000',
-            FLIPKART_MAX_REQUESTS_PER_S: '1000',
-            CRON_SECRET: SECRET,
-            ...storeEnv(),
-          },
-          undefined,
-          60_000,
-          ['--role', 'worker'],
-        );
-        // a worker answers its health probes, and serves nothing else
-        expect((await fetch(`${dying.url}/readyz`)).status).toBe(200);
-        const cron = await fetch(`${dying.url}/api/cron/sync`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${SECRET}` },
-        });
-        expect(cron.status).toBe(404);
-        const request = await client.requestSync(seller);
-        const deadline = Date.now() + 60_000;
-        while ((await orders()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-        dying.child.kill('SIGKILL');
-        await dying.exited;
-        const atKill = await orders();
-        expect(atKill).toBeGreaterThan(0);
-        expect(atKill).toBeLessThan(3 * 6000);
-        // the job is still locked by the dead worker: the request is not answered
-        expect(await client.waitForSync(request, 100)).toBe('timeout');
+  itOnStore(store)('a worker killed mid-sync: another takes the job over and loses or duplicates nothing', async () => {
+    const big = await startSandbox({ seed: 33, sellers: 1, ordersPerStore: 6000 });
+    try {
+      const seller = await h.connect(big.base, '1');
+      const orders = async () =>
+        (await h.pool.query<{ n: number }>('select count(*)::int as n from unified_order where user_id = $1', [seller]))
+          .rows[0]?.n ?? 0;
+      const dying = await startService(
+        {
+          DATABASE_URL: h.db.url,
+          ENCRYPTION_KEYS: TEST_KEY,
+          SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-worker-')),
+          JOB_LOCK_LIFETIME_MS: '2000',
+          FLIPKART_MAX_REQUESTS_PER_S: '1000',
+          CRON_SECRET: SECRET,
+          ...storeEnv(),
+        },
+        undefined,
+        60_000,
+        ['--role', 'worker'],
+      );
+      // a worker answers its health probes, and serves nothing else
+      expect((await fetch(`${dying.url}/readyz`)).status).toBe(200);
+      const cron = await fetch(`${dying.url}/api/cron/sync`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRET}` },
+      });
+      expect(cron.status).toBe(404);
+      const request = await client.requestSync(seller);
+      const deadline = Date.now() + 60_000;
+      while ((await orders()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      dying.child.kill('SIGKILL');
+      await dying.exited;
+      const atKill = await orders();
+      expect(atKill).toBeGreaterThan(0);
+      expect(atKill).toBeLessThan(3 * 6000);
+      // the job is still locked by the dead worker: the request is not answered
+      expect(await client.waitForSync(request, 100)).toBe('timeout');
 
-        await worker();
-        expect(await client.waitForSync(request, 90_000)).toBe('finished');
-        for (const m of MARKETPLACES) await expectMatchesTruth(h.pool, seller, big.base, m);
-        const truth = await json(fetch(`${big.base}/_sandbox/truth`));
-        const total = truth.totals.reduce((n: number, t: { orders: number }) => n + t.orders, 0);
-        expect(await orders()).toBe(total);
-        // the takeover resumed from the saved cursors: it wrote less than everything
-        const resumed = (await runs(seller)).filter((r) => r.status === 'succeeded');
-        expect(resumed.map((r) => r.marketplace).sort()).toEqual([...MARKETPLACES].sort());
-        expect(resumed.reduce((n, r) => n + r.orders, 0)).toBeLessThan(total);
-      } finally {
-        await big.sandbox.close();
-      }
-    },
-  );
+      await worker();
+      expect(await client.waitForSync(request, 90_000)).toBe('finished');
+      for (const m of MARKETPLACES) await expectMatchesTruth(h.pool, seller, big.base, m);
+      const truth = await json(fetch(`${big.base}/_sandbox/truth`));
+      const total = truth.totals.reduce((n: number, t: { orders: number }) => n + t.orders, 0);
+      expect(await orders()).toBe(total);
+      // the takeover resumed from the saved cursors: it wrote less than everything
+      const resumed = (await runs(seller)).filter((r) => r.status === 'succeeded');
+      expect(resumed.map((r) => r.marketplace).sort()).toEqual([...MARKETPLACES].sort());
+      expect(resumed.reduce((n, r) => n + r.orders, 0)).toBeLessThan(total);
+    } finally {
+      await big.sandbox.close();
+    }
+  });
 
-  it.skipIf(store.skip)(
+  itOnStore(store)(
     'a stopping worker waits for its job within the bound, then stops it; the job resumes later',
     async () => {
       const big = await startSandbox({ seed: 34, sellers: 1, ordersPerStore: 6000 });

@@ -3,11 +3,11 @@
  * seller's timezone and tier, kept in line with the seller; next runs across DST changes.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { closePool } from '../../src/db/pool.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { localTime } from '../../src/jobs/sync-schedule.ts';
-import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
+import { itOnStore, JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
@@ -47,37 +47,34 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
   const scheduleOf = async (userId: string) => (await scheduler.scheduledSyncs()).find((s) => s.userId === userId);
   const minuteOf = (cron: string) => Number(cron.split(' ')[0]);
 
-  it.skipIf(store.skip)(
-    `three sellers get three recurring jobs at 02:mm and 14:mm in their own timezones${store.skip ? ` (skipped: ${store.skip})` : ''}`,
-    async () => {
-      now = new Date('2026-11-24T10:00:00Z');
-      const zones = ['Asia/Kolkata', 'America/New_York', 'Australia/Sydney'];
-      const ids = await Promise.all(zones.map((z) => seller(z)));
-      await seller('Europe/Paris', false); // nothing connected: no job
+  itOnStore(store)(`three sellers get three recurring jobs at 02:mm and 14:mm in their own timezones`, async () => {
+    now = new Date('2026-11-24T10:00:00Z');
+    const zones = ['Asia/Kolkata', 'America/New_York', 'Australia/Sydney'];
+    const ids = await Promise.all(zones.map((z) => seller(z)));
+    await seller('Europe/Paris', false); // nothing connected: no job
 
-      expect(await scheduler.scheduleAll()).toEqual({ created: 3, updated: 0, removed: 0, unchanged: 0 });
-      const jobs = await scheduler.scheduledSyncs();
-      expect(jobs.map((j) => j.userId).sort()).toEqual([...ids].sort());
-      for (const [i, id] of ids.entries()) {
-        const job = jobs.find((j) => j.userId === id);
-        const zone = zones[i] as string;
-        expect(job?.timezone).toBe(zone);
-        const m = String(minuteOf(job?.cron ?? '')).padStart(2, '0');
-        expect(minuteOf(job?.cron ?? '')).toBeLessThan(30);
-        // the first run after 2026-11-24T10:00Z, as the seller's clock reads it
-        const next: Record<string, string> = {
-          'Asia/Kolkata': '2026-11-25 02', // 15:30 IST now
-          'America/New_York': '2026-11-24 14', // 05:00 EST now
-          'Australia/Sydney': '2026-11-25 02', // 21:00 AEDT now
-        };
-        expect(localTime(job?.nextRunAt as Date, zone)).toBe(`${next[zone]}:${m} (${zone})`);
-      }
-      // a second worker start changes nothing
-      expect(await scheduler.scheduleAll()).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 3 });
-    },
-  );
+    expect(await scheduler.scheduleAll()).toEqual({ created: 3, updated: 0, removed: 0, unchanged: 0 });
+    const jobs = await scheduler.scheduledSyncs();
+    expect(jobs.map((j) => j.userId).sort()).toEqual([...ids].sort());
+    for (const [i, id] of ids.entries()) {
+      const job = jobs.find((j) => j.userId === id);
+      const zone = zones[i] as string;
+      expect(job?.timezone).toBe(zone);
+      const m = String(minuteOf(job?.cron ?? '')).padStart(2, '0');
+      expect(minuteOf(job?.cron ?? '')).toBeLessThan(30);
+      // the first run after 2026-11-24T10:00Z, as the seller's clock reads it
+      const next: Record<string, string> = {
+        'Asia/Kolkata': '2026-11-25 02', // 15:30 IST now
+        'America/New_York': '2026-11-24 14', // 05:00 EST now
+        'Australia/Sydney': '2026-11-25 02', // 21:00 AEDT now
+      };
+      expect(localTime(job?.nextRunAt as Date, zone)).toBe(`${next[zone]}:${m} (${zone})`);
+    }
+    // a second worker start changes nothing
+    expect(await scheduler.scheduleAll()).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 3 });
+  });
 
-  it.skipIf(store.skip)('moves with the timezone and tier, and goes when nothing is connected any more', async () => {
+  itOnStore(store)('moves with the timezone and tier, and goes when nothing is connected any more', async () => {
     now = new Date('2026-11-24T10:00:00Z');
     const id = await seller('Asia/Kolkata');
     await scheduler.scheduleSeller(id);
@@ -101,7 +98,7 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
     expect(await scheduleOf(id)).toBeDefined();
   });
 
-  it.skipIf(store.skip)('an unknown timezone falls back to UTC rather than losing the schedule', async () => {
+  itOnStore(store)('an unknown timezone falls back to UTC rather than losing the schedule', async () => {
     const id = await seller('Mars/Olympus_Mons');
     expect((await scheduler.scheduleSeller(id))?.timezone).toBe('UTC');
   });
@@ -119,7 +116,7 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
     return runs;
   }
 
-  it.skipIf(store.skip)('keeps 02:mm and 14:mm local across DST changes, once a half-day', async () => {
+  itOnStore(store)('keeps 02:mm and 14:mm local across DST changes, once a half-day', async () => {
     const ny = await seller('America/New_York');
     const syd = await seller('Australia/Sydney');
     const kol = await seller('Asia/Kolkata');

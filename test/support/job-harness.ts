@@ -3,6 +3,7 @@
  * MongoDB when MONGODB_URL is set), closed after the file.
  */
 import type pg from 'pg';
+import { it } from 'vitest';
 import type { Config } from '../../src/config/config.ts';
 import { openJobStore } from '../../src/jobs/job-store.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
@@ -28,6 +29,22 @@ export const JOB_STORES: JobStoreCase[] = [
     skip: mongodbUrl ? undefined : 'MONGODB_URL is not set (no MongoDB server on this machine)',
   },
 ];
+
+/**
+ * `it` for one store: where the store cannot run here, the test is skipped with the
+ * reason as its note (the run's summary lists it).
+ */
+export function itOnStore(store: JobStoreCase) {
+  return (name: string, fn: () => Promise<void>, timeoutMs?: number) =>
+    it(
+      name,
+      async (ctx) => {
+        if (store.skip) ctx.skip(store.skip);
+        await fn();
+      },
+      timeoutMs,
+    );
+}
 
 /** A configuration for one test database; a MongoDB store gets a database named after it. */
 export function jobConfig(
