@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SyncTier } from '../db/enums.ts';
+import { validTimezone } from '../time/local-time.ts';
 
 export interface SyncSchedule {
   cron: string;
@@ -38,33 +39,6 @@ function cronFor(userId: string, tier: SyncTier): string {
 /** A minute in [0, span), the same for a seller every time. */
 function minuteOf(userId: string, span: number): number {
   return createHash('sha256').update(userId).digest().readUInt32BE(0) % span;
-}
-
-export function validTimezone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** "2026-11-25 02:17 (Asia/Kolkata)": an instant as the seller reads it. */
-export function localTime(at: Date, timezone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${timezone})`;
 }
 
 /** "at 02:17 and 14:17 Asia/Kolkata time", "every hour at :07, :22, :37 and :52 UTC time". */

@@ -4,7 +4,8 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { migrationState } from '../db/migration-state.ts';
 import type { MikroORM } from '../db/orm.ts';
 import type { ScheduledSync } from '../jobs/scheduler.ts';
-import { describeSchedule, localTime } from '../jobs/sync-schedule.ts';
+import { describeSchedule } from '../jobs/sync-schedule.ts';
+import { localTime } from '../time/local-time.ts';
 
 export interface StatusReport {
   version: string;

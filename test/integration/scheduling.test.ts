@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { closePool } from '../../src/db/pool.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
-import { localTime } from '../../src/jobs/sync-schedule.ts';
+import { localTime } from '../../src/time/local-time.ts';
 import { itOnStore, JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 

@@ -1,0 +1,67 @@
+/**
+ * Instants as a seller reads them, in their IANA timezone (the platform's Intl data:
+ * daylight-saving rules included), and calendar-day arithmetic on "YYYY-MM-DD" dates.
+ */
+
+export function validTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function localParts(at: Date, timezone: string): Record<string, string> {
+  return Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+}
+
+/** "2026-11-25 02:17 (Asia/Kolkata)": an instant as the seller reads it. */
+export function localTime(at: Date, timezone: string): string {
+  const parts = localParts(at, timezone);
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${timezone})`;
+}
+
+/** The seller's calendar day at an instant: "2026-11-25". */
+export function localDate(at: Date, timezone: string): string {
+  const parts = localParts(at, timezone);
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** A calendar date as year, month (1–12), day. */
+export function dateParts(date: string): { year: number; month: number; day: number } {
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+  return { year, month, day };
+}
+
+/** "YYYY-MM-DD" of a year, month (1–12, overflow rolls into the next years) and day (overflow rolls too). */
+export function makeDate(year: number, month: number, day = 1): string {
+  return new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  const { year, month, day } = dateParts(date);
+  return makeDate(year, month, day + days);
+}
+
+/** Days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** ISO weekday: 1 Monday … 7 Sunday. */
+export function weekday(date: string): number {
+  return ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+}
