@@ -20,8 +20,9 @@ export default class SummaryReporter implements Reporter {
           if (note) skipNotes.set(note, (skipNotes.get(note) ?? 0) + 1);
         }
       }
-      // a file that failed to load has no tests but must count as a failure
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed++;
+      // a file that failed to load, or whose setup failed, leaves its tests unrun: it counts as a failure
+      const failedTest = [...module.children.allTests()].some((t) => t.result().state === 'failed');
+      if (module.state() === 'failed' && !failedTest) counts.failed++;
     }
     counts.failed += unhandledErrors.length;
     for (const [note, n] of skipNotes) process.stdout.write(`\nskipped ${n} (${note})`);

@@ -1,0 +1,245 @@
+/**
+ * Sales figures of one seller over a period, whole or broken down by one dimension.
+ *
+ * What the figures mean (the same everywhere ShopIQ answers):
+ * - `orders`: orders placed in the period (by order date in the seller's timezone),
+ *   cancelled ones included; `cancellationRate` = cancelled ÷ orders.
+ * - `revenue`: order totals of the orders not cancelled (gross sales, returns
+ *   included), in the seller's reporting currency; `refunds` what was refunded on them;
+ *   `netRevenue` the difference; `averageOrderValue` = revenue ÷ orders not cancelled.
+ * - `returnRate`: orders not cancelled with a return ÷ orders not cancelled.
+ * - `units`: quantities of the lines not cancelled; `returnedUnits` those returned.
+ *
+ * Amounts in another currency are converted at the reference rate of the order date
+ * (UTC, the rate the sync stored the USD amount at): the order's own amount when it is
+ * in the reporting currency, else its USD amount, times USD → reporting currency that
+ * day. Amounts with no rate are not guessed: they are reported apart, per currency.
+ */
+import { addDecimal, divideRounded } from '../currency/decimal.ts';
+import type { Marketplace } from '../db/enums.ts';
+import type { Period } from './period.ts';
+import { minorDigits, type Queryable, type SellerScope } from './seller-scope.ts';
+
+/** What a breakdown can be by; each maps to one fixed SQL expression over `unified_order o`. */
+export const SALES_DIMENSIONS = {
+  marketplace: 'o.marketplace',
+  status: 'o.status',
+  day: `to_char(o.ordered_at at time zone $4, 'YYYY-MM-DD')`,
+  week: `to_char(date_trunc('week', o.ordered_at at time zone $4), 'YYYY-MM-DD')`,
+  month: `to_char(o.ordered_at at time zone $4, 'YYYY-MM')`,
+} as const;
+export type SalesDimension = keyof typeof SALES_DIMENSIONS;
+
+export interface SalesFilters {
+  marketplaces?: Marketplace[];
+}
+
+export interface SalesFigures {
+  orders: number;
+  cancelledOrders: number;
+  returnedOrders: number;
+  units: number;
+  returnedUnits: number;
+  revenue: string;
+  refunds: string;
+  netRevenue: string;
+  averageOrderValue: string | null;
+  returnRate: number | null;
+  cancellationRate: number | null;
+}
+
+export interface SalesReport {
+  currency: string;
+  period: Period;
+  by: SalesDimension | undefined;
+  rows: ({ key: string } & SalesFigures)[];
+  total: SalesFigures;
+  /** Amounts left out of `revenue` for want of an exchange rate, in their own currency. */
+  unconverted: { currency: string; orders: number; amount: string }[];
+}
+
+interface Counts {
+  orders: number;
+  cancelled: number;
+  returned: number;
+  units: number;
+  returnedUnits: number;
+  revenue: string;
+  refunds: string;
+}
+
+/** The period bounds ($2, $3: local days; $4: zone) and the seller ($1). */
+const ORDERS_IN_PERIOD = `o.user_id = $1
+  and o.ordered_at >= ($2::date::timestamp at time zone $4)
+  and o.ordered_at < ($3::date::timestamp at time zone $4)
+  and ($5::text[] is null or o.marketplace = any($5))`;
+
+export async function salesReport(
+  db: Queryable,
+  scope: SellerScope,
+  period: Period,
+  options: { by?: SalesDimension; filters?: SalesFilters } = {},
+): Promise<SalesReport> {
+  const key = options.by ? SALES_DIMENSIONS[options.by] : `'all'`;
+  const params = [
+    scope.userId,
+    period.start,
+    period.end,
+    period.timezone,
+    options.filters?.marketplaces?.length ? options.filters.marketplaces : null,
+  ];
+  const [money, units] = await Promise.all([
+    db.query<MoneyRow>(moneySql(key), [...params, scope.currency]),
+    db.query<{ k: string; units: string; returned_units: string }>(
+      `select ${key} as k,
+              coalesce(sum(i.quantity) filter (where not i.is_cancelled and o.status <> 'CANCELLED'), 0)::text as units,
+              coalesce(sum(i.returned_quantity), 0)::text as returned_units
+         from unified_order_item i join unified_order o on o.id = i.order_id
+        where i.user_id = $1 and ${ORDERS_IN_PERIOD}
+        group by 1`,
+      params,
+    ),
+  ]);
+
+  const byKey = new Map<string, Counts>();
+  const unconverted = new Map<string, { orders: number; amount: string }>();
+  const counts = (k: string) => {
+    let c = byKey.get(k);
+    if (!c) {
+      c = { orders: 0, cancelled: 0, returned: 0, units: 0, returnedUnits: 0, revenue: '0', refunds: '0' };
+      byKey.set(k, c);
+    }
+    return c;
+  };
+  for (const r of money.rows) {
+    const c = counts(r.k);
+    c.orders += r.orders;
+    c.cancelled += r.cancelled;
+    c.returned += r.returned;
+    c.revenue = addDecimal(c.revenue, r.revenue);
+    c.refunds = addDecimal(c.refunds, r.refunds);
+    if (r.unconverted_orders > 0) {
+      const u = unconverted.get(r.currency) ?? { orders: 0, amount: '0' };
+      unconverted.set(r.currency, {
+        orders: u.orders + r.unconverted_orders,
+        amount: addDecimal(u.amount, r.unconverted_amount),
+      });
+    }
+  }
+  for (const r of units.rows) {
+    const c = counts(r.k);
+    c.units += Number(r.units);
+    c.returnedUnits += Number(r.returned_units);
+  }
+
+  const digits = minorDigits(scope.currency);
+  const keys = [...byKey.keys()].sort();
+  const total = keys.reduce((sum, k) => addCounts(sum, byKey.get(k) as Counts), emptyCounts());
+  return {
+    currency: scope.currency,
+    period,
+    by: options.by,
+    rows: options.by ? keys.map((k) => ({ key: k, ...figures(byKey.get(k) as Counts, digits) })) : [],
+    total: figures(total, digits),
+    unconverted: [...unconverted]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, u]) => ({ currency, orders: u.orders, amount: round(u.amount, minorDigits(currency)) })),
+  };
+}
+
+interface MoneyRow {
+  k: string;
+  currency: string;
+  orders: number;
+  cancelled: number;
+  returned: number;
+  revenue: string;
+  refunds: string;
+  unconverted_orders: number;
+  unconverted_amount: string;
+}
+
+/**
+ * Sums per key, order currency and order day first (a few hundred rows for a year),
+ * then the day's rate USD → reporting currency ($6) for those not in it.
+ */
+function moneySql(key: string): string {
+  return `
+    with parts as (
+      select ${key} as k, o.currency, (o.ordered_at at time zone 'UTC')::date as fx_day,
+             count(*)::int as orders,
+             count(*) filter (where o.status = 'CANCELLED')::int as cancelled,
+             count(*) filter (where o.status <> 'CANCELLED' and (o.has_return or o.status = 'RETURNED'))::int as returned,
+             coalesce(sum(o.total_amount) filter (where o.status <> 'CANCELLED'), 0) as sales,
+             coalesce(sum(o.total_amount_usd) filter (where o.status <> 'CANCELLED'), 0) as sales_usd,
+             count(*) filter (where o.status <> 'CANCELLED' and o.total_amount_usd is null)::int as sales_missing,
+             coalesce(sum(o.total_amount) filter (where o.status <> 'CANCELLED' and o.total_amount_usd is null), 0)
+               as sales_missing_amount,
+             coalesce(sum(o.refunded_amount), 0) as refunds,
+             coalesce(sum(o.refunded_amount * o.total_amount_usd / nullif(o.total_amount, 0)), 0) as refunds_usd
+        from unified_order o
+       where ${ORDERS_IN_PERIOD}
+       group by 1, 2, 3
+    )
+    select p.k, p.currency,
+           sum(p.orders)::int as orders, sum(p.cancelled)::int as cancelled, sum(p.returned)::int as returned,
+           coalesce(sum(case when p.currency = $6 then p.sales
+                             when $6 = 'USD' then p.sales_usd
+                             else p.sales_usd * r.rate end), 0)::text as revenue,
+           coalesce(sum(case when p.currency = $6 then p.refunds
+                             when $6 = 'USD' then p.refunds_usd
+                             else p.refunds_usd * r.rate end), 0)::text as refunds,
+           sum(case when p.currency = $6 then 0
+                    when $6 <> 'USD' and r.rate is null then p.orders - p.cancelled
+                    else p.sales_missing end)::int as unconverted_orders,
+           sum(case when p.currency = $6 then 0
+                    when $6 <> 'USD' and r.rate is null then p.sales
+                    else p.sales_missing_amount end)::text as unconverted_amount
+      from parts p
+      left join lateral (
+        select f.rate from fx_rate f
+         where $6 <> 'USD' and f.base = 'USD' and f.quote = $6
+           and f.rate_date <= p.fx_day and f.rate_date > p.fx_day - 7
+         order by f.rate_date desc limit 1
+      ) r on true
+     group by p.k, p.currency`;
+}
+
+function emptyCounts(): Counts {
+  return { orders: 0, cancelled: 0, returned: 0, units: 0, returnedUnits: 0, revenue: '0', refunds: '0' };
+}
+
+function addCounts(a: Counts, b: Counts): Counts {
+  return {
+    orders: a.orders + b.orders,
+    cancelled: a.cancelled + b.cancelled,
+    returned: a.returned + b.returned,
+    units: a.units + b.units,
+    returnedUnits: a.returnedUnits + b.returnedUnits,
+    revenue: addDecimal(a.revenue, b.revenue),
+    refunds: addDecimal(a.refunds, b.refunds),
+  };
+}
+
+function figures(c: Counts, digits: number): SalesFigures {
+  const kept = c.orders - c.cancelled;
+  const revenue = round(c.revenue, digits);
+  const refunds = round(c.refunds, digits);
+  return {
+    orders: c.orders,
+    cancelledOrders: c.cancelled,
+    returnedOrders: c.returned,
+    units: c.units,
+    returnedUnits: c.returnedUnits,
+    revenue,
+    refunds,
+    netRevenue: round(addDecimal(c.revenue, negate(c.refunds)), digits),
+    averageOrderValue: kept > 0 ? divideRounded(c.revenue, String(kept), digits) : null,
+    returnRate: kept > 0 ? ratio(c.returned, kept) : null,
+    cancellationRate: c.orders > 0 ? ratio(c.cancelled, c.orders) : null,
+  };
+}
+
+const round = (amount: string, digits: number) => divideRounded(amount, '1', digits);
+const negate = (amount: string) => (amount.startsWith('-') ? amount.slice(1) : `-${amount}`);
+const ratio = (part: number, whole: number) => Math.round((part / whole) * 10_000) / 10_000;

@@ -1,0 +1,100 @@
+/**
+ * Sellers and orders written straight into the unified tables, for analytics tests
+ * that need exact, hand-checked figures (the sandbox gives realistic ones).
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Marketplace, OrderStatus } from '../../src/db/enums.ts';
+
+export interface SeededSeller {
+  userId: string;
+  connections: Record<Marketplace, string>;
+}
+
+export async function seedSeller(
+  pool: pg.Pool,
+  { timezone = 'UTC', currency = 'USD', name = 'seller' } = {},
+): Promise<SeededSeller> {
+  const userId = randomUUID();
+  await pool.query(
+    `insert into "user" (id, display_name, timezone, reporting_currency, created_at, updated_at)
+     values ($1, $2, $3, $4, now(), now())`,
+    [userId, name, timezone, currency],
+  );
+  const connections = {} as Record<Marketplace, string>;
+  for (const marketplace of ['shopify', 'flipkart', 'amazon'] as const) {
+    connections[marketplace] = randomUUID();
+    await pool.query(
+      `insert into marketplace_connection (id, user_id, marketplace, external_account_id, status, created_at, updated_at)
+       values ($1, $2, $3, $4, 'CONNECTED', now(), now())`,
+      [connections[marketplace], userId, marketplace, `${name}-${marketplace}`],
+    );
+  }
+  return { userId, connections };
+}
+
+export interface SeedOrder {
+  marketplace: Marketplace;
+  id: string;
+  orderedAt: string;
+  currency: string;
+  total: string;
+  usd: string | null;
+  status?: OrderStatus;
+  hasReturn?: boolean;
+  refunded?: string;
+  items?: readonly { sku: string; quantity: number; price: string; returned?: number; title?: string }[];
+}
+
+export async function seedOrder(pool: pg.Pool, seller: SeededSeller, order: SeedOrder): Promise<void> {
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into unified_order (user_id, connection_id, marketplace, external_order_id, status, source_status, currency,
+       total_amount, total_amount_usd, fx_flag, item_count, has_return, refunded_amount, is_refunded,
+       ordered_at, source_updated_at, synced_at, created_at, updated_at)
+     values ($1, $2, $3, $4, $5::text, $5::text, $6, $7, $8, $9, $10, $11, $12::numeric, $12::numeric is not null, $13, $13, now(), now(), now())
+     returning id`,
+    [
+      seller.userId,
+      seller.connections[order.marketplace],
+      order.marketplace,
+      order.id,
+      order.status ?? 'DELIVERED',
+      order.currency,
+      order.total,
+      order.usd,
+      order.usd === null ? 'RATE_MISSING' : null,
+      order.items?.length ?? 0,
+      order.hasReturn ?? false,
+      order.refunded ?? null,
+      order.orderedAt,
+    ],
+  );
+  for (const [n, item] of (order.items ?? []).entries()) {
+    await pool.query(
+      `insert into unified_order_item (order_id, user_id, connection_id, marketplace, external_item_id, title, sku,
+         normalized_sku, quantity, unit_price, total_price, currency, is_returned, returned_quantity, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7::text, upper($7::text), $8::int, $9::numeric, $9::numeric * $8::int, $10, $11::int > 0, $11::int, now(), now())`,
+      [
+        rows[0]?.id,
+        seller.userId,
+        seller.connections[order.marketplace],
+        order.marketplace,
+        `${order.id}-${n}`,
+        item.title ?? item.sku,
+        item.sku,
+        item.quantity,
+        item.price,
+        order.currency,
+        item.returned ?? 0,
+      ],
+    );
+  }
+}
+
+export async function seedUsdRate(pool: pg.Pool, date: string, quote: string, rate: string): Promise<void> {
+  await pool.query(`insert into fx_rate (rate_date, base, quote, rate, source) values ($1, 'USD', $2, $3, 'test')`, [
+    date,
+    quote,
+    rate,
+  ]);
+}
