@@ -15,8 +15,9 @@
  * in the reporting currency, else its USD amount, times USD → reporting currency that
  * day. Amounts with no rate are not guessed: they are reported apart, per currency.
  */
-import { addDecimal, divideRounded } from '../currency/decimal.ts';
+import { addDecimal, divideRounded, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
+import { FX_DAY, inReportingCurrency, missingRate, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
 import type { Period } from './period.ts';
 import { minorDigits, type Queryable, type SellerScope } from './seller-scope.ts';
 
@@ -67,12 +68,6 @@ interface Counts {
   revenue: string;
   refunds: string;
 }
-
-/** The period bounds ($2, $3: local days; $4: zone) and the seller ($1). */
-const ORDERS_IN_PERIOD = `o.user_id = $1
-  and o.ordered_at >= ($2::date::timestamp at time zone $4)
-  and o.ordered_at < ($3::date::timestamp at time zone $4)
-  and ($5::text[] is null or o.marketplace = any($5))`;
 
 export async function salesReport(
   db: Queryable,
@@ -166,7 +161,7 @@ interface MoneyRow {
 function moneySql(key: string): string {
   return `
     with parts as (
-      select ${key} as k, o.currency, (o.ordered_at at time zone 'UTC')::date as fx_day,
+      select ${key} as k, o.currency, ${FX_DAY} as fx_day,
              count(*)::int as orders,
              count(*) filter (where o.status = 'CANCELLED')::int as cancelled,
              count(*) filter (where o.status <> 'CANCELLED' and (o.has_return or o.status = 'RETURNED'))::int as returned,
@@ -183,25 +178,16 @@ function moneySql(key: string): string {
     )
     select p.k, p.currency,
            sum(p.orders)::int as orders, sum(p.cancelled)::int as cancelled, sum(p.returned)::int as returned,
-           coalesce(sum(case when p.currency = $6 then p.sales
-                             when $6 = 'USD' then p.sales_usd
-                             else p.sales_usd * r.rate end), 0)::text as revenue,
-           coalesce(sum(case when p.currency = $6 then p.refunds
-                             when $6 = 'USD' then p.refunds_usd
-                             else p.refunds_usd * r.rate end), 0)::text as refunds,
+           coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$6')}), 0)::text as revenue,
+           coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', '$6')}), 0)::text as refunds,
            sum(case when p.currency = $6 then 0
-                    when $6 <> 'USD' and r.rate is null then p.orders - p.cancelled
+                    when ${missingRate('$6')} then p.orders - p.cancelled
                     else p.sales_missing end)::int as unconverted_orders,
            sum(case when p.currency = $6 then 0
-                    when $6 <> 'USD' and r.rate is null then p.sales
+                    when ${missingRate('$6')} then p.sales
                     else p.sales_missing_amount end)::text as unconverted_amount
       from parts p
-      left join lateral (
-        select f.rate from fx_rate f
-         where $6 <> 'USD' and f.base = 'USD' and f.quote = $6
-           and f.rate_date <= p.fx_day and f.rate_date > p.fx_day - 7
-         order by f.rate_date desc limit 1
-      ) r on true
+      ${reportingRateJoin('$6')}
      group by p.k, p.currency`;
 }
 
@@ -233,7 +219,7 @@ function figures(c: Counts, digits: number): SalesFigures {
     returnedUnits: c.returnedUnits,
     revenue,
     refunds,
-    netRevenue: round(addDecimal(c.revenue, negate(c.refunds)), digits),
+    netRevenue: round(subtractDecimal(c.revenue, c.refunds), digits),
     averageOrderValue: kept > 0 ? divideRounded(c.revenue, String(kept), digits) : null,
     returnRate: kept > 0 ? ratio(c.returned, kept) : null,
     cancellationRate: c.orders > 0 ? ratio(c.cancelled, c.orders) : null,
@@ -241,5 +227,4 @@ function figures(c: Counts, digits: number): SalesFigures {
 }
 
 const round = (amount: string, digits: number) => divideRounded(amount, '1', digits);
-const negate = (amount: string) => (amount.startsWith('-') ? amount.slice(1) : `-${amount}`);
 const ratio = (part: number, whole: number) => Math.round((part / whole) * 10_000) / 10_000;

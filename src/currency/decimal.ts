@@ -28,6 +28,19 @@ export function addDecimal(a: string, b: string): string {
   return format(x.digits * 10n ** BigInt(scale - x.scale) + y.digits * 10n ** BigInt(scale - y.scale), scale);
 }
 
+export function subtractDecimal(a: string, b: string): string {
+  return addDecimal(a, b.startsWith('-') ? b.slice(1) : `-${b}`);
+}
+
+/** -1, 0 or 1 as `a` is less than, equal to or greater than `b`. */
+export function compareDecimal(a: string, b: string): number {
+  const x = parse(a);
+  const y = parse(b);
+  const scale = Math.max(x.scale, y.scale);
+  const diff = x.digits * 10n ** BigInt(scale - x.scale) - y.digits * 10n ** BigInt(scale - y.scale);
+  return diff < 0n ? -1 : diff > 0n ? 1 : 0;
+}
+
 export function multiplyDecimal(amount: string, quantity: number): string {
   const a = parse(amount);
   return format(a.digits * BigInt(quantity), a.scale);

@@ -1,0 +1,124 @@
+/**
+ * Stock per product and marketplace, with how long it lasts at the recent pace of
+ * sales: days of cover = stock ÷ (units sold in the last `velocityDays` ÷ those days).
+ * A product that did not sell has no days of cover (it does not run out); one with
+ * unknown stock has neither. Also: finding a seller's products by SKU or title words.
+ */
+import { divideRounded } from '../currency/decimal.ts';
+import type { Marketplace } from '../db/enums.ts';
+import { normalizeSku } from '../sync/normalize-sku.ts';
+import { minorDigits, type Queryable, type SellerScope } from './seller-scope.ts';
+
+export interface InventoryRow {
+  sku: string;
+  marketplace: Marketplace;
+  title: string;
+  /** Units in stock over the product's listings there; null when the marketplace does not say. */
+  stock: number | null;
+  listingStatus: string | null;
+  price: string | null;
+  currency: string | null;
+  unitsSold: number;
+  unitsPerDay: number;
+  daysOfCover: number | null;
+}
+
+export async function inventoryStatus(
+  db: Queryable,
+  scope: SellerScope,
+  now: Date,
+  options: { skus?: string[]; marketplaces?: Marketplace[]; velocityDays?: number } = {},
+): Promise<InventoryRow[]> {
+  const days = options.velocityDays ?? 30;
+  const { rows } = await db.query<{
+    sku: string;
+    marketplace: Marketplace;
+    title: string;
+    stock: number | null;
+    status: string | null;
+    price: string | null;
+    currency: string | null;
+    units: number;
+  }>(
+    `with sold as (
+       select i.normalized_sku as sku, i.marketplace, sum(i.quantity)::int as units
+         from unified_order_item i join unified_order o on o.id = i.order_id
+        where i.user_id = $1 and o.user_id = $1 and o.ordered_at >= $2 and o.ordered_at < $3
+          and o.status <> 'CANCELLED' and not i.is_cancelled and i.normalized_sku is not null
+        group by 1, 2
+     )
+     select p.normalized_sku as sku, p.marketplace, max(p.title) as title,
+            sum(p.inventory)::int as stock, max(p.status) as status,
+            min(p.price)::text as price, max(p.currency) as currency, coalesce(max(s.units), 0)::int as units
+       from unified_product p
+       left join sold s on s.sku = p.normalized_sku and s.marketplace = p.marketplace
+      where p.user_id = $1 and p.normalized_sku is not null
+        and ($4::text[] is null or p.normalized_sku = any($4))
+        and ($5::text[] is null or p.marketplace = any($5))
+      group by p.normalized_sku, p.marketplace`,
+    [
+      scope.userId,
+      new Date(now.getTime() - days * 86_400_000),
+      now,
+      options.skus?.length ? options.skus : null,
+      options.marketplaces?.length ? options.marketplaces : null,
+    ],
+  );
+  return rows
+    .map((r) => {
+      const unitsPerDay = r.units / days;
+      return {
+        sku: r.sku,
+        marketplace: r.marketplace,
+        title: r.title,
+        stock: r.stock,
+        listingStatus: r.status,
+        price: r.price === null || r.currency === null ? null : divideRounded(r.price, '1', minorDigits(r.currency)),
+        currency: r.currency,
+        unitsSold: r.units,
+        unitsPerDay: Math.round(unitsPerDay * 100) / 100,
+        daysOfCover: r.stock === null || r.units === 0 ? null : Math.floor((Math.max(0, r.stock) * days) / r.units),
+      };
+    })
+    .sort(byUrgency);
+}
+
+/** Soonest to run out first; then those that do not sell; unknown stock last. */
+function byUrgency(a: InventoryRow, b: InventoryRow): number {
+  const rank = (r: InventoryRow) => (r.stock === null ? 2 : r.daysOfCover === null ? 1 : 0);
+  return (
+    rank(a) - rank(b) ||
+    (a.daysOfCover ?? 0) - (b.daysOfCover ?? 0) ||
+    a.sku.localeCompare(b.sku) ||
+    a.marketplace.localeCompare(b.marketplace)
+  );
+}
+
+export interface ProductMatch {
+  sku: string;
+  title: string;
+  marketplaces: Marketplace[];
+}
+
+/** The seller's products whose SKU is `text` (normalized) or whose title or SKU contains it. */
+export async function findProducts(
+  db: Queryable,
+  scope: SellerScope,
+  text: string,
+  limit = 10,
+): Promise<ProductMatch[]> {
+  const words = text.trim();
+  if (!words) return [];
+  const like = `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await db.query<ProductMatch>(
+    `select p.normalized_sku as sku, max(p.title) as title, array_agg(distinct p.marketplace order by p.marketplace) as marketplaces
+       from unified_product p
+      where p.user_id = $1 and p.normalized_sku is not null
+        and (p.normalized_sku = $2 or p.title ilike $3 or p.sku ilike $3)
+      group by p.normalized_sku
+      order by bool_or(p.normalized_sku = $2) desc, p.normalized_sku
+      limit $4`,
+    [scope.userId, normalizeSku(words), like, limit],
+  );
+  return rows;
+}
