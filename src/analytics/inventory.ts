@@ -6,8 +6,9 @@
  */
 import { divideRounded } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
+import type { Queryable } from '../db/pool.ts';
 import { normalizeSku } from '../sync/normalize-sku.ts';
-import { minorDigits, type Queryable, type SellerScope } from './seller-scope.ts';
+import { minorDigits, type SellerScope } from './seller-scope.ts';
 
 export interface InventoryRow {
   sku: string;

@@ -7,9 +7,10 @@
  */
 import { addDecimal, compareDecimal, divideRounded } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
+import type { Queryable } from '../db/pool.ts';
 import { FX_DAY, inReportingCurrency, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
 import type { Period } from './period.ts';
-import { minorDigits, type Queryable, type SellerScope } from './seller-scope.ts';
+import { minorDigits, type SellerScope } from './seller-scope.ts';
 
 export interface ProductSalesRow {
   /** The normalized SKU; lines without one are grouped by title, as "title:<title>". */

@@ -17,9 +17,10 @@
  */
 import { addDecimal, divideRounded, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
+import type { Queryable } from '../db/pool.ts';
 import { FX_DAY, inReportingCurrency, missingRate, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
 import type { Period } from './period.ts';
-import { minorDigits, type Queryable, type SellerScope } from './seller-scope.ts';
+import { minorDigits, type SellerScope } from './seller-scope.ts';
 
 /** What a breakdown can be by; each maps to one fixed SQL expression over `unified_order o`. */
 export const SALES_DIMENSIONS = {

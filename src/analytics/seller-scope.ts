@@ -3,7 +3,7 @@
  * server from the resolved seller, never from anything the model or the seller typed:
  * every query takes one and filters on its `userId`.
  */
-import type pg from 'pg';
+import type { Queryable } from '../db/pool.ts';
 import { validTimezone } from '../time/local-time.ts';
 
 export interface SellerScope {
@@ -13,8 +13,6 @@ export interface SellerScope {
   /** ISO 4217 code answers are given in. */
   currency: string;
 }
-
-export type Queryable = Pick<pg.Pool, 'query'>;
 
 export async function loadSellerScope(db: Queryable, userId: string): Promise<SellerScope | undefined> {
   const { rows } = await db.query<{ timezone: string; currency: string }>(

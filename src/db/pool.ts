@@ -7,6 +7,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.ts';
 
+/** What runs a query: a pool, or a client of one (inside a transaction). */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
 export function openPool(url: string, max: number, log: Logger): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max });
   // an idle connection the server dropped: the pool replaces it on next use

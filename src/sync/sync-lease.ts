@@ -5,6 +5,7 @@
  * (`assertLease`), so a worker that lost its lease while paused cannot write.
  */
 import type pg from 'pg';
+import type { Queryable } from '../db/pool.ts';
 
 export interface Lease {
   userId: string;
@@ -19,8 +20,6 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError';
   }
 }
-
-type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
 export async function acquireLease(
   db: Queryable,

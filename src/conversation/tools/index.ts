@@ -1,0 +1,68 @@
+/**
+ * The tools a conversation offers the model, bound to one request's seller. `run`
+ * validates the model's input against the tool's schema and answers with JSON text;
+ * what goes wrong becomes an error result the model can act on (its input, a period
+ * that has not begun), never an exception text from inside.
+ */
+import { z } from 'zod';
+import { isAppError } from '../../errors/app-error.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { comparePeriods } from './compare-periods.tool.ts';
+import { compareProductMarketplaces } from './compare-product-marketplaces.tool.ts';
+import { inventoryStatusTool } from './inventory-status.tool.ts';
+import { productPerformance } from './product-performance.tool.ts';
+import { returnRate } from './return-rate.tool.ts';
+import { salesSummary } from './sales-summary.tool.ts';
+import { syncStatus } from './sync-status.tool.ts';
+import type { Tool, ToolContext, ToolOutput } from './tool.ts';
+import { topProductsTool } from './top-products.tool.ts';
+
+export const TOOLS: readonly Tool[] = [
+  salesSummary,
+  comparePeriods,
+  topProductsTool,
+  compareProductMarketplaces,
+  returnRate,
+  inventoryStatusTool,
+  productPerformance,
+  syncStatus,
+] as Tool[];
+
+export type ToolRun = { ok: true; content: string; output: ToolOutput } | { ok: false; content: string };
+
+export interface BoundTool {
+  name: string;
+  description: string;
+  /** JSON Schema of the input, as the model is given it. */
+  inputSchema: Record<string, unknown>;
+  run(input: unknown): Promise<ToolRun>;
+}
+
+export function bindTools(ctx: ToolContext, log: Logger): BoundTool[] {
+  return TOOLS.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: inputSchemaOf(tool),
+    run: (input) => runTool(tool, input, ctx, log),
+  }));
+}
+
+export function inputSchemaOf(tool: Tool): Record<string, unknown> {
+  const { $schema: _, ...schema } = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' });
+  return schema;
+}
+
+async function runTool(tool: Tool, input: unknown, ctx: ToolContext, log: Logger): Promise<ToolRun> {
+  const parsed = tool.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    return { ok: false, content: `invalid input for ${tool.name}: ${z.prettifyError(parsed.error)}` };
+  }
+  try {
+    const output = await tool.execute(parsed.data, ctx);
+    return { ok: true, content: JSON.stringify(output.result), output };
+  } catch (error) {
+    if (isAppError(error, 'BAD_REQUEST')) return { ok: false, content: error.message };
+    log.error({ err: error, tool: tool.name }, 'analytics tool failed');
+    return { ok: false, content: `${tool.name} could not be answered just now (an internal error)` };
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { SALES_DIMENSIONS, type SalesDimension, type SalesFigures, salesReport } from '../../analytics/sales.ts';
+import { capRows, dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
+
+export const salesSummary = defineTool({
+  name: 'sales_summary',
+  description:
+    'Sales of the seller over a period: orders, revenue (gross, in the seller’s reporting currency), refunds, ' +
+    'net revenue, units, average order value, return and cancellation rates; as a total, or broken down by ' +
+    'marketplace, status, day, week or month. Use for "what were my sales…", "how many orders…", trends.',
+  input: z.object({
+    period: periodInput,
+    by: z
+      .enum(Object.keys(SALES_DIMENSIONS) as [SalesDimension, ...SalesDimension[]])
+      .optional()
+      .describe('Break the figures down by this; a total only when omitted.'),
+    marketplaces: marketplacesInput,
+  }),
+  async execute(input, ctx) {
+    const period = resolveFor(ctx, input.period);
+    const report = await salesReport(ctx.db, ctx.scope, period, {
+      by: input.by,
+      filters: { marketplaces: input.marketplaces },
+    });
+    const { rows, more } = capRows(report.rows);
+    return {
+      result: {
+        period: describePeriod(period),
+        currency: report.currency,
+        total: report.total,
+        ...(input.by ? { by: input.by, rows, rows_left_out: more } : {}),
+        ...(report.unconverted.length ? { not_converted_for_want_of_a_rate: report.unconverted } : {}),
+        data_as_of: await dataAsOf(ctx, input.marketplaces),
+      },
+      table: input.by
+        ? {
+            title: `Sales by ${input.by}, ${period.label} (${report.currency})`,
+            columns: [input.by, 'orders', 'revenue', 'units', 'avg order', 'return rate'],
+            rows: [...rows.map((r) => figureRow(r.key, r)), figureRow('total', report.total)],
+          }
+        : undefined,
+    };
+  },
+});
+
+export function figureRow(key: string, f: SalesFigures): (string | number | null)[] {
+  return [key, f.orders, f.revenue, f.units, f.averageOrderValue, percent(f.returnRate)];
+}
+
+export function percent(rate: number | null): string | null {
+  return rate === null ? null : `${(rate * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineTool } from './tool.ts';
+
+export const syncStatus = defineTool({
+  name: 'sync_status',
+  description:
+    'The seller’s connected marketplaces and how fresh ShopIQ’s copy of each is: last sync (seller’s time), ' +
+    'whether it is stale, whether a sync is running, and whether a connection needs the seller to reconnect.',
+  input: z.object({}),
+  async execute(_input, ctx) {
+    const connections = (await ctx.freshness()).map((c) => ({
+      marketplace: c.marketplace,
+      account: c.account,
+      state: c.syncable ? 'connected' : c.status === 'NEEDS_REAUTH' ? 'needs reconnecting' : c.status.toLowerCase(),
+      data_as_of: c.lastSyncLocal ?? 'never synced',
+      minutes_old: c.ageMinutes,
+      stale: c.stale,
+      syncing_now: c.syncing,
+    }));
+    return {
+      result: { timezone: ctx.scope.timezone, connections },
+      table: {
+        title: 'Marketplace data',
+        columns: ['marketplace', 'account', 'state', 'data as of'],
+        rows: connections.map((c) => [c.marketplace, c.account, c.state, c.data_as_of]),
+      },
+    };
+  },
+});

@@ -1,0 +1,91 @@
+/**
+ * An analytics tool for the model: a name, what it is for, its input (zod, which also
+ * gives the JSON schema the model sees), and `execute`. Tools get the seller only
+ * through their context, built by the server for the request: no tool takes a seller,
+ * a user id or SQL, so nothing the model writes can widen what a tool reads.
+ */
+import { z } from 'zod';
+import type { ConnectionFreshness } from '../../analytics/freshness.ts';
+import { type Period, type PeriodSpec, periodSpecSchema, resolvePeriod } from '../../analytics/period.ts';
+import type { SellerScope } from '../../analytics/seller-scope.ts';
+import { MARKETPLACES, type Marketplace } from '../../db/enums.ts';
+import type { Queryable } from '../../db/pool.ts';
+import { addDays } from '../../time/local-time.ts';
+
+export interface ToolContext {
+  db: Queryable;
+  scope: SellerScope;
+  /** The moment of the question. */
+  now: Date;
+  /** The seller's connections and how fresh each is (read once per request). */
+  freshness(): Promise<ConnectionFreshness[]>;
+}
+
+/** A table a channel can draw under the answer. */
+export interface ToolTable {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export interface ToolOutput {
+  /** What the model reads: compact JSON. */
+  result: Record<string, unknown>;
+  table?: ToolTable;
+}
+
+export interface Tool<I extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: I;
+  execute(input: z.output<I>, ctx: ToolContext): Promise<ToolOutput>;
+}
+
+export function defineTool<I extends z.ZodType>(tool: Tool<I>): Tool<I> {
+  return tool;
+}
+
+/** The most rows any tool returns to the model. */
+export const MAX_TOOL_ROWS = 50;
+
+export const periodInput = periodSpecSchema.describe(
+  'The period, in the seller’s timezone. {kind:"named", name:"last_month"} (today, yesterday, this_week, ' +
+    'last_week, this_month, last_month, this_quarter, last_quarter, this_year, last_year), ' +
+    '{kind:"last_days", days:30}, {kind:"month", month:3, year?:2026} or {kind:"range", from:"2026-01-01", to:"2026-01-31"} (inclusive).',
+);
+
+export const marketplacesInput = z
+  .array(z.enum(MARKETPLACES))
+  .max(MARKETPLACES.length)
+  .optional()
+  .describe('Keep to these marketplaces; all when omitted.');
+
+export function resolveFor(ctx: ToolContext, spec: PeriodSpec): Period {
+  return resolvePeriod(spec, ctx.now, ctx.scope.timezone);
+}
+
+/** A period as the model reads it: its name and days, first to last inclusive. */
+export function describePeriod(period: Period) {
+  return {
+    label: period.label,
+    from: period.start,
+    to: addDays(period.end, -1),
+    to_date: period.toDate,
+    timezone: period.timezone,
+  };
+}
+
+/** The first `max` rows, and how many were left out. */
+export function capRows<T>(rows: T[], max = MAX_TOOL_ROWS): { rows: T[]; more: number } {
+  return { rows: rows.slice(0, max), more: Math.max(0, rows.length - max) };
+}
+
+/** When each marketplace's data was last brought up to date, in the seller's time ("never" if not yet). */
+export async function dataAsOf(ctx: ToolContext, marketplaces?: Marketplace[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const c of await ctx.freshness()) {
+    if (marketplaces?.length && !marketplaces.includes(c.marketplace)) continue;
+    out[c.marketplace] = c.lastSyncLocal ?? 'never synced';
+  }
+  return out;
+}

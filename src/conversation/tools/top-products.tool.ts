@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { productSales, topProducts } from '../../analytics/products.ts';
+import { percent } from './sales-summary.tool.ts';
+import { dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
+
+export const topProductsTool = defineTool({
+  name: 'top_products',
+  description:
+    'The seller’s best-selling products in a period, by revenue or units, over all marketplaces or the best ' +
+    'of each marketplace ("which product sells best on Flipkart?"). A product is one SKU on one marketplace here; ' +
+    'use compare_product_marketplaces to see one product across marketplaces.',
+  input: z.object({
+    period: periodInput,
+    rank_by: z.enum(['revenue', 'units']).optional().describe('Default: revenue.'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('How many (per marketplace with per_marketplace); default 5.'),
+    per_marketplace: z.boolean().optional().describe('The best of each marketplace rather than overall.'),
+    marketplaces: marketplacesInput,
+  }),
+  async execute(input, ctx) {
+    const period = resolveFor(ctx, input.period);
+    const rows = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
+    const top = topProducts(rows, {
+      by: input.rank_by ?? 'revenue',
+      limit: input.limit ?? 5,
+      perMarketplace: input.per_marketplace ?? false,
+    });
+    return {
+      result: {
+        period: describePeriod(period),
+        currency: ctx.scope.currency,
+        ranked_by: input.rank_by ?? 'revenue',
+        products: top,
+        products_with_sales: rows.length,
+        data_as_of: await dataAsOf(ctx, input.marketplaces),
+      },
+      table: {
+        title: `Top products, ${period.label} (${ctx.scope.currency})`,
+        columns: ['product', 'sku', 'marketplace', 'units', 'revenue', 'return rate'],
+        rows: top.map((r) => [r.title, r.sku, r.marketplace, r.units, r.revenue, percent(r.returnRate)]),
+      },
+    };
+  },
+});
