@@ -1,0 +1,100 @@
+/**
+ * One answer from the model with tools: ask, run the tools it calls, give it the
+ * results, until it answers in text. Bounded: at most `maxToolCalls` tool runs per
+ * answer (calls beyond get an error result, and the next request forbids tools, so it
+ * must answer with what it has), each request capped at `maxTokens` of output.
+ */
+import type { LlmBlock, LlmClient, LlmMessage, LlmUsage } from './llm/llm-client.ts';
+import { addUsage, NO_USAGE } from './llm/llm-client.ts';
+import type { BoundTool } from './tools/index.ts';
+import type { ToolOutput } from './tools/tool.ts';
+
+export const MAX_TOOL_CALLS = 8;
+
+export interface ToolLoopOptions {
+  llm: LlmClient;
+  system: string;
+  /** Earlier turns of the conversation, oldest first, ending with the seller's question. */
+  messages: LlmMessage[];
+  tools: BoundTool[];
+  maxToolCalls?: number;
+  maxTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface ToolCallRecord {
+  name: string;
+  input: unknown;
+  ok: boolean;
+}
+
+export interface ToolLoopResult {
+  text: string;
+  toolCalls: ToolCallRecord[];
+  /** What the tools that succeeded returned, in order (tables for the reply). */
+  outputs: ToolOutput[];
+  usage: LlmUsage;
+  /** The answer was cut at the output cap. */
+  truncated: boolean;
+}
+
+export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
+  const max = options.maxToolCalls ?? MAX_TOOL_CALLS;
+  const byName = new Map(options.tools.map((t) => [t.name, t]));
+  const specs = options.tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+  const messages = [...options.messages];
+  const toolCalls: ToolCallRecord[] = [];
+  const outputs: ToolOutput[] = [];
+  let usage = NO_USAGE;
+  // a model that keeps calling tools after they are forbidden still ends here
+  for (let round = 0; round <= max + 1; round++) {
+    const response = await options.llm.complete({
+      system: options.system,
+      messages,
+      tools: specs,
+      toolChoice: toolCalls.length >= max ? 'none' : 'auto',
+      maxTokens: options.maxTokens,
+      signal: options.signal,
+    });
+    usage = addUsage(usage, response.usage);
+    const uses = response.content.filter((b) => b.type === 'tool_use');
+    if (response.stopReason !== 'tool_use' || uses.length === 0) {
+      return {
+        text: textOf(response.content),
+        toolCalls,
+        outputs,
+        usage,
+        truncated: response.stopReason === 'max_tokens',
+      };
+    }
+    messages.push({ role: 'assistant', content: response.content });
+    const results: LlmBlock[] = [];
+    for (const use of uses) {
+      if (toolCalls.length >= max) {
+        results.push({
+          type: 'tool_result',
+          toolUseId: use.id,
+          content: `limit of ${max} tool calls per answer reached: answer with the results you have`,
+          isError: true,
+        });
+        continue;
+      }
+      const tool = byName.get(use.name);
+      const run = tool
+        ? await tool.run(use.input)
+        : { ok: false as const, content: `there is no tool named ${use.name}` };
+      toolCalls.push({ name: use.name, input: use.input, ok: run.ok });
+      if (run.ok) outputs.push(run.output);
+      results.push({ type: 'tool_result', toolUseId: use.id, content: run.content, isError: !run.ok });
+    }
+    messages.push({ role: 'user', content: results });
+  }
+  return { text: '', toolCalls, outputs, usage, truncated: false };
+}
+
+function textOf(blocks: LlmBlock[]): string {
+  return blocks
+    .flatMap((b) => (b.type === 'text' ? [b.text] : []))
+    .join('\n')
+    .trim();
+}
