@@ -65,6 +65,18 @@ export interface Config {
     /** Sellers a worker syncs at once, per job kind (recurring, on demand). */
     syncConcurrency: number;
   };
+  conversation: {
+    /** Data older than this is refreshed before a question is answered. */
+    staleAfterMs: number;
+    /** How long an answer waits for that refresh before it answers with what there is. */
+    freshnessWaitMs: number;
+    /** Output cap of each model request. */
+    maxOutputTokens: number;
+    /** Timeout of each model request. */
+    llmTimeoutMs: number;
+    /** Model tokens (input + output) a seller may use per day, in their timezone. */
+    dailyTokenBudget: number;
+  };
 }
 
 /** Default Claude model: the newest Sonnet in @anthropic-ai/sdk 1.12's Model list (4-5 is deprecated there). */
@@ -221,6 +233,33 @@ const envSchema = z.object({
     .min(1, { message: 'expected at least 1' })
     .max(64, { message: 'expected at most 64' })
     .default(3),
+  FRESHNESS_MAX_AGE_MINUTES: z.coerce
+    .number({ message: 'expected minutes' })
+    .int()
+    .min(1, { message: 'expected at least 1 minute' })
+    .default(360),
+  FRESHNESS_WAIT_MS: z.coerce
+    .number({ message: 'expected milliseconds' })
+    .int()
+    .min(0, { message: 'expected 0 or more' })
+    .max(120_000, { message: 'expected at most 120000' })
+    .default(10_000),
+  LLM_MAX_OUTPUT_TOKENS: z.coerce
+    .number({ message: 'expected a number of tokens' })
+    .int()
+    .min(64, { message: 'expected at least 64' })
+    .max(16_384, { message: 'expected at most 16384' })
+    .default(1024),
+  LLM_TIMEOUT_MS: z.coerce
+    .number({ message: 'expected milliseconds' })
+    .int()
+    .min(1000, { message: 'expected at least 1000' })
+    .default(30_000),
+  LLM_DAILY_TOKENS_PER_SELLER: z.coerce
+    .number({ message: 'expected a number of tokens' })
+    .int()
+    .min(1000, { message: 'expected at least 1000' })
+    .default(400_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -333,6 +372,13 @@ function buildConfig(e: Env, cwd: string): Config {
     mongodbUrl: e.MONGODB_URL,
     cronSecret: e.CRON_SECRET,
     jobs: { lockLifetimeMs: e.JOB_LOCK_LIFETIME_MS, syncConcurrency: e.SYNC_CONCURRENCY },
+    conversation: {
+      staleAfterMs: e.FRESHNESS_MAX_AGE_MINUTES * 60_000,
+      freshnessWaitMs: e.FRESHNESS_WAIT_MS,
+      maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+      llmTimeoutMs: e.LLM_TIMEOUT_MS,
+      dailyTokenBudget: e.LLM_DAILY_TOKENS_PER_SELLER,
+    },
   };
 }
 

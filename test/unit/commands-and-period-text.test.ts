@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parsePeriodText } from '../../src/analytics/period-text.ts';
+import { parseCommand } from '../../src/conversation/commands.ts';
+
+describe('commands', () => {
+  it('reads one grammar, with or without the Slack prefix', () => {
+    expect(parseCommand('help')).toEqual({ name: 'help' });
+    expect(parseCommand('/shopiq status')).toEqual({ name: 'status' });
+    expect(parseCommand('shopiq sync Amazon')).toEqual({ name: 'sync', marketplace: 'amazon' });
+    expect(parseCommand('Sync')).toEqual({ name: 'sync' });
+    expect(parseCommand('connect shopify my-shop.myshopify.com')).toEqual({
+      name: 'connect',
+      marketplace: 'shopify',
+      account: 'my-shop.myshopify.com',
+    });
+    expect(parseCommand('disconnect flipkart')).toEqual({ name: 'disconnect', marketplace: 'flipkart' });
+    expect(parseCommand('timezone Asia/Kolkata')).toEqual({ name: 'timezone', zone: 'Asia/Kolkata' });
+    expect(parseCommand('currency inr')).toEqual({ name: 'currency', code: 'INR' });
+    expect(parseCommand('timezone')).toEqual({ name: 'timezone', zone: undefined });
+  });
+
+  it('leaves questions that start with a command word to the model', () => {
+    expect(parseCommand('sync status of amazon?')).toBeUndefined();
+    expect(parseCommand('status of my returns this month')).toBeUndefined();
+    expect(parseCommand('What were my total sales last month?')).toBeUndefined();
+    expect(parseCommand('help me understand my return rate')).toBeUndefined();
+  });
+});
+
+describe('periods as sellers write them', () => {
+  it('finds named periods, last N days or weeks, months and ranges', () => {
+    expect(parsePeriodText('What were my total sales last month?')).toEqual({ kind: 'named', name: 'last_month' });
+    expect(parsePeriodText('sales this week')).toEqual({ kind: 'named', name: 'this_week' });
+    expect(parsePeriodText('orders in the past 7 days')).toEqual({ kind: 'last_days', days: 7 });
+    expect(parsePeriodText('returns over the last 2 weeks')).toEqual({ kind: 'last_days', days: 14 });
+    expect(parsePeriodText('revenue in March')).toEqual({ kind: 'month', month: 3 });
+    expect(parsePeriodText('revenue for sep 2025')).toEqual({ kind: 'month', month: 9, year: 2025 });
+    expect(parsePeriodText('sales 2026-01-01 to 2026-01-31')).toEqual({
+      kind: 'range',
+      from: '2026-01-01',
+      to: '2026-01-31',
+    });
+    expect(parsePeriodText('year to date revenue')).toEqual({ kind: 'named', name: 'this_year' });
+  });
+
+  it('does not take "may" the verb, or marketplace words, for months', () => {
+    expect(parsePeriodText('may I see my best products')).toBeUndefined();
+    expect(parsePeriodText('sales in may')).toEqual({ kind: 'month', month: 5 });
+    expect(parsePeriodText('which marketplace sells best')).toBeUndefined();
+    expect(parsePeriodText('Show me my return rate by marketplace')).toBeUndefined();
+  });
+});
