@@ -19,6 +19,8 @@ export interface ToolLoopOptions {
   tools: BoundTool[];
   maxToolCalls?: number;
   maxTokens: number;
+  /** Tokens (input and output) the answer may use in all; no request starts once they are spent. */
+  maxTotalTokens?: number;
   signal?: AbortSignal;
 }
 
@@ -36,6 +38,8 @@ export interface ToolLoopResult {
   usage: LlmUsage;
   /** The answer was cut at the output cap. */
   truncated: boolean;
+  /** The token allowance ran out before the model answered. */
+  budgetSpent: boolean;
 }
 
 export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
@@ -47,7 +51,11 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   const outputs: ToolOutput[] = [];
   let usage = NO_USAGE;
   // a model that keeps calling tools after they are forbidden still ends here
+  let said = '';
   for (let round = 0; round <= max + 1; round++) {
+    if (options.maxTotalTokens !== undefined && round > 0 && totalTokens(usage) >= options.maxTotalTokens) {
+      return { text: said, toolCalls, outputs, usage, truncated: false, budgetSpent: true };
+    }
     const response = await options.llm.complete({
       system: options.system,
       messages,
@@ -65,8 +73,10 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
         outputs,
         usage,
         truncated: response.stopReason === 'max_tokens',
+        budgetSpent: false,
       };
     }
+    said = textOf(response.content);
     messages.push({ role: 'assistant', content: response.content });
     const results: LlmBlock[] = [];
     for (const use of uses) {
@@ -89,8 +99,10 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     }
     messages.push({ role: 'user', content: results });
   }
-  return { text: '', toolCalls, outputs, usage, truncated: false };
+  return { text: said, toolCalls, outputs, usage, truncated: false, budgetSpent: false };
 }
+
+const totalTokens = (u: LlmUsage) => u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 
 function textOf(blocks: LlmBlock[]): string {
   return blocks

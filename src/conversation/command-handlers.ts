@@ -1,0 +1,142 @@
+/**
+ * What each command does (commands.ts parses them). A wrong argument gets an answer
+ * saying what is expected and changes nothing.
+ */
+import { connectionFreshness } from '../analytics/freshness.ts';
+import type { SellerScope } from '../analytics/seller-scope.ts';
+import type { Config } from '../config/config.ts';
+import { MARKETPLACES } from '../db/enums.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { SyncRequest } from '../jobs/scheduler.ts';
+import { validTimezone } from '../time/local-time.ts';
+import { COMMAND_HELP, type Command } from './commands.ts';
+import { describeFreshness, type SyncRequester } from './freshness-gate.ts';
+import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
+import { type Reply, textReply } from './reply.ts';
+
+export interface CommandContext {
+  db: Queryable;
+  config: Pick<Config, 'conversation'>;
+  scope: SellerScope;
+  now: Date;
+  limitedMode: boolean;
+  syncs: SyncRequester | undefined;
+  reschedule?: (userId: string) => Promise<unknown>;
+  followUp(request: SyncRequest): void;
+}
+
+export async function runCommand(command: Command, ctx: CommandContext): Promise<Reply> {
+  switch (command.name) {
+    case 'help':
+      return textReply(
+        [
+          'Ask me about your sales, products, returns and stock across your marketplaces, for example:',
+          ...LIMITED_MODE_EXAMPLES.map((e) => `- ${e}`),
+          '',
+          'Commands:',
+          ...Object.values(COMMAND_HELP).map((h) => `- ${h}`),
+          ...(ctx.limitedMode
+            ? ['', '(Limited mode: no AI model is configured, so I answer the common questions only.)']
+            : []),
+        ].join('\n'),
+      );
+    case 'status':
+      return status(ctx);
+    case 'sync':
+      return sync(ctx, command.marketplace);
+    case 'connect':
+      return textReply(
+        `Connecting ${command.marketplace && isKnown(command.marketplace) ? command.marketplace : 'a marketplace'} from chat ` +
+          'comes with the Slack and WhatsApp link flow. Until then, an operator connects accounts with ' +
+          '`shopiq sandbox-connect` (the sandbox stores) or the marketplace’s OAuth link.',
+      );
+    case 'disconnect':
+      return disconnect(ctx, command.marketplace);
+    case 'timezone':
+      return timezone(ctx, command.zone);
+    case 'currency':
+      return currency(ctx, command.code);
+  }
+}
+
+const isKnown = (m: string) => (MARKETPLACES as readonly string[]).includes(m);
+
+async function status(ctx: CommandContext): Promise<Reply> {
+  const connections = await connectionFreshness(ctx.db, ctx.scope, ctx.now, ctx.config.conversation.staleAfterMs);
+  if (connections.length === 0) return textReply('No marketplace is connected yet: `connect <marketplace>`.');
+  const lines = connections.map(
+    (c) =>
+      `- ${c.marketplace} (${c.account}): ${c.syncable ? 'connected' : c.status === 'NEEDS_REAUTH' ? 'needs reconnecting' : c.status.toLowerCase()}, ` +
+      `data as of ${c.lastSyncLocal ?? 'never'}${c.syncing ? ', syncing now' : c.stale && c.syncable ? ' (stale)' : ''}`,
+  );
+  return textReply(
+    [`Your marketplaces (times in ${ctx.scope.timezone}; answers in ${ctx.scope.currency}):`, ...lines].join('\n'),
+  );
+}
+
+async function sync(ctx: CommandContext, marketplace: string | undefined): Promise<Reply> {
+  if (!ctx.syncs) return textReply('Syncing is not available here right now (no job store): try again later.');
+  const connections = await connectionFreshness(ctx.db, ctx.scope, ctx.now, ctx.config.conversation.staleAfterMs);
+  if (!connections.some((c) => c.syncable))
+    return textReply('No connected marketplace to sync: `connect <marketplace>` first.');
+  const request = await ctx.syncs.requestSync(ctx.scope.userId, 'on_demand');
+  const result = await ctx.syncs.waitForSync(request, ctx.config.conversation.freshnessWaitMs);
+  const all = marketplace ? ` (a sync brings all your marketplaces up to date, ${marketplace} included)` : '';
+  if (result === 'timeout') {
+    ctx.followUp(request);
+    return textReply(
+      `${request.joined ? 'A sync was already running' : 'Sync started'}${all}; I will tell you when it is done.`,
+    );
+  }
+  const after = await connectionFreshness(ctx.db, ctx.scope, new Date(), ctx.config.conversation.staleAfterMs);
+  return textReply(
+    result === 'finished'
+      ? `Synced${all}: ${describeFreshness(after)}.`
+      : `The sync did not complete; your data is as of: ${describeFreshness(after)}.`,
+  );
+}
+
+async function disconnect(ctx: CommandContext, marketplace: string | undefined): Promise<Reply> {
+  if (!marketplace || !isKnown(marketplace)) {
+    return textReply(`Which one? \`disconnect <${MARKETPLACES.join('|')}>\`.`);
+  }
+  const { rowCount } = await ctx.db.query(
+    `update marketplace_connection
+        set status = 'DISCONNECTED', access_token_sealed = null, refresh_token_sealed = null, updated_at = now()
+      where user_id = $1 and marketplace = $2 and status <> 'DISCONNECTED'`,
+    [ctx.scope.userId, marketplace],
+  );
+  if (!rowCount) return textReply(`${marketplace} is not connected.`);
+  await ctx.reschedule?.(ctx.scope.userId);
+  return textReply(
+    `Disconnected ${marketplace}: ShopIQ no longer reads it and has forgotten its access. ` +
+      'Its past data stays in your answers until you ask for it to be deleted.',
+  );
+}
+
+async function timezone(ctx: CommandContext, zone: string | undefined): Promise<Reply> {
+  if (!zone)
+    return textReply(`Your timezone is ${ctx.scope.timezone}. Change it with \`timezone <zone>\`, e.g. Asia/Kolkata.`);
+  if (!validTimezone(zone) || (!zone.includes('/') && zone !== 'UTC')) {
+    return textReply(`"${zone}" is not a timezone I know: use an IANA name such as Asia/Kolkata or America/New_York.`);
+  }
+  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  await ctx.db.query('update "user" set timezone = $2, updated_at = now() where id = $1', [
+    ctx.scope.userId,
+    canonical,
+  ]);
+  await ctx.reschedule?.(ctx.scope.userId);
+  return textReply(`Your timezone is now ${canonical}: days, weeks and months, and your scheduled syncs, follow it.`);
+}
+
+async function currency(ctx: CommandContext, code: string | undefined): Promise<Reply> {
+  if (!code) return textReply(`Answers are in ${ctx.scope.currency}. Change it with \`currency <code>\`, e.g. INR.`);
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code)) {
+    return textReply(`"${code}" is not a currency code I know: use an ISO 4217 code such as USD, INR or EUR.`);
+  }
+  await ctx.db.query('update "user" set reporting_currency = $2, updated_at = now() where id = $1', [
+    ctx.scope.userId,
+    code,
+  ]);
+  return textReply(`Answers are now in ${code}, converted at each order date’s reference rate.`);
+}

@@ -1,0 +1,236 @@
+/**
+ * One message in, one reply out, whatever the channel: commands are answered at once;
+ * a question first makes sure the seller's data is fresh enough (freshness-gate.ts),
+ * then goes to the model with the analytics tools bound to this seller, or, without a
+ * model or budget, to the built-in matcher. The conversation's turns are kept, and a
+ * refresh still running when the answer went out is followed up through `notify`.
+ */
+import type { ConnectionFreshness } from '../analytics/freshness.ts';
+import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
+import type { Config } from '../config/config.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { SyncRequest } from '../jobs/scheduler.ts';
+import type { Logger } from '../logging/logger.ts';
+import { type ChatTurn, recentMessages, recordMessage, tokensUsedToday } from './chat-history.ts';
+import { runCommand } from './command-handlers.ts';
+import { parseCommand } from './commands.ts';
+import { describeFreshness, ensureFresh, type FreshnessOutcome, type SyncRequester } from './freshness-gate.ts';
+import { LIMITED_MODE_EXAMPLES, matchIntent } from './limited-mode.ts';
+import type { LlmClient, LlmUsage } from './llm/llm-client.ts';
+import { type Reply, textReply } from './reply.ts';
+import { systemPrompt } from './system-prompt.ts';
+import { runToolLoop } from './tool-loop.ts';
+import { type BoundTool, bindTools } from './tools/index.ts';
+import type { ToolContext } from './tools/tool.ts';
+
+export const MAX_MESSAGE_CHARS = 2000;
+/** How long a follow-up waits for a refresh that outlasted the answer. */
+const FOLLOW_UP_WAIT_MS = 15 * 60_000;
+
+export interface IncomingMessage extends ChatTurn {
+  text: string;
+}
+
+interface Answer {
+  reply: Reply;
+  metadata: Record<string, unknown>;
+  usage?: LlmUsage;
+}
+
+export type Notify = (reply: Reply) => void | Promise<void>;
+
+export interface ConversationDeps {
+  db: Queryable;
+  config: Pick<Config, 'conversation'>;
+  log: Logger;
+  /** Undefined: limited mode. */
+  llm: LlmClient | undefined;
+  /** Undefined: no job store here; stale data is answered as it is. */
+  syncs: SyncRequester | undefined;
+  /** Brings the seller's recurring sync in line after a change (timezone, disconnect). */
+  reschedule?: (userId: string) => Promise<unknown>;
+  clock?: () => Date;
+}
+
+export class ConversationEngine {
+  readonly #deps: ConversationDeps;
+  readonly #clock: () => Date;
+  readonly #followUps = new Set<Promise<void>>();
+
+  constructor(deps: ConversationDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? (() => new Date());
+  }
+
+  get limitedMode(): boolean {
+    return this.#deps.llm === undefined;
+  }
+
+  async handle(message: IncomingMessage, notify?: Notify): Promise<Reply> {
+    const text = message.text.trim();
+    if (!text) return textReply('Ask me about your sales, products, returns or stock, or type `help`.');
+    if (text.length > MAX_MESSAGE_CHARS) {
+      return textReply(
+        `That message is too long for me (over ${MAX_MESSAGE_CHARS} characters): please ask in fewer words.`,
+      );
+    }
+    const scope = await loadSellerScope(this.#deps.db, message.userId);
+    if (!scope)
+      return textReply('I do not know this account yet: connect a marketplace first (`connect <marketplace>`).');
+    const command = parseCommand(text);
+    if (command) {
+      return runCommand(command, {
+        ...this.#deps,
+        scope,
+        now: this.#clock(),
+        limitedMode: this.limitedMode,
+        followUp: (request) => this.#followUp(request, scope, notify),
+      });
+    }
+    return this.#answer(message, text, scope, notify);
+  }
+
+  /** Resolves when every follow-up started so far has been sent (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#followUps.size > 0) await Promise.allSettled([...this.#followUps]);
+  }
+
+  async #answer(message: IncomingMessage, question: string, scope: SellerScope, notify?: Notify): Promise<Reply> {
+    const { db, config, log } = this.#deps;
+    const history = await recentMessages(db, message);
+    const fresh = await ensureFresh({
+      db,
+      scope,
+      now: this.#clock,
+      staleAfterMs: config.conversation.staleAfterMs,
+      waitMs: config.conversation.freshnessWaitMs,
+      syncs: this.#deps.syncs,
+    });
+    const now = this.#clock();
+    const ctx: ToolContext = { db, scope, now, freshness: async () => fresh.connections };
+    const tools = bindTools(ctx, log.child({ userId: scope.userId }));
+    const used = this.#deps.llm ? await tokensUsedToday(db, scope.userId, scope.timezone, now) : 0;
+    const budget = config.conversation.dailyTokenBudget;
+    const answer =
+      this.#deps.llm && used < budget
+        ? await this.#askModel(this.#deps.llm, scope, now, fresh.connections, history, question, tools, budget - used)
+        : await this.#answerLimited(question, tools, this.#deps.llm ? 'budget' : 'no-model');
+    const reply: Reply = {
+      ...answer.reply,
+      text: [answer.reply.text, freshnessNote(fresh)].filter(Boolean).join('\n\n'),
+    };
+    await recordMessage(db, message, { role: 'user', content: question });
+    await recordMessage(db, message, {
+      role: 'assistant',
+      content: reply.text,
+      metadata: answer.metadata,
+      usage: answer.usage,
+    });
+    if (fresh.pending) this.#followUp(fresh.pending, scope, notify);
+    return reply;
+  }
+
+  async #askModel(
+    llm: LlmClient,
+    scope: SellerScope,
+    now: Date,
+    connections: ConnectionFreshness[],
+    history: Awaited<ReturnType<typeof recentMessages>>,
+    question: string,
+    tools: BoundTool[],
+    tokensLeft: number,
+  ): Promise<Answer> {
+    const result = await runToolLoop({
+      llm,
+      system: systemPrompt(scope, now, connections),
+      messages: [...history, { role: 'user', content: question }],
+      tools,
+      maxTokens: this.#deps.config.conversation.maxOutputTokens,
+      maxTotalTokens: tokensLeft,
+    });
+    const text =
+      (result.text || 'I could not put an answer together just now; please ask again.') +
+      (result.truncated ? ' …(cut short)' : '') +
+      (result.budgetSpent
+        ? '\n\n(That used up today’s question budget: further answers today are in limited mode.)'
+        : '');
+    return {
+      reply: { text, tables: result.outputs.flatMap((o) => (o.table ? [o.table] : [])) },
+      metadata: { model: llm.model, toolCalls: result.toolCalls },
+      usage: result.usage,
+    };
+  }
+
+  async #answerLimited(question: string, tools: BoundTool[], why: 'no-model' | 'budget'): Promise<Answer> {
+    const mode =
+      why === 'budget'
+        ? '(Today’s question budget is used up, so I am answering in limited mode: common questions only.)'
+        : '(Limited mode: no AI model is configured, so I answer the common questions only.)';
+    const intent = matchIntent(question);
+    const tool = intent && tools.find((t) => t.name === intent.tool);
+    if (!intent || !tool) {
+      return {
+        reply: {
+          text: `${mode}\nI did not understand that one. Try:\n- ${LIMITED_MODE_EXAMPLES.join('\n- ')}\nor type \`help\`.`,
+          tables: [],
+          limitedMode: true,
+        },
+        metadata: { limitedMode: true, matched: null },
+      };
+    }
+    const run = await tool.run(intent.input);
+    const text = run.ok ? intent.describe(JSON.parse(run.content)) : `I could not answer that: ${run.content}`;
+    return {
+      reply: {
+        text: `${text}\n\n${mode}`,
+        tables: run.ok && run.output.table ? [run.output.table] : [],
+        limitedMode: true,
+      },
+      metadata: { limitedMode: true, toolCalls: [{ name: intent.tool, input: intent.input, ok: run.ok }] },
+    };
+  }
+
+  /** Tells the seller, later, how a refresh that outlasted the answer ended. */
+  #followUp(request: SyncRequest, scope: SellerScope, notify?: Notify): void {
+    const { syncs, db, config, log } = this.#deps;
+    if (!notify || !syncs) return;
+    const done: Promise<void> = (async () => {
+      const result = await syncs.waitForSync(request, FOLLOW_UP_WAIT_MS);
+      if (result === 'timeout') return;
+      const outcome = await ensureFresh({
+        db,
+        scope,
+        now: this.#clock,
+        staleAfterMs: config.conversation.staleAfterMs,
+        waitMs: 0,
+        syncs: undefined,
+      });
+      const behind = outcome.connections.filter((c) => c.stale || !c.syncable);
+      await notify(
+        textReply(
+          result === 'finished' && behind.length === 0
+            ? `Your data is up to date now (${describeFreshness(outcome.connections)}). Ask again for the latest figures.`
+            : `The refresh has ended, but not everything could be brought up to date: ${describeFreshness(outcome.connections)}.`,
+        ),
+      );
+    })()
+      .catch((err: unknown) => log.warn({ err, userId: scope.userId }, 'sync follow-up failed'))
+      .finally(() => this.#followUps.delete(done));
+    this.#followUps.add(done);
+  }
+}
+
+/** What the answer says about freshness, when there is something to say. */
+function freshnessNote(fresh: FreshnessOutcome): string {
+  const stale = fresh.connections.filter((c) => c.stale);
+  switch (fresh.refresh) {
+    case 'timeout':
+      return `Your data is being refreshed; these figures are as of: ${describeFreshness(fresh.connections)}. I will tell you when the refresh is done.`;
+    case 'failed':
+      return `The refresh did not complete; these figures are as of: ${describeFreshness(fresh.connections)}.`;
+    case 'unavailable':
+      return `Data as of: ${describeFreshness(fresh.connections)} (no refresh is running now).`;
+    default:
+      return stale.length ? `Data as of: ${describeFreshness(stale)}.` : '';
+  }
+}

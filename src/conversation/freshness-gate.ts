@@ -1,0 +1,59 @@
+/**
+ * Before a question is answered: is the seller's data fresh enough? A connection
+ * synced longer ago than the threshold (or never) gets an on-demand sync for the
+ * seller (joined with one already queued or running), and the answer waits for it a
+ * bounded time. If it is still running then, the answer goes out with the data there
+ * is, says how fresh it is, and `pending` lets the caller follow up when it ends.
+ */
+import { type ConnectionFreshness, connectionFreshness } from '../analytics/freshness.ts';
+import type { SellerScope } from '../analytics/seller-scope.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { SyncRequest, SyncWaitResult } from '../jobs/scheduler.ts';
+
+/** The part of the scheduler the conversation uses. */
+export interface SyncRequester {
+  requestSync(userId: string, trigger: 'on_demand'): Promise<SyncRequest>;
+  waitForSync(request: SyncRequest, timeoutMs: number): Promise<SyncWaitResult>;
+}
+
+export interface FreshnessOutcome {
+  /** The connections as they are now (after the refresh, if it ended). */
+  connections: ConnectionFreshness[];
+  /** `fresh`: nothing to do; else what became of the refresh. */
+  refresh: 'fresh' | SyncWaitResult | 'unavailable';
+  /** The refresh still running when the answer went out. */
+  pending?: SyncRequest;
+}
+
+export async function ensureFresh(options: {
+  db: Queryable;
+  scope: SellerScope;
+  now: () => Date;
+  staleAfterMs: number;
+  waitMs: number;
+  syncs: SyncRequester | undefined;
+}): Promise<FreshnessOutcome> {
+  const { db, scope, now, staleAfterMs, waitMs, syncs } = options;
+  const before = await connectionFreshness(db, scope, now(), staleAfterMs);
+  if (!before.some((c) => c.stale && c.syncable)) return { connections: before, refresh: 'fresh' };
+  if (!syncs) return { connections: before, refresh: 'unavailable' };
+  const request = await syncs.requestSync(scope.userId, 'on_demand');
+  const result = await syncs.waitForSync(request, waitMs);
+  const connections = result === 'timeout' ? before : await connectionFreshness(db, scope, now(), staleAfterMs);
+  return { connections, refresh: result, ...(result === 'timeout' ? { pending: request } : {}) };
+}
+
+/** "Shopify: as of 2026-11-30 09:30 (Asia/Kolkata); Amazon: never synced, refresh running". */
+export function describeFreshness(connections: ConnectionFreshness[]): string {
+  return connections
+    .map((c) => {
+      const name = c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1);
+      const state = !c.syncable
+        ? c.status === 'NEEDS_REAUTH'
+          ? ' (needs reconnecting)'
+          : ` (${c.status.toLowerCase()})`
+        : '';
+      return `${name}: ${c.lastSyncLocal ? `as of ${c.lastSyncLocal}` : 'never synced'}${state}`;
+    })
+    .join('; ');
+}

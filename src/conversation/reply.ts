@@ -1,0 +1,14 @@
+/**
+ * One answer, whatever the channel: text, and the tables the tools produced (a
+ * channel draws them its own way: Block Kit, WhatsApp text, the terminal).
+ */
+import type { ToolTable } from './tools/tool.ts';
+
+export interface Reply {
+  text: string;
+  tables: ToolTable[];
+  /** Answered by the built-in matcher, without the model. */
+  limitedMode?: boolean;
+}
+
+export const textReply = (text: string): Reply => ({ text, tables: [] });
