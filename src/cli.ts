@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
+import { type ChatCommandOptions, chatCommand } from './commands/chat.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { rotateKeysCommand } from './commands/rotate-keys.command.ts';
 import { type SandboxCommandOptions, sandboxCommand } from './commands/sandbox.command.ts';
@@ -98,6 +99,17 @@ program
       createLogger({ logLevel: process.stderr.isTTY ? quiet(c) : c.logLevel }),
       opts,
     );
+  });
+
+program
+  .command('chat')
+  .description('ask about your sales in this terminal (one question per line when input is not a terminal)')
+  .option('--seller <id or name>', 'the seller (default: the only one)')
+  .action(async (opts: ChatCommandOptions) => {
+    const c = configured();
+    await chatCommand(c, createLogger({ logLevel: quiet(c) }), opts);
+    // everything is closed; Agenda leaves a timer per job it ran (lockLifetime/2) that would hold the process
+    process.exit(0);
   });
 
 /** One-shot commands print their result; their logs only say what went wrong. */

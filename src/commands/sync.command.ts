@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ConnectionSyncResult } from '../sync/sync-connection.ts';
 import { syncSellers } from '../sync/sync-manager.ts';
+import { resolveSellers } from './resolve-seller.ts';
 import { progressView } from './sync-progress.ts';
 import { withServices } from './with-database.ts';
 
@@ -15,7 +16,7 @@ export interface SyncCommandOptions {
 /** Runs a sync now; exit code 1 when a connection failed or the seller was busy. */
 export async function syncCommand(config: Config, log: Logger, opts: SyncCommandOptions): Promise<number> {
   return withServices(config, log, async ({ pool, vault }) => {
-    const userIds = opts.seller ? await resolveSeller(pool, opts.seller) : undefined;
+    const userIds = opts.seller ? await resolveSellers(pool, opts.seller) : undefined;
     const view = progressView(process.stderr, log);
     const abort = new AbortController();
     const onSignal = () => abort.abort(new AppError('BAD_REQUEST', 'sync interrupted'));
@@ -52,15 +53,6 @@ export async function syncCommand(config: Config, log: Logger, opts: SyncCommand
       process.off('SIGTERM', onSignal);
     }
   });
-}
-
-async function resolveSeller(pool: import('pg').Pool, seller: string): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `select id from "user" where id::text = $1 or lower(display_name) = lower($1)`,
-    [seller],
-  );
-  if (rows.length === 0) throw new AppError('NOT_FOUND', `no seller "${seller}" (give a seller id or name)`);
-  return rows.map((r) => r.id);
 }
 
 const n = new Intl.NumberFormat('en-US');

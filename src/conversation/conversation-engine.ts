@@ -56,6 +56,9 @@ export class ConversationEngine {
   readonly #deps: ConversationDeps;
   readonly #clock: () => Date;
   readonly #followUps = new Set<Promise<void>>();
+  /** Jobs whose end a follow-up already waits for. */
+  readonly #followed = new Set<string>();
+  #closed = false;
 
   constructor(deps: ConversationDeps) {
     this.#deps = deps;
@@ -90,6 +93,11 @@ export class ConversationEngine {
     return this.#answer(message, text, scope, notify);
   }
 
+  /** Stops following up (the channel is going away): pending follow-ups are dropped. */
+  close(): void {
+    this.#closed = true;
+  }
+
   /** Resolves when every follow-up started so far has been sent (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.#followUps.size > 0) await Promise.allSettled([...this.#followUps]);
@@ -105,6 +113,7 @@ export class ConversationEngine {
       staleAfterMs: config.conversation.staleAfterMs,
       waitMs: config.conversation.freshnessWaitMs,
       syncs: this.#deps.syncs,
+      followed: (request) => this.#followed.has(request.jobId),
     });
     const now = this.#clock();
     const ctx: ToolContext = { db, scope, now, freshness: async () => fresh.connections };
@@ -193,10 +202,11 @@ export class ConversationEngine {
   /** Tells the seller, later, how a refresh that outlasted the answer ended. */
   #followUp(request: SyncRequest, scope: SellerScope, notify?: Notify): void {
     const { syncs, db, config, log } = this.#deps;
-    if (!notify || !syncs) return;
+    if (!notify || !syncs || this.#followed.has(request.jobId)) return;
+    this.#followed.add(request.jobId);
     const done: Promise<void> = (async () => {
       const result = await syncs.waitForSync(request, FOLLOW_UP_WAIT_MS);
-      if (result === 'timeout') return;
+      if (result === 'timeout' || this.#closed) return;
       const outcome = await ensureFresh({
         db,
         scope,
@@ -214,8 +224,13 @@ export class ConversationEngine {
         ),
       );
     })()
-      .catch((err: unknown) => log.warn({ err, userId: scope.userId }, 'sync follow-up failed'))
-      .finally(() => this.#followUps.delete(done));
+      .catch((err: unknown) => {
+        if (!this.#closed) log.warn({ err, userId: scope.userId }, 'sync follow-up failed');
+      })
+      .finally(() => {
+        this.#followUps.delete(done);
+        this.#followed.delete(request.jobId);
+      });
     this.#followUps.add(done);
   }
 }

@@ -32,12 +32,15 @@ export async function ensureFresh(options: {
   staleAfterMs: number;
   waitMs: number;
   syncs: SyncRequester | undefined;
+  /** A refresh the caller already waits on: joining it, the answer does not wait again. */
+  followed?: (request: SyncRequest) => boolean;
 }): Promise<FreshnessOutcome> {
   const { db, scope, now, staleAfterMs, waitMs, syncs } = options;
   const before = await connectionFreshness(db, scope, now(), staleAfterMs);
   if (!before.some((c) => c.stale && c.syncable)) return { connections: before, refresh: 'fresh' };
   if (!syncs) return { connections: before, refresh: 'unavailable' };
   const request = await syncs.requestSync(scope.userId, 'on_demand');
+  if (request.joined && options.followed?.(request)) return { connections: before, refresh: 'timeout' };
   const result = await syncs.waitForSync(request, waitMs);
   const connections = result === 'timeout' ? before : await connectionFreshness(db, scope, now(), staleAfterMs);
   return { connections, refresh: result, ...(result === 'timeout' ? { pending: request } : {}) };

@@ -1,0 +1,47 @@
+/**
+ * Chat in a terminal. On a terminal: a prompt, answers as they come, follow-ups when
+ * a refresh ends. Otherwise (a pipe, a script): one question per line, each answer
+ * printed after it, and the end of input ends the chat.
+ */
+import { randomUUID } from 'node:crypto';
+import readline from 'node:readline';
+import type { ConversationEngine } from '../../conversation/conversation-engine.ts';
+import { renderForTerminal } from './terminal-renderer.ts';
+
+export interface TerminalIo {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+}
+
+export async function runTerminalChat(engine: ConversationEngine, userId: string, io: TerminalIo): Promise<void> {
+  const interactive = io.input.isTTY === true;
+  const conversationId = `terminal-${randomUUID()}`;
+  const rl = readline.createInterface({
+    input: io.input,
+    output: interactive ? io.output : undefined,
+    terminal: interactive,
+  });
+  const say = (text: string) => io.output.write(`${text}\n\n`);
+  if (interactive) {
+    say(
+      `ShopIQ: ask about your sales, products, returns and stock. Type \`help\` for commands, \`exit\` to leave.${
+        engine.limitedMode ? '\n(Limited mode: no ANTHROPIC_API_KEY, so the common questions only.)' : ''
+      }`,
+    );
+    rl.setPrompt('you> ');
+    rl.prompt();
+  }
+  for await (const line of rl) {
+    const text = line.trim();
+    if (/^(exit|quit|bye)$/i.test(text)) break;
+    if (text) {
+      const reply = await engine.handle({ userId, channel: 'terminal', conversationId, text }, (followUp) => {
+        say(`\n${renderForTerminal(followUp)}`);
+        if (interactive) rl.prompt();
+      });
+      say(renderForTerminal(reply));
+    }
+    if (interactive) rl.prompt();
+  }
+  rl.close();
+}

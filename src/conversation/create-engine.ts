@@ -1,0 +1,32 @@
+import type { Config } from '../config/config.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { Scheduler } from '../jobs/scheduler.ts';
+import type { Logger } from '../logging/logger.ts';
+import { ConversationEngine } from './conversation-engine.ts';
+import { AnthropicClient } from './llm/anthropic-client.ts';
+
+/** The engine as the service runs it: Claude when a key is configured (else limited mode), syncs through the job store. */
+export function createConversationEngine(deps: {
+  config: Pick<Config, 'anthropic' | 'conversation'>;
+  db: Queryable;
+  log: Logger;
+  scheduler: Scheduler | undefined;
+}): ConversationEngine {
+  const { config, scheduler } = deps;
+  const llm = config.anthropic.apiKey
+    ? new AnthropicClient({
+        apiKey: config.anthropic.apiKey,
+        model: config.anthropic.model,
+        baseUrl: config.anthropic.baseUrl,
+        timeoutMs: config.conversation.llmTimeoutMs,
+      })
+    : undefined;
+  return new ConversationEngine({
+    db: deps.db,
+    config,
+    log: deps.log,
+    llm,
+    syncs: scheduler,
+    reschedule: scheduler ? (userId) => scheduler.scheduleSeller(userId) : undefined,
+  });
+}
