@@ -32,6 +32,8 @@ export interface App {
   readonly orm: MikroORM;
   readonly vault: TokenVault;
   readonly database: DatabaseHandle;
+  /** For the sync engine's and analytics' SQL. */
+  readonly pool: pg.Pool;
   /** Jobs: schedules, on-demand syncs (and, in a worker, their processing). */
   readonly scheduler: Scheduler;
   /** Base URL of the HTTP server (web role). */
@@ -126,6 +128,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
     get database() {
       return started(database, 'database');
+    },
+    get pool() {
+      return started(pool, 'pool');
     },
     get scheduler() {
       return started(scheduler, 'scheduler');

@@ -1,10 +1,33 @@
 import { createApp } from '../app.ts';
+import { runTerminalChat } from '../channels/terminal/terminal-chat.ts';
 import type { Config, Role } from '../config/config.ts';
+import { createConversationEngine } from '../conversation/create-engine.ts';
+import { type Demo, startDemo } from '../demo/demo.ts';
+import { createLogger } from '../logging/logger.ts';
 
-/** Runs the service until SIGINT/SIGTERM, then shuts down gracefully and exits 0. */
+/**
+ * Runs the service until SIGINT/SIGTERM, then shuts down gracefully and exits 0. In
+ * the zero-config demo (config.demo) it also brings up the sandbox and a synced demo
+ * seller, and on a terminal opens the chat: leaving it stops the service.
+ */
 export async function startCommand(config: Config, role: Role): Promise<void> {
-  const app = createApp(config, { role });
+  // a chat on this terminal is not to be interleaved with the service's info lines
+  const chatting = config.demo && role === 'all' && process.stdin.isTTY === true;
+  const log = createLogger({ logLevel: chatting && config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const app = createApp(config, { role, log });
+  let demo: Demo | undefined;
   let signals = 0;
+  const shutdown = (code: number) => {
+    const force = setTimeout(() => {
+      app.log.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 1500);
+    force.unref();
+    Promise.all([app.stop(), demo?.stop()]).then(
+      () => process.exit(code),
+      () => process.exit(1),
+    );
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
@@ -12,17 +35,21 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
       process.exit(1);
     }
     app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      app.log.error('shutdown took too long: exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs + 1500);
-    force.unref();
-    app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    shutdown(0);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   await app.start();
+  if (!config.demo || role !== 'all') return;
+  demo = await startDemo(app);
+  if (!chatting) {
+    process.stderr.write(
+      `Demo ready: ask with \`npx shopiq chat\` in another terminal; the service runs at ${app.url}.\n`,
+    );
+    return;
+  }
+  const engine = createConversationEngine({ config, db: app.pool, log: app.log, scheduler: app.scheduler });
+  await runTerminalChat(engine, demo.userId, { input: process.stdin, output: process.stdout });
+  engine.close();
+  shutdown(0);
 }

@@ -65,6 +65,12 @@ export interface Config {
     /** Sellers a worker syncs at once, per job kind (recurring, on demand). */
     syncConcurrency: number;
   };
+  /**
+   * The zero-config first run: a sandbox in the process, a demo seller connected to its
+   * stores and synced, and a chat prompt on a terminal. `SHOPIQ_DEMO=auto` (default): on
+   * when nothing is configured (embedded database, no marketplace app, not production).
+   */
+  demo: boolean;
   conversation: {
     /** Data older than this is refreshed before a question is answered. */
     staleAfterMs: number;
@@ -233,6 +239,7 @@ const envSchema = z.object({
     .min(1, { message: 'expected at least 1' })
     .max(64, { message: 'expected at most 64' })
     .default(3),
+  SHOPIQ_DEMO: z.enum(['auto', 'on', 'off'], { message: 'expected auto, on or off' }).default('auto'),
   FRESHNESS_MAX_AGE_MINUTES: z.coerce
     .number({ message: 'expected minutes' })
     .int()
@@ -372,6 +379,14 @@ function buildConfig(e: Env, cwd: string): Config {
     mongodbUrl: e.MONGODB_URL,
     cronSecret: e.CRON_SECRET,
     jobs: { lockLifetimeMs: e.JOB_LOCK_LIFETIME_MS, syncConcurrency: e.SYNC_CONCURRENCY },
+    demo:
+      e.SHOPIQ_DEMO === 'on' ||
+      (e.SHOPIQ_DEMO === 'auto' &&
+        e.NODE_ENV === 'development' &&
+        !e.DATABASE_URL &&
+        !e.SHOPIFY_API_KEY &&
+        !e.FLIPKART_APP_ID &&
+        !e.AMAZON_LWA_CLIENT_ID),
     conversation: {
       staleAfterMs: e.FRESHNESS_MAX_AGE_MINUTES * 60_000,
       freshnessWaitMs: e.FRESHNESS_WAIT_MS,

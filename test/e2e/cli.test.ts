@@ -108,7 +108,7 @@ describe('shopiq command: with DATABASE_URL', () => {
 describe('shopiq command: zero configuration (embedded PostgreSQL)', () => {
   it('starts, serves health, shares its database with status, stops on SIGTERM with 0, and keeps its data', async () => {
     const home = tempHome();
-    const env = { SHOPIQ_HOME: home };
+    const env = { SHOPIQ_HOME: home, SHOPIQ_DEMO: 'off' };
 
     const first = await startService(env);
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
@@ -143,6 +143,39 @@ describe('shopiq command: zero configuration (embedded PostgreSQL)', () => {
       expect(await second.exited).toBe(0);
     }
   });
+});
+
+describe('the first run of a new user: npm start with nothing configured', () => {
+  it('brings up a demo seller synced from the in-process sandbox, and answers "total sales last month" from its data', async () => {
+    const home = tempHome();
+    const service = await startService({ SHOPIQ_HOME: home }, undefined, 120_000);
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!service.output().includes('"msg":"demo ready"') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const out = service.output();
+      expect(out).toMatch(/Demo: seller "Indigo Loom" connected to the sandbox's shopify, flipkart, amazon stores/);
+      expect(out).toMatch(/ {2}amazon: 2000 orders\n {2}flipkart: 2000 orders\n {2}shopify: 2000 orders/);
+      const sandboxUrl = /"sandbox":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)?.[1] as string;
+
+      const chat = await runCli(['chat'], { SHOPIQ_HOME: home }, undefined, 'What were my total sales last month?\n');
+      expect(chat.code).toBe(0);
+      // the count of orders placed last month (UTC, the demo seller's zone) equals the sandbox's own records
+      const now = new Date();
+      const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+      const truth = (await (await fetch(`${sandboxUrl}/_sandbox/truth`)).json()) as {
+        orders: { month: string; orders: number }[];
+      };
+      const orders = truth.orders.filter((r) => r.month === lastMonth).reduce((n, r) => n + r.orders, 0);
+      expect(orders).toBeGreaterThan(0);
+      expect(chat.stdout).toMatch(new RegExp(`Sales last month \\(.*\\): USD [\\d,]+\\.\\d\\d from ${orders} orders`));
+      expect(chat.stdout).toMatch(/Limited mode/);
+    } finally {
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    }
+  }, 240_000);
 });
 
 describe('shopiq sandbox', () => {

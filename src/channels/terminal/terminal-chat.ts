@@ -28,6 +28,7 @@ export async function runTerminalChat(engine: ConversationEngine, userId: string
         engine.limitedMode ? '\n(Limited mode: no ANTHROPIC_API_KEY, so the common questions only.)' : ''
       }`,
     );
+    rl.on('SIGINT', () => rl.close()); // Ctrl-C leaves the chat
     rl.setPrompt('you> ');
     rl.prompt();
   }

@@ -4,6 +4,7 @@ import { productSales } from '../../analytics/products.ts';
 import { salesReport } from '../../analytics/sales.ts';
 import { MARKETPLACES } from '../../db/enums.ts';
 import { daysBetween } from '../../time/local-time.ts';
+import { percent } from './sales-summary.tool.ts';
 import { dataAsOf, defineTool, describePeriod, periodInput, resolveFor } from './tool.ts';
 
 export const productPerformance = defineTool({
@@ -73,7 +74,7 @@ export const productPerformance = defineTool({
           m.listing?.stock ?? null,
           m.sales?.units ?? 0,
           m.sales?.revenue ?? '0',
-          m.sales?.return_rate ?? null,
+          percent(m.sales?.return_rate ?? null),
         ]),
       },
     };
