@@ -7,7 +7,8 @@
  * - `revenue`: order totals of the orders not cancelled (gross sales, returns
  *   included), in the seller's reporting currency; `refunds` what was refunded on them;
  *   `netRevenue` the difference; `averageOrderValue` = revenue ÷ orders not cancelled.
- * - `returnRate`: orders not cancelled with a return ÷ orders not cancelled.
+ * - `returnRate`: orders not cancelled with a completed return (status RETURNED, or
+ *   units returned) ÷ orders not cancelled; a return only requested does not count yet.
  * - `units`: quantities of the lines not cancelled; `returnedUnits` those returned.
  *
  * Amounts in another currency are converted at the reference rate of the order date
@@ -86,8 +87,10 @@ export async function salesReport(
   ];
   const [money, units] = await Promise.all([
     db.query<MoneyRow>(moneySql(key), [...params, scope.currency]),
-    db.query<{ k: string; units: string; returned_units: string }>(
+    db.query<{ k: string; units: string; returned_units: string; returned_orders: number }>(
       `select ${key} as k,
+              count(distinct o.id) filter (where o.status <> 'CANCELLED'
+                and (o.status = 'RETURNED' or i.returned_quantity > 0))::int as returned_orders,
               coalesce(sum(i.quantity) filter (where not i.is_cancelled and o.status <> 'CANCELLED'), 0)::text as units,
               coalesce(sum(i.returned_quantity), 0)::text as returned_units
          from unified_order_item i join unified_order o on o.id = i.order_id
@@ -111,7 +114,6 @@ export async function salesReport(
     const c = counts(r.k);
     c.orders += r.orders;
     c.cancelled += r.cancelled;
-    c.returned += r.returned;
     c.revenue = addDecimal(c.revenue, r.revenue);
     c.refunds = addDecimal(c.refunds, r.refunds);
     if (r.unconverted_orders > 0) {
@@ -124,6 +126,7 @@ export async function salesReport(
   }
   for (const r of units.rows) {
     const c = counts(r.k);
+    c.returned += r.returned_orders;
     c.units += Number(r.units);
     c.returnedUnits += Number(r.returned_units);
   }
@@ -148,7 +151,6 @@ interface MoneyRow {
   currency: string;
   orders: number;
   cancelled: number;
-  returned: number;
   revenue: string;
   refunds: string;
   unconverted_orders: number;
@@ -165,7 +167,6 @@ function moneySql(key: string): string {
       select ${key} as k, o.currency, ${FX_DAY} as fx_day,
              count(*)::int as orders,
              count(*) filter (where o.status = 'CANCELLED')::int as cancelled,
-             count(*) filter (where o.status <> 'CANCELLED' and (o.has_return or o.status = 'RETURNED'))::int as returned,
              coalesce(sum(o.total_amount) filter (where o.status <> 'CANCELLED'), 0) as sales,
              coalesce(sum(o.total_amount_usd) filter (where o.status <> 'CANCELLED'), 0) as sales_usd,
              count(*) filter (where o.status <> 'CANCELLED' and o.total_amount_usd is null)::int as sales_missing,
@@ -178,7 +179,7 @@ function moneySql(key: string): string {
        group by 1, 2, 3
     )
     select p.k, p.currency,
-           sum(p.orders)::int as orders, sum(p.cancelled)::int as cancelled, sum(p.returned)::int as returned,
+           sum(p.orders)::int as orders, sum(p.cancelled)::int as cancelled,
            coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$6')}), 0)::text as revenue,
            coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', '$6')}), 0)::text as refunds,
            sum(case when p.currency = $6 then 0
