@@ -10,6 +10,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-slim AS runtime
+# charts are drawn with the system's fonts
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     SHOPIQ_HOME=/var/lib/shopiq \
     HOST=0.0.0.0 \

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { runTerminalChat } from '../channels/terminal/terminal-chat.ts';
 import type { Config } from '../config/config.ts';
 import { createConversationEngine } from '../conversation/create-engine.ts';
@@ -18,7 +19,11 @@ export async function chatCommand(config: Config, log: Logger, opts: ChatCommand
     await jobs.work({ pool, vault, config, log });
     const engine = createConversationEngine({ config, db: pool, log, scheduler: jobs });
     try {
-      await runTerminalChat(engine, userId, { input: process.stdin, output: process.stdout });
+      await runTerminalChat(engine, userId, {
+        input: process.stdin,
+        output: process.stdout,
+        chartDir: path.join(config.home, 'charts'),
+      });
     } finally {
       engine.close();
     }

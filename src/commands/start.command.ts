@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createApp } from '../app.ts';
 import { runTerminalChat } from '../channels/terminal/terminal-chat.ts';
 import type { Config, Role } from '../config/config.ts';
@@ -49,7 +50,11 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
     return;
   }
   const engine = createConversationEngine({ config, db: app.pool, log: app.log, scheduler: app.scheduler });
-  await runTerminalChat(engine, demo.userId, { input: process.stdin, output: process.stdout });
+  await runTerminalChat(engine, demo.userId, {
+    input: process.stdin,
+    output: process.stdout,
+    chartDir: path.join(config.home, 'charts'),
+  });
   engine.close();
   shutdown(0);
 }

@@ -164,7 +164,11 @@ export class ConversationEngine {
         ? '\n\n(That used up today’s question budget: further answers today are in limited mode.)'
         : '');
     return {
-      reply: { text, tables: result.outputs.flatMap((o) => (o.table ? [o.table] : [])) },
+      reply: {
+        text,
+        tables: result.outputs.flatMap((o) => (o.table ? [o.table] : [])),
+        charts: result.outputs.flatMap((o) => (o.chart ? [o.chart] : [])),
+      },
       metadata: { model: llm.model, toolCalls: result.toolCalls },
       usage: result.usage,
     };
@@ -193,6 +197,7 @@ export class ConversationEngine {
       reply: {
         text: `${text}\n\n${mode}`,
         tables: run.ok && run.output.table ? [run.output.table] : [],
+        charts: run.ok && run.output.chart ? [run.output.chart] : [],
         limitedMode: true,
       },
       metadata: { limitedMode: true, toolCalls: [{ name: intent.tool, input: intent.input, ok: run.ok }] },

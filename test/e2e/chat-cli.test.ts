@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,12 +23,13 @@ describe('shopiq chat', () => {
       const userId = await h.connect(base, '1');
       const synced = await h.sync(userId);
       expect(synced.connections.every((c) => c.status === 'succeeded')).toBe(true);
+      const home = mkdtempSync(path.join(os.tmpdir(), 'shopiq-chat-'));
       const result = await runCli(
         ['chat'],
         {
           DATABASE_URL: h.db.url,
           ENCRYPTION_KEYS: TEST_KEY,
-          SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-chat-')),
+          SHOPIQ_HOME: home,
           LOG_LEVEL: 'warn',
         },
         undefined,
@@ -46,6 +47,16 @@ describe('shopiq chat', () => {
       expect(result.stdout).toMatch(/Return rate the last 30 days to date .*: \d+\.\d% overall/);
       expect(result.stdout).toMatch(/I did not understand that one/);
       expect(result.stdout).toMatch(/Limited mode/);
+      // the revenue by marketplace is drawn too, to a file whose path is printed
+      const chart = new RegExp(`Chart: (${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/charts/\\S+\\.png)`).exec(
+        result.stdout,
+      )?.[1];
+      expect(chart).toBeDefined();
+      expect(
+        readFileSync(chart as string)
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
       const { rows } = await h.pool.query(`select count(*)::int as n from chat_message where user_id = $1`, [userId]);
       expect(rows[0].n).toBe(6);
     } finally {

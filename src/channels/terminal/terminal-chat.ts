@@ -11,6 +11,8 @@ import { renderForTerminal } from './terminal-renderer.ts';
 export interface TerminalIo {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream;
+  /** Where chart images are written. */
+  chartDir?: string;
 }
 
 export async function runTerminalChat(engine: ConversationEngine, userId: string, io: TerminalIo): Promise<void> {
@@ -36,11 +38,11 @@ export async function runTerminalChat(engine: ConversationEngine, userId: string
     const text = line.trim();
     if (/^(exit|quit|bye)$/i.test(text)) break;
     if (text) {
-      const reply = await engine.handle({ userId, channel: 'terminal', conversationId, text }, (followUp) => {
-        say(`\n${renderForTerminal(followUp)}`);
+      const reply = await engine.handle({ userId, channel: 'terminal', conversationId, text }, async (followUp) => {
+        say(`\n${await renderForTerminal(followUp, io.chartDir)}`);
         if (interactive) rl.prompt();
       });
-      say(renderForTerminal(reply));
+      say(await renderForTerminal(reply, io.chartDir));
     }
     if (interactive) rl.prompt();
   }

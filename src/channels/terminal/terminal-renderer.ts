@@ -1,9 +1,28 @@
-/** A reply as plain text for a terminal: the answer, then each table with aligned columns. */
+/**
+ * A reply for a terminal: the answer, each table with aligned columns, and each chart
+ * as a PNG file in `chartDir`, its path printed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderChart } from '../../conversation/charts/chart.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import type { ToolTable } from '../../conversation/tools/tool.ts';
 
-export function renderForTerminal(reply: Reply): string {
-  return [reply.text, ...reply.tables.map(renderTable)].join('\n\n');
+export async function renderForTerminal(reply: Reply, chartDir?: string): Promise<string> {
+  const charts: string[] = [];
+  if (chartDir) {
+    for (const spec of reply.charts ?? []) {
+      const { png } = await renderChart(spec);
+      mkdirSync(chartDir, { recursive: true });
+      const file = path.join(
+        chartDir,
+        `chart-${new Date().toISOString().replace(/[:.]/g, '-')}-${charts.length + 1}.png`,
+      );
+      writeFileSync(file, png);
+      charts.push(`Chart: ${file}`);
+    }
+  }
+  return [reply.text, ...reply.tables.map(renderTable), ...charts].join('\n\n');
 }
 
 function renderTable(table: ToolTable): string {

@@ -53,6 +53,22 @@ export const compareProductMarketplaces = defineTool({
           }),
         ]),
       },
+      chart: products.length
+        ? {
+            kind: 'bar',
+            title: `Units by product and marketplace, ${period.label}`,
+            x: { field: 'product', title: 'product', type: 'nominal' },
+            y: { field: 'units', title: 'units' },
+            series: { field: 'marketplace', title: 'marketplace' },
+            data: products.flatMap((p) =>
+              Object.values(p.marketplaces).map((r) => ({
+                product: p.title,
+                marketplace: r.marketplace,
+                units: r.units,
+              })),
+            ),
+          }
+        : undefined,
     };
   },
 });

@@ -73,6 +73,19 @@ export const returnRate = defineTool({
           percent(r.returnRate),
         ]),
       },
+      chart:
+        report.rows.length > 1
+          ? {
+              kind: by === 'month' ? 'line' : 'bar',
+              title: `Return rate by ${by}, ${period.label}`,
+              x: { field: by, title: by, type: 'ordinal' },
+              y: { field: 'return rate (%)', title: 'return rate (%)' },
+              data: report.rows.map((r) => ({
+                [by]: r.key,
+                'return rate (%)': r.returnRate === null ? null : Math.round(r.returnRate * 1000) / 10,
+              })),
+            }
+          : undefined,
     };
   },
 });

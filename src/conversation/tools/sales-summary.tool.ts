@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { SALES_DIMENSIONS, type SalesDimension, type SalesFigures, salesReport } from '../../analytics/sales.ts';
-import { capRows, dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
+import {
+  capRows,
+  dataAsOf,
+  defineTool,
+  describePeriod,
+  marketplacesInput,
+  periodInput,
+  plotted,
+  resolveFor,
+} from './tool.ts';
 
 export const salesSummary = defineTool({
   name: 'sales_summary',
@@ -39,6 +48,16 @@ export const salesSummary = defineTool({
             rows: [...rows.map((r) => figureRow(r.key, r)), figureRow('total', report.total)],
           }
         : undefined,
+      chart:
+        input.by && rows.length > 1
+          ? {
+              kind: ['day', 'week', 'month'].includes(input.by) ? 'line' : 'bar',
+              title: `Revenue by ${input.by}, ${period.label}`,
+              x: { field: input.by, title: input.by, type: 'ordinal' },
+              y: { field: 'revenue', title: `revenue (${report.currency})` },
+              data: rows.map((r) => ({ [input.by as string]: r.key, revenue: plotted(r.revenue) })),
+            }
+          : undefined,
     };
   },
 });

@@ -11,6 +11,7 @@ import type { SellerScope } from '../../analytics/seller-scope.ts';
 import { MARKETPLACES, type Marketplace } from '../../db/enums.ts';
 import type { Queryable } from '../../db/pool.ts';
 import { addDays } from '../../time/local-time.ts';
+import type { ChartSpec } from '../charts/chart.ts';
 
 export interface ToolContext {
   db: Queryable;
@@ -32,7 +33,11 @@ export interface ToolOutput {
   /** What the model reads: compact JSON. */
   result: Record<string, unknown>;
   table?: ToolTable;
+  chart?: ChartSpec;
 }
+
+/** A decimal string as a number: for plotting only, never for arithmetic on money. */
+export const plotted = (amount: string | null | undefined): number | null => (amount == null ? null : Number(amount));
 
 export interface Tool<I extends z.ZodType = z.ZodType> {
   name: string;
