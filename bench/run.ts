@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'sync-delta': () => import('./sync-delta.bench.ts'),
   'api-budget': () => import('./api-budget.bench.ts'),
   scheduler: () => import('./scheduler.bench.ts'),
+  'chat-turn': () => import('./chat-turn.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
