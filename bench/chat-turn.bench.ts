@@ -12,6 +12,7 @@ import { salesReport } from '../src/analytics/sales.ts';
 import { ConversationEngine } from '../src/conversation/conversation-engine.ts';
 import type { LlmClient, LlmRequest, LlmResponse } from '../src/conversation/llm/llm-client.ts';
 import type { Bench } from './run.ts';
+import { seedBenchSeller, seedUsdInrRates } from './support/analytics-data.ts';
 import { openBenchDatabase } from './support/sync-setup.ts';
 
 const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
@@ -44,41 +45,9 @@ const bench: Bench = async (options) => {
   const turns = Number(options.turns ?? 200);
   const db = await openBenchDatabase({ LLM_DAILY_TOKENS_PER_SELLER: '1000000000' });
   try {
-    const { rows } = await db.pool.query<{ id: string }>(
-      `insert into "user" (id, display_name, timezone, reporting_currency, created_at, updated_at)
-       values (gen_random_uuid(), 'bench', 'Asia/Kolkata', 'INR', now(), now()) returning id`,
-    );
-    const userId = rows[0]?.id as string;
-    await db.pool.query(
-      `insert into marketplace_connection (id, user_id, marketplace, external_account_id, status, last_sync_at, created_at, updated_at)
-       select gen_random_uuid(), $1, m, 'bench-' || m, 'CONNECTED', now(), now(), now()
-         from unnest(array['shopify', 'flipkart', 'amazon']) m`,
-      [userId],
-    );
-    await db.pool.query(
-      `insert into fx_rate (rate_date, base, quote, rate, source)
-       select d::date, 'USD', 'INR', 88, 'bench' from generate_series(now() - interval '19 months', now(), interval '1 day') d`,
-    );
+    await seedUsdInrRates(db.pool);
     process.stderr.write(`seeding ${orders} orders\n`);
-    await db.pool.query(
-      `with c as (select id, marketplace, row_number() over (order by marketplace) - 1 as n
-                    from marketplace_connection where user_id = $1),
-            o as (insert into unified_order (user_id, connection_id, marketplace, external_order_id, status, source_status,
-                    currency, total_amount, total_amount_usd, item_count, ordered_at, source_updated_at, synced_at,
-                    created_at, updated_at)
-                  select $1, c.id, c.marketplace, 'o' || i,
-                         (array['DELIVERED','DELIVERED','SHIPPED','CANCELLED','RETURNED'])[1 + i % 5], 'x',
-                         case when c.marketplace = 'shopify' then 'USD' else 'INR' end,
-                         (100 + i % 900)::numeric, ((100 + i % 900) / case when c.marketplace = 'shopify' then 1 else 88 end)::numeric(20,4),
-                         1, now() - (i % 540) * interval '1 day' - (i % 1440) * interval '1 minute', now(), now(), now(), now()
-                    from generate_series(1, $2) i join c on c.n = i % 3
-                  returning id, user_id, connection_id, marketplace, total_amount, currency)
-       insert into unified_order_item (order_id, user_id, connection_id, marketplace, external_item_id, title, sku,
-              normalized_sku, quantity, unit_price, total_price, currency, created_at, updated_at)
-       select id, user_id, connection_id, marketplace, 'i' || id, 'Product ' || (id % 50), 'SKU-' || (id % 50),
-              'SKU-' || (id % 50), 1, total_amount, total_amount, currency, now(), now() from o`,
-      [userId, orders],
-    );
+    const userId = await seedBenchSeller(db.pool, 'bench', orders);
     await db.pool.query('analyze');
     const engine = new ConversationEngine({
       db: db.pool,

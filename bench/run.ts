@@ -23,6 +23,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'api-budget': () => import('./api-budget.bench.ts'),
   scheduler: () => import('./scheduler.bench.ts'),
   'chat-turn': () => import('./chat-turn.bench.ts'),
+  analytics: () => import('./analytics.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
