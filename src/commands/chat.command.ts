@@ -23,6 +23,7 @@ export async function chatCommand(config: Config, log: Logger, opts: ChatCommand
         input: process.stdin,
         output: process.stdout,
         chartDir: path.join(config.home, 'charts'),
+        log: log,
       });
     } finally {
       engine.close();

@@ -122,7 +122,20 @@ export class ConversationEngine {
     const budget = config.conversation.dailyTokenBudget;
     const answer =
       this.#deps.llm && used < budget
-        ? await this.#askModel(this.#deps.llm, scope, now, fresh.connections, history, question, tools, budget - used)
+        ? await this.#askModel(
+            this.#deps.llm,
+            scope,
+            now,
+            fresh.connections,
+            history,
+            question,
+            tools,
+            budget - used,
+          ).catch((err: unknown) => {
+            // the model could not be reached or failed: the common questions still get an answer
+            log.warn({ err, userId: scope.userId }, 'model request failed: answering in limited mode');
+            return this.#answerLimited(question, tools, 'unavailable');
+          })
         : await this.#answerLimited(question, tools, this.#deps.llm ? 'budget' : 'no-model');
     const reply: Reply = {
       ...answer.reply,
@@ -174,11 +187,17 @@ export class ConversationEngine {
     };
   }
 
-  async #answerLimited(question: string, tools: BoundTool[], why: 'no-model' | 'budget'): Promise<Answer> {
-    const mode =
-      why === 'budget'
-        ? '(Today’s question budget is used up, so I am answering in limited mode: common questions only.)'
-        : '(Limited mode: no AI model is configured, so I answer the common questions only.)';
+  async #answerLimited(
+    question: string,
+    tools: BoundTool[],
+    why: 'no-model' | 'budget' | 'unavailable',
+  ): Promise<Answer> {
+    const mode = {
+      budget: '(Today’s question budget is used up, so I am answering in limited mode: common questions only.)',
+      unavailable:
+        '(The AI model could not be reached just now, so I am answering in limited mode: common questions only.)',
+      'no-model': '(Limited mode: no AI model is configured, so I answer the common questions only.)',
+    }[why];
     const intent = matchIntent(question);
     const tool = intent && tools.find((t) => t.name === intent.tool);
     if (!intent || !tool) {

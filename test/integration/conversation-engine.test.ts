@@ -185,6 +185,22 @@ describe('the conversation engine', () => {
     expect(nock.isDone()).toBe(true);
   });
 
+  it('answers the common questions in limited mode when the model cannot be reached', async () => {
+    const API = 'https://anthropic-down.test';
+    const llm = new AnthropicClient({ apiKey: 'sk-test', model: 'claude-sonnet-5-5', baseUrl: API, maxRetries: 0 });
+    // a budget that the test before has not spent
+    const roomy = testConfig({ FRESHNESS_WAIT_MS: '0', LLM_DAILY_TOKENS_PER_SELLER: '100000000' });
+    const engine = new ConversationEngine(deps({ llm, config: roomy }));
+    nock(API)
+      .post('/v1/messages')
+      .reply(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+    const reply = await engine.handle(turn('What were my total sales last month?', 'c4'));
+    expect(reply.text).toContain('INR 8,800.00 from 3 orders');
+    expect(reply.text).toMatch(/could not be reached just now/);
+    expect(reply.text).not.toMatch(/Overloaded/);
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('refreshes stale data before answering, and follows up when the refresh outlasts the answer', async () => {
     const jobs = jobConfig(h.db, postgresStore as (typeof JOB_STORES)[number], { JOB_LOCK_LIFETIME_MS: '2000' });
     const client = await openScheduler(jobs, pool);

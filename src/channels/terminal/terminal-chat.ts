@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import type { ConversationEngine } from '../../conversation/conversation-engine.ts';
+import type { Logger } from '../../logging/logger.ts';
 import { renderForTerminal } from './terminal-renderer.ts';
 
 export interface TerminalIo {
@@ -13,6 +14,7 @@ export interface TerminalIo {
   output: NodeJS.WritableStream;
   /** Where chart images are written. */
   chartDir?: string;
+  log?: Logger;
 }
 
 export async function runTerminalChat(engine: ConversationEngine, userId: string, io: TerminalIo): Promise<void> {
@@ -38,11 +40,16 @@ export async function runTerminalChat(engine: ConversationEngine, userId: string
     const text = line.trim();
     if (/^(exit|quit|bye)$/i.test(text)) break;
     if (text) {
-      const reply = await engine.handle({ userId, channel: 'terminal', conversationId, text }, async (followUp) => {
-        say(`\n${await renderForTerminal(followUp, io.chartDir)}`);
-        if (interactive) rl.prompt();
-      });
-      say(await renderForTerminal(reply, io.chartDir));
+      try {
+        const reply = await engine.handle({ userId, channel: 'terminal', conversationId, text }, async (followUp) => {
+          say(`\n${await renderForTerminal(followUp, io.chartDir)}`);
+          if (interactive) rl.prompt();
+        });
+        say(await renderForTerminal(reply, io.chartDir));
+      } catch (err) {
+        io.log?.error({ err }, 'answering in the terminal failed');
+        say('Something went wrong answering that (it is logged); please try again in a moment.');
+      }
     }
     if (interactive) rl.prompt();
   }
