@@ -26,6 +26,8 @@ export interface ConnectionFreshness {
   syncing: boolean;
   /** It can sync (connected); otherwise the seller has to act. */
   syncable: boolean;
+  /** The state in the seller's words: "connected", "needs reconnecting", "error"… */
+  state: string;
 }
 
 export async function connectionFreshness(
@@ -51,6 +53,7 @@ export async function connectionFreshness(
   );
   return rows.map((r) => {
     const age = r.last_sync_at ? now.getTime() - r.last_sync_at.getTime() : null;
+    const syncable = (SYNCABLE_STATUSES as readonly string[]).includes(r.status);
     return {
       connectionId: r.id,
       marketplace: r.marketplace,
@@ -61,7 +64,8 @@ export async function connectionFreshness(
       ageMinutes: age === null ? null : Math.floor(age / 60_000),
       stale: age === null || age > staleAfterMs,
       syncing: r.syncing,
-      syncable: (SYNCABLE_STATUSES as readonly string[]).includes(r.status),
+      syncable,
+      state: syncable ? 'connected' : r.status === 'NEEDS_REAUTH' ? 'needs reconnecting' : r.status.toLowerCase(),
     };
   });
 }

@@ -4,7 +4,7 @@
  * A product that did not sell has no days of cover (it does not run out); one with
  * unknown stock has neither. Also: finding a seller's products by SKU or title words.
  */
-import { divideRounded } from '../currency/decimal.ts';
+import { roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
 import { normalizeSku } from '../sync/normalize-sku.ts';
@@ -74,7 +74,7 @@ export async function inventoryStatus(
         title: r.title,
         stock: r.stock,
         listingStatus: r.status,
-        price: r.price === null || r.currency === null ? null : divideRounded(r.price, '1', minorDigits(r.currency)),
+        price: r.price === null || r.currency === null ? null : roundDecimal(r.price, minorDigits(r.currency)),
         currency: r.currency,
         unitsSold: r.units,
         unitsPerDay: Math.round(unitsPerDay * 100) / 100,

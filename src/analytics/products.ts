@@ -5,11 +5,12 @@
  * beside the units sold. Revenue is the lines' totals in the reporting currency
  * (money-sql.ts); a line's USD amount is its share of its order's USD amount.
  */
-import { addDecimal, compareDecimal, divideRounded } from '../currency/decimal.ts';
+import { addDecimal, compareDecimal, divideRounded, roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
 import { FX_DAY, inReportingCurrency, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
 import type { Period } from './period.ts';
+import { ratio } from './sales.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
 
 export interface ProductSalesRow {
@@ -77,7 +78,7 @@ export async function productSales(
   );
   const digits = minorDigits(scope.currency);
   return rows.map((r) => {
-    const revenue = divideRounded(r.revenue ?? '0', '1', digits);
+    const revenue = roundDecimal(r.revenue ?? '0', digits);
     return {
       sku: r.sku,
       marketplace: r.marketplace,
@@ -85,7 +86,7 @@ export async function productSales(
       orders: r.orders,
       units: r.units,
       returnedUnits: r.returned_units,
-      returnRate: r.units > 0 ? Math.round((r.returned_units / r.units) * 10_000) / 10_000 : null,
+      returnRate: r.units > 0 ? ratio(r.returned_units, r.units) : null,
       revenue,
       averageUnitPrice: r.units > 0 ? divideRounded(revenue, String(r.units), digits) : null,
     };

@@ -16,7 +16,7 @@
  * in the reporting currency, else its USD amount, times USD → reporting currency that
  * day. Amounts with no rate are not guessed: they are reported apart, per currency.
  */
-import { addDecimal, divideRounded, subtractDecimal } from '../currency/decimal.ts';
+import { addDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
 import { FX_DAY, inReportingCurrency, missingRate, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
@@ -142,7 +142,7 @@ export async function salesReport(
     total: figures(total, digits),
     unconverted: [...unconverted]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([currency, u]) => ({ currency, orders: u.orders, amount: round(u.amount, minorDigits(currency)) })),
+      .map(([currency, u]) => ({ currency, orders: u.orders, amount: roundDecimal(u.amount, minorDigits(currency)) })),
   };
 }
 
@@ -211,8 +211,8 @@ function addCounts(a: Counts, b: Counts): Counts {
 
 function figures(c: Counts, digits: number): SalesFigures {
   const kept = c.orders - c.cancelled;
-  const revenue = round(c.revenue, digits);
-  const refunds = round(c.refunds, digits);
+  const revenue = roundDecimal(c.revenue, digits);
+  const refunds = roundDecimal(c.refunds, digits);
   return {
     orders: c.orders,
     cancelledOrders: c.cancelled,
@@ -221,12 +221,12 @@ function figures(c: Counts, digits: number): SalesFigures {
     returnedUnits: c.returnedUnits,
     revenue,
     refunds,
-    netRevenue: round(subtractDecimal(c.revenue, c.refunds), digits),
+    netRevenue: roundDecimal(subtractDecimal(c.revenue, c.refunds), digits),
     averageOrderValue: kept > 0 ? divideRounded(c.revenue, String(kept), digits) : null,
     returnRate: kept > 0 ? ratio(c.returned, kept) : null,
     cancellationRate: c.orders > 0 ? ratio(c.cancelled, c.orders) : null,
   };
 }
 
-const round = (amount: string, digits: number) => divideRounded(amount, '1', digits);
-const ratio = (part: number, whole: number) => Math.round((part / whole) * 10_000) / 10_000;
+/** `part ÷ whole` to four places: rates as fractions. */
+export const ratio = (part: number, whole: number) => Math.round((part / whole) * 10_000) / 10_000;

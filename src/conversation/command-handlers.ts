@@ -66,7 +66,7 @@ async function status(ctx: CommandContext): Promise<Reply> {
   if (connections.length === 0) return textReply('No marketplace is connected yet: `connect <marketplace>`.');
   const lines = connections.map(
     (c) =>
-      `- ${c.marketplace} (${c.account}): ${c.syncable ? 'connected' : c.status === 'NEEDS_REAUTH' ? 'needs reconnecting' : c.status.toLowerCase()}, ` +
+      `- ${c.marketplace} (${c.account}): ${c.state}, ` +
       `data as of ${c.lastSyncLocal ?? 'never'}${c.syncing ? ', syncing now' : c.stale && c.syncable ? ' (stale)' : ''}`,
   );
   return textReply(

@@ -5,7 +5,7 @@
  * model or budget, to the built-in matcher. The conversation's turns are kept, and a
  * refresh still running when the answer went out is followed up through `notify`.
  */
-import type { ConnectionFreshness } from '../analytics/freshness.ts';
+import { type ConnectionFreshness, connectionFreshness } from '../analytics/freshness.ts';
 import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
 import type { Queryable } from '../db/pool.ts';
@@ -231,20 +231,13 @@ export class ConversationEngine {
     const done: Promise<void> = (async () => {
       const result = await syncs.waitForSync(request, FOLLOW_UP_WAIT_MS);
       if (result === 'timeout' || this.#closed) return;
-      const outcome = await ensureFresh({
-        db,
-        scope,
-        now: this.#clock,
-        staleAfterMs: config.conversation.staleAfterMs,
-        waitMs: 0,
-        syncs: undefined,
-      });
-      const behind = outcome.connections.filter((c) => c.stale || !c.syncable);
+      const connections = await connectionFreshness(db, scope, this.#clock(), config.conversation.staleAfterMs);
+      const behind = connections.filter((c) => c.stale || !c.syncable);
       await notify(
         textReply(
           result === 'finished' && behind.length === 0
-            ? `Your data is up to date now (${describeFreshness(outcome.connections)}). Ask again for the latest figures.`
-            : `The refresh has ended, but not everything could be brought up to date: ${describeFreshness(outcome.connections)}.`,
+            ? `Your data is up to date now (${describeFreshness(connections)}). Ask again for the latest figures.`
+            : `The refresh has ended, but not everything could be brought up to date: ${describeFreshness(connections)}.`,
         ),
       );
     })()

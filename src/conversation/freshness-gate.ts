@@ -51,11 +51,7 @@ export function describeFreshness(connections: ConnectionFreshness[]): string {
   return connections
     .map((c) => {
       const name = c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1);
-      const state = !c.syncable
-        ? c.status === 'NEEDS_REAUTH'
-          ? ' (needs reconnecting)'
-          : ` (${c.status.toLowerCase()})`
-        : '';
+      const state = c.syncable ? '' : ` (${c.state})`;
       return `${name}: ${c.lastSyncLocal ? `as of ${c.lastSyncLocal}` : 'never synced'}${state}`;
     })
     .join('; ');

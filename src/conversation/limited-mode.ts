@@ -9,6 +9,7 @@ import type { PeriodSpec } from '../analytics/period.ts';
 import { parsePeriodText } from '../analytics/period-text.ts';
 import { compareDecimal } from '../currency/decimal.ts';
 import { MARKETPLACES, type Marketplace } from '../db/enums.ts';
+import { percent } from './tools/tool.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tool results are read loosely, for wording only
 type Json = Record<string, any>;
@@ -104,8 +105,7 @@ export function money(amount: string | null | undefined, currency: string): stri
   return `${amount.startsWith('-') ? '-' : ''}${currency} ${grouped}${fraction !== undefined ? `.${fraction}` : ''}`;
 }
 
-const pct = (rate: number | null | undefined) =>
-  rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(1)}%`;
+const pct = (rate: number | null | undefined) => percent(rate ?? null) ?? '–';
 const title = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
 
 function describeSales(r: Json): string {

@@ -28,6 +28,11 @@ export function addDecimal(a: string, b: string): string {
   return format(x.digits * 10n ** BigInt(scale - x.scale) + y.digits * 10n ** BigInt(scale - y.scale), scale);
 }
 
+/** `amount` rounded to `digits` places, half away from zero. */
+export function roundDecimal(amount: string, digits: number): string {
+  return divideRounded(amount, '1', digits);
+}
+
 export function subtractDecimal(a: string, b: string): string {
   return addDecimal(a, b.startsWith('-') ? b.slice(1) : `-${b}`);
 }

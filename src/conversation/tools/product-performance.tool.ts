@@ -4,8 +4,7 @@ import { productSales } from '../../analytics/products.ts';
 import { salesReport } from '../../analytics/sales.ts';
 import { MARKETPLACES } from '../../db/enums.ts';
 import { daysBetween } from '../../time/local-time.ts';
-import { percent } from './sales-summary.tool.ts';
-import { dataAsOf, defineTool, describePeriod, periodInput, resolveFor } from './tool.ts';
+import { dataAsOf, defineTool, describePeriod, percent, periodInput, resolveFor } from './tool.ts';
 
 export const productPerformance = defineTool({
   name: 'product_performance',

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { productSales } from '../../analytics/products.ts';
 import { salesReport } from '../../analytics/sales.ts';
-import { percent } from './sales-summary.tool.ts';
-import { capRows, dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
+import {
+  capRows,
+  dataAsOf,
+  defineTool,
+  describePeriod,
+  marketplacesInput,
+  percent,
+  periodInput,
+  resolveFor,
+} from './tool.ts';
 
 export const returnRate = defineTool({
   name: 'return_rate',

@@ -6,6 +6,7 @@ import {
   defineTool,
   describePeriod,
   marketplacesInput,
+  percent,
   periodInput,
   plotted,
   resolveFor,
@@ -64,8 +65,4 @@ export const salesSummary = defineTool({
 
 export function figureRow(key: string, f: SalesFigures): (string | number | null)[] {
   return [key, f.orders, f.revenue, f.units, f.averageOrderValue, percent(f.returnRate)];
-}
-
-export function percent(rate: number | null): string | null {
-  return rate === null ? null : `${(rate * 100).toFixed(1)}%`;
 }

@@ -11,7 +11,7 @@ export const syncStatus = defineTool({
     const connections = (await ctx.freshness()).map((c) => ({
       marketplace: c.marketplace,
       account: c.account,
-      state: c.syncable ? 'connected' : c.status === 'NEEDS_REAUTH' ? 'needs reconnecting' : c.status.toLowerCase(),
+      state: c.state,
       data_as_of: c.lastSyncLocal ?? 'never synced',
       minutes_old: c.ageMinutes,
       stale: c.stale,

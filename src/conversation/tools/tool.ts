@@ -36,6 +36,11 @@ export interface ToolOutput {
   chart?: ChartSpec;
 }
 
+/** A rate (fraction) as "12.5%". */
+export function percent(rate: number | null): string | null {
+  return rate === null ? null : `${(rate * 100).toFixed(1)}%`;
+}
+
 /** A decimal string as a number: for plotting only, never for arithmetic on money. */
 export const plotted = (amount: string | null | undefined): number | null => (amount == null ? null : Number(amount));
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { productSales, topProducts } from '../../analytics/products.ts';
-import { percent } from './sales-summary.tool.ts';
-import { dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
+import { dataAsOf, defineTool, describePeriod, marketplacesInput, percent, periodInput, resolveFor } from './tool.ts';
 
 export const topProductsTool = defineTool({
   name: 'top_products',
