@@ -15,21 +15,25 @@
  * (UTC, the rate the sync stored the USD amount at): the order's own amount when it is
  * in the reporting currency, else its USD amount, times USD → reporting currency that
  * day. Amounts with no rate are not guessed: they are reported apart, per currency.
+ *
+ * Read from the seller's daily rollup (sales-rollup.ts), brought up to date first: a
+ * month is a few hundred rows, whatever the seller's volume.
  */
+import type pg from 'pg';
 import { addDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
-import type { Queryable } from '../db/pool.ts';
-import { FX_DAY, inReportingCurrency, missingRate, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
+import { inReportingCurrency, missingRate, reportingRateJoin } from './money-sql.ts';
 import type { Period } from './period.ts';
+import { refreshSalesRollup } from './sales-rollup.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
 
-/** What a breakdown can be by; each maps to one fixed SQL expression over `unified_order o`. */
+/** What a breakdown can be by; each maps to one fixed SQL expression over `sales_rollup s`. */
 export const SALES_DIMENSIONS = {
-  marketplace: 'o.marketplace',
-  status: 'o.status',
-  day: `to_char(o.ordered_at at time zone $4, 'YYYY-MM-DD')`,
-  week: `to_char(date_trunc('week', o.ordered_at at time zone $4), 'YYYY-MM-DD')`,
-  month: `to_char(o.ordered_at at time zone $4, 'YYYY-MM')`,
+  marketplace: 's.marketplace',
+  status: 's.status',
+  day: `to_char(s.day, 'YYYY-MM-DD')`,
+  week: `to_char(date_trunc('week', s.day), 'YYYY-MM-DD')`,
+  month: `to_char(s.day, 'YYYY-MM')`,
 } as const;
 export type SalesDimension = keyof typeof SALES_DIMENSIONS;
 
@@ -72,32 +76,19 @@ interface Counts {
 }
 
 export async function salesReport(
-  db: Queryable,
+  pool: pg.Pool,
   scope: SellerScope,
   period: Period,
   options: { by?: SalesDimension; filters?: SalesFilters } = {},
 ): Promise<SalesReport> {
+  await refreshSalesRollup(pool, scope);
   const key = options.by ? SALES_DIMENSIONS[options.by] : `'all'`;
-  const params = [
+  const { rows } = await pool.query<PartRow>(partsSql(key), [
     scope.userId,
     period.start,
     period.end,
-    period.timezone,
     options.filters?.marketplaces?.length ? options.filters.marketplaces : null,
-  ];
-  const [money, units] = await Promise.all([
-    db.query<MoneyRow>(moneySql(key), [...params, scope.currency]),
-    db.query<{ k: string; units: string; returned_units: string; returned_orders: number }>(
-      `select ${key} as k,
-              count(distinct o.id) filter (where o.status <> 'CANCELLED'
-                and (o.status = 'RETURNED' or i.returned_quantity > 0))::int as returned_orders,
-              coalesce(sum(i.quantity) filter (where not i.is_cancelled and o.status <> 'CANCELLED'), 0)::text as units,
-              coalesce(sum(i.returned_quantity), 0)::text as returned_units
-         from unified_order_item i join unified_order o on o.id = i.order_id
-        where i.user_id = $1 and ${ORDERS_IN_PERIOD}
-        group by 1`,
-      params,
-    ),
+    scope.currency,
   ]);
 
   const byKey = new Map<string, Counts>();
@@ -110,10 +101,13 @@ export async function salesReport(
     }
     return c;
   };
-  for (const r of money.rows) {
+  for (const r of rows) {
     const c = counts(r.k);
     c.orders += r.orders;
     c.cancelled += r.cancelled;
+    c.returned += r.returned_orders;
+    c.units += Number(r.units);
+    c.returnedUnits += Number(r.returned_units);
     c.revenue = addDecimal(c.revenue, r.revenue);
     c.refunds = addDecimal(c.refunds, r.refunds);
     if (r.unconverted_orders > 0) {
@@ -123,12 +117,6 @@ export async function salesReport(
         amount: addDecimal(u.amount, r.unconverted_amount),
       });
     }
-  }
-  for (const r of units.rows) {
-    const c = counts(r.k);
-    c.returned += r.returned_orders;
-    c.units += Number(r.units);
-    c.returnedUnits += Number(r.returned_units);
   }
 
   const digits = minorDigits(scope.currency);
@@ -146,11 +134,14 @@ export async function salesReport(
   };
 }
 
-interface MoneyRow {
+interface PartRow {
   k: string;
   currency: string;
   orders: number;
   cancelled: number;
+  returned_orders: number;
+  units: string;
+  returned_units: string;
   revenue: string;
   refunds: string;
   unconverted_orders: number;
@@ -158,38 +149,45 @@ interface MoneyRow {
 }
 
 /**
- * Sums per key, order currency and order day first (a few hundred rows for a year),
- * then the day's rate USD → reporting currency ($6) for those not in it.
+ * From the seller's daily rollup ($1; local days $2 to $3, exclusive; marketplaces $4,
+ * null: all): sums per key, order currency and UTC day first (a few hundred rows for a
+ * year), then the day's rate USD → reporting currency ($5) for those not in it.
  */
-function moneySql(key: string): string {
+function partsSql(key: string): string {
+  const kept = `filter (where s.status <> 'CANCELLED')`;
   return `
     with parts as (
-      select ${key} as k, o.currency, ${FX_DAY} as fx_day,
-             count(*)::int as orders,
-             count(*) filter (where o.status = 'CANCELLED')::int as cancelled,
-             coalesce(sum(o.total_amount) filter (where o.status <> 'CANCELLED'), 0) as sales,
-             coalesce(sum(o.total_amount_usd) filter (where o.status <> 'CANCELLED'), 0) as sales_usd,
-             count(*) filter (where o.status <> 'CANCELLED' and o.total_amount_usd is null)::int as sales_missing,
-             coalesce(sum(o.total_amount) filter (where o.status <> 'CANCELLED' and o.total_amount_usd is null), 0)
-               as sales_missing_amount,
-             coalesce(sum(o.refunded_amount), 0) as refunds,
-             coalesce(sum(o.refunded_amount * o.total_amount_usd / nullif(o.total_amount, 0)), 0) as refunds_usd
-        from unified_order o
-       where ${ORDERS_IN_PERIOD}
+      select ${key} as k, s.currency, s.fx_day,
+             sum(s.orders)::int as orders,
+             coalesce(sum(s.orders) filter (where s.status = 'CANCELLED'), 0)::int as cancelled,
+             coalesce(sum(s.returned_orders) ${kept}, 0)::int as returned_orders,
+             coalesce(sum(s.units) ${kept}, 0) as units,
+             coalesce(sum(s.returned_units), 0) as returned_units,
+             coalesce(sum(s.sales) ${kept}, 0) as sales,
+             coalesce(sum(s.sales_usd) ${kept}, 0) as sales_usd,
+             coalesce(sum(s.orders_without_usd) ${kept}, 0)::int as sales_missing,
+             coalesce(sum(s.sales_without_usd) ${kept}, 0) as sales_missing_amount,
+             coalesce(sum(s.refunds), 0) as refunds,
+             coalesce(sum(s.refunds_usd), 0) as refunds_usd
+        from sales_rollup s
+       where s.user_id = $1 and s.day >= $2::date and s.day < $3::date
+         and ($4::text[] is null or s.marketplace = any($4))
        group by 1, 2, 3
     )
     select p.k, p.currency,
            sum(p.orders)::int as orders, sum(p.cancelled)::int as cancelled,
-           coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$6')}), 0)::text as revenue,
-           coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', '$6')}), 0)::text as refunds,
-           sum(case when p.currency = $6 then 0
-                    when ${missingRate('$6')} then p.orders - p.cancelled
+           sum(p.returned_orders)::int as returned_orders,
+           sum(p.units)::text as units, sum(p.returned_units)::text as returned_units,
+           coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$5')}), 0)::text as revenue,
+           coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', '$5')}), 0)::text as refunds,
+           sum(case when p.currency = $5 then 0
+                    when ${missingRate('$5')} then p.orders - p.cancelled
                     else p.sales_missing end)::int as unconverted_orders,
-           sum(case when p.currency = $6 then 0
-                    when ${missingRate('$6')} then p.sales
+           sum(case when p.currency = $5 then 0
+                    when ${missingRate('$5')} then p.sales
                     else p.sales_missing_amount end)::text as unconverted_amount
       from parts p
-      ${reportingRateJoin('$6')}
+      ${reportingRateJoin('$5')}
      group by p.k, p.currency`;
 }
 

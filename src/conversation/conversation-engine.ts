@@ -5,10 +5,10 @@
  * model or budget, to the built-in matcher. The conversation's turns are kept, and a
  * refresh still running when the answer went out is followed up through `notify`.
  */
+import type pg from 'pg';
 import { type ConnectionFreshness, connectionFreshness } from '../analytics/freshness.ts';
 import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
-import type { Queryable } from '../db/pool.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type ChatTurn, recentMessages, recordMessage, tokensUsedToday } from './chat-history.ts';
@@ -40,7 +40,7 @@ interface Answer {
 export type Notify = (reply: Reply) => void | Promise<void>;
 
 export interface ConversationDeps {
-  db: Queryable;
+  db: pg.Pool;
   config: Pick<Config, 'conversation'>;
   log: Logger;
   /** Undefined: limited mode. */

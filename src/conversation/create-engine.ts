@@ -1,5 +1,5 @@
+import type pg from 'pg';
 import type { Config } from '../config/config.ts';
-import type { Queryable } from '../db/pool.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
 import { ConversationEngine } from './conversation-engine.ts';
@@ -8,7 +8,7 @@ import { AnthropicClient } from './llm/anthropic-client.ts';
 /** The engine as the service runs it: Claude when a key is configured (else limited mode), syncs through the job store. */
 export function createConversationEngine(deps: {
   config: Pick<Config, 'anthropic' | 'conversation'>;
-  db: Queryable;
+  db: pg.Pool;
   log: Logger;
   scheduler: Scheduler | undefined;
 }): ConversationEngine {

@@ -8,6 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
+import { loadSellerScope } from '../analytics/seller-scope.ts';
 import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
 import type { Marketplace, SyncTrigger } from '../db/enums.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
@@ -76,10 +78,25 @@ export async function syncSeller(
         return result;
       }),
     );
+    await refreshRollups(deps, userId);
     return { userId, busy: false, connections: results };
   } finally {
     clearInterval(heartbeat);
     await releaseLease(deps.pool, keeper.lease).catch(() => {});
+  }
+}
+
+/**
+ * Brings the seller's derived rows (the daily sales rollup) up to date with what the
+ * run wrote, so the next question does not wait for it. A failure here loses nothing:
+ * the next read refreshes them itself.
+ */
+async function refreshRollups(deps: SyncDeps, userId: string): Promise<void> {
+  try {
+    const scope = await loadSellerScope(deps.pool, userId);
+    if (scope) await refreshSalesRollup(deps.pool, scope);
+  } catch (err) {
+    deps.log.warn({ err, userId }, 'sales rollup refresh after the sync failed; the next question refreshes it');
   }
 }
 

@@ -4,17 +4,18 @@
  * through their context, built by the server for the request: no tool takes a seller,
  * a user id or SQL, so nothing the model writes can widen what a tool reads.
  */
+import type pg from 'pg';
 import { z } from 'zod';
 import type { ConnectionFreshness } from '../../analytics/freshness.ts';
 import { type Period, type PeriodSpec, periodSpecSchema, resolvePeriod } from '../../analytics/period.ts';
 import type { SellerScope } from '../../analytics/seller-scope.ts';
 import { MARKETPLACES, type Marketplace } from '../../db/enums.ts';
-import type { Queryable } from '../../db/pool.ts';
 import { addDays } from '../../time/local-time.ts';
 import type { ChartSpec } from '../charts/chart.ts';
 
 export interface ToolContext {
-  db: Queryable;
+  /** A pool: some reads refresh derived rows in a transaction first. */
+  db: pg.Pool;
   scope: SellerScope;
   /** The moment of the question. */
   now: Date;

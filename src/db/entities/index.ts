@@ -3,6 +3,7 @@ import { ChatMessage } from './chat-message.entity.ts';
 import { FxRate } from './fx-rate.entity.ts';
 import { MarketplaceConnection } from './marketplace-connection.entity.ts';
 import { ProcessedEvent } from './processed-event.entity.ts';
+import { SalesRollup, SalesRollupMark, SalesRollupState } from './sales-rollup.entity.ts';
 import { SyncLease } from './sync-lease.entity.ts';
 import { SyncQuarantine } from './sync-quarantine.entity.ts';
 import { SyncRun } from './sync-run.entity.ts';
@@ -17,6 +18,9 @@ export {
   FxRate,
   MarketplaceConnection,
   ProcessedEvent,
+  SalesRollup,
+  SalesRollupMark,
+  SalesRollupState,
   SyncLease,
   SyncQuarantine,
   SyncRun,
@@ -39,4 +43,7 @@ export const ENTITIES = [
   FxRate,
   ChatMessage,
   ProcessedEvent,
+  SalesRollup,
+  SalesRollupMark,
+  SalesRollupState,
 ];

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { salesRollupMarkTriggers } from './sales-rollup-marks.ts';
 import { tenantColumns } from './tenant-columns.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
 import { UnifiedOrder } from './unified-order.entity.ts';
@@ -28,6 +29,7 @@ export const UnifiedOrderItem = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
+  triggers: salesRollupMarkTriggers('unified_order_item'),
   uniques: [{ properties: ['order', 'externalItemId'] }],
   indexes: [{ properties: ['user', 'normalizedSku'] }, { properties: ['product'] }, { properties: ['connection'] }],
 });

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { FX_FLAGS, ORDER_STATUSES } from '../enums.ts';
+import { salesRollupMarkTriggers } from './sales-rollup-marks.ts';
 import { tenantColumns } from './tenant-columns.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
 
@@ -38,6 +39,7 @@ export const UnifiedOrder = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
+  triggers: salesRollupMarkTriggers('unified_order'),
   uniques: [{ properties: ['connection', 'externalOrderId'] }],
   indexes: [
     { properties: ['user', 'orderedAt'] },

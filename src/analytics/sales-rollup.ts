@@ -1,0 +1,137 @@
+/**
+ * Keeps a seller's daily sales rollup (`sales_rollup`, see its entity) equal to their
+ * orders. Triggers mark each connection's UTC day that changed; a refresh rebuilds the
+ * seller's local days those marks touch, straight from the order tables, and removes
+ * the marks it read (unless marked again meanwhile). A seller without a rollup, or
+ * with one counted in another timezone, gets all of it rebuilt.
+ *
+ * Refreshes run before every read (salesReport) and after every sync, one at a time
+ * per seller (an advisory lock), each in one transaction: a reader sees the rollup
+ * before or after a rebuild, never halfway.
+ */
+import type pg from 'pg';
+import type { SellerScope } from './seller-scope.ts';
+
+export interface RollupRefresh {
+  /** `none`: already up to date; `days`: the marked days; `all`: the whole history. */
+  rebuilt: 'none' | 'days' | 'all';
+  /** Local days rebuilt (connection × day), for `days`. */
+  days: number;
+}
+
+type RollupScope = Pick<SellerScope, 'userId' | 'timezone'>;
+
+export async function refreshSalesRollup(pool: pg.Pool, scope: RollupScope): Promise<RollupRefresh> {
+  if (!(await needsRefresh(pool, scope))) return { rebuilt: 'none', days: 0 };
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query(`select pg_advisory_xact_lock(hashtextextended('sales_rollup:' || $1, 0))`, [scope.userId]);
+    const result = await rebuild(client, scope);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function needsRefresh(db: pg.Pool | pg.PoolClient, scope: RollupScope): Promise<boolean> {
+  const { rows } = await db.query<{ current: boolean; marked: boolean }>(
+    `select exists (select 1 from sales_rollup_state where user_id = $1 and timezone = $2) as current,
+            exists (select 1 from sales_rollup_mark where user_id = $1) as marked`,
+    [scope.userId, scope.timezone],
+  );
+  return !rows[0]?.current || Boolean(rows[0]?.marked);
+}
+
+async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<RollupRefresh> {
+  // another refresh may have done it while this one waited for the lock
+  if (!(await needsRefresh(client, scope))) return { rebuilt: 'none', days: 0 };
+  const { rows: marks } = await client.query<{ connection_id: string; utc_day: string; generation: number }>(
+    `select connection_id, utc_day::text, generation from sales_rollup_mark where user_id = $1`,
+    [scope.userId],
+  );
+  const { rows: state } = await client.query<{ timezone: string }>(
+    'select timezone from sales_rollup_state where user_id = $1',
+    [scope.userId],
+  );
+  let result: RollupRefresh;
+  if (state[0]?.timezone !== scope.timezone) {
+    await client.query('delete from sales_rollup where user_id = $1', [scope.userId]);
+    await client.query(insertRollup('select o.* from unified_order o where o.user_id = $1'), [
+      scope.userId,
+      scope.timezone,
+    ]);
+    await client.query(
+      `insert into sales_rollup_state (user_id, timezone, built_at) values ($1, $2, now())
+       on conflict (user_id) do update set timezone = excluded.timezone, built_at = excluded.built_at`,
+      [scope.userId, scope.timezone],
+    );
+    result = { rebuilt: 'all', days: 0 };
+  } else {
+    // the local days each marked UTC day overlaps (two, or three around a short DST day)
+    const { rows: days } = await client.query<{ connection_id: string; day: string }>(
+      `select distinct m.connection_id, d.day::date::text as day
+         from unnest($2::uuid[], $3::date[]) m(connection_id, utc_day),
+              lateral generate_series(
+                ((m.utc_day::timestamp at time zone 'UTC') at time zone $1)::date,
+                (((m.utc_day + 1)::timestamp at time zone 'UTC' - interval '1 microsecond') at time zone $1)::date,
+                interval '1 day') d(day)`,
+      [scope.timezone, marks.map((m) => m.connection_id), marks.map((m) => m.utc_day)],
+    );
+    const connectionIds = days.map((d) => d.connection_id);
+    const localDays = days.map((d) => d.day);
+    await client.query(
+      `delete from sales_rollup r using unnest($2::uuid[], $3::date[]) d(connection_id, day)
+        where r.user_id = $1 and r.connection_id = d.connection_id and r.day = d.day`,
+      [scope.userId, connectionIds, localDays],
+    );
+    await client.query(
+      insertRollup(`select o.* from unnest($3::uuid[], $4::date[]) d(connection_id, day)
+                      join unified_order o on o.user_id = $1 and o.connection_id = d.connection_id
+                       and o.ordered_at >= (d.day::timestamp at time zone $2)
+                       and o.ordered_at < ((d.day + 1)::timestamp at time zone $2)`),
+      [scope.userId, scope.timezone, connectionIds, localDays],
+    );
+    result = { rebuilt: 'days', days: days.length };
+  }
+  // a mark written again since it was read (its generation moved on) stays for next time
+  await client.query(
+    `delete from sales_rollup_mark m using unnest($1::uuid[], $2::date[], $3::int[]) r(connection_id, utc_day, generation)
+      where m.connection_id = r.connection_id and m.utc_day = r.utc_day and m.generation = r.generation`,
+    [marks.map((m) => m.connection_id), marks.map((m) => m.utc_day), marks.map((m) => m.generation)],
+  );
+  return result;
+}
+
+/**
+ * Sums the orders `orders` selects ($1: the seller, $2: the timezone days are counted
+ * in), with what their lines add (units, returns), into rollup rows.
+ */
+function insertRollup(orders: string): string {
+  return `
+    with o as (${orders}),
+         i as (select i.order_id,
+                      coalesce(sum(i.quantity) filter (where not i.is_cancelled), 0) as units,
+                      coalesce(sum(i.returned_quantity), 0) as returned_units,
+                      bool_or(i.returned_quantity > 0) as any_returned
+                 from unified_order_item i
+                where i.user_id = $1 and i.order_id in (select id from o)
+                group by i.order_id)
+    insert into sales_rollup (user_id, connection_id, marketplace, day, fx_day, currency, status, orders, sales,
+           sales_usd, orders_without_usd, sales_without_usd, refunds, refunds_usd, units, returned_units, returned_orders)
+    select $1, o.connection_id, o.marketplace, (o.ordered_at at time zone $2)::date,
+           (o.ordered_at at time zone 'UTC')::date, o.currency, o.status,
+           count(*), sum(o.total_amount), coalesce(sum(o.total_amount_usd), 0),
+           count(*) filter (where o.total_amount_usd is null),
+           coalesce(sum(o.total_amount) filter (where o.total_amount_usd is null), 0),
+           coalesce(sum(o.refunded_amount), 0),
+           coalesce(sum(o.refunded_amount * o.total_amount_usd / nullif(o.total_amount, 0)), 0),
+           coalesce(sum(i.units), 0), coalesce(sum(i.returned_units), 0),
+           count(*) filter (where o.status = 'RETURNED' or i.any_returned)
+      from o left join i on i.order_id = o.id
+     group by o.connection_id, o.marketplace, 4, 5, o.currency, o.status`;
+}

@@ -1,0 +1,52 @@
+import type { TriggerDef } from '@mikro-orm/core';
+
+/**
+ * Every change to a seller's orders or lines marks its connection's UTC day for the
+ * sales rollup rebuild (src/analytics/sales-rollup.ts), whoever writes it: one
+ * statement trigger per table and event, over the statement's transition rows (COPY
+ * included). Rows deleted with their connection mark nothing: the rollup rows go
+ * with the connection.
+ *
+ * Declared on the entities so the schema comparison knows them; the migration that
+ * created them holds the same SQL.
+ */
+const ORDERS_OF = {
+  unified_order: (rows: string) => `select o.connection_id, o.user_id, o.ordered_at from ${rows} o`,
+  unified_order_item: (rows: string) =>
+    `select o.connection_id, o.user_id, o.ordered_at from unified_order o where o.id in (select order_id from ${rows})`,
+};
+
+const mark = (table: keyof typeof ORDERS_OF, rows: string) => `
+        insert into sales_rollup_mark as m (connection_id, utc_day, user_id)
+        select distinct x.connection_id, (x.ordered_at at time zone 'UTC')::date, x.user_id
+          from (${ORDERS_OF[table](rows)}) x
+         where exists (select 1 from marketplace_connection c where c.id = x.connection_id)
+        on conflict (connection_id, utc_day) do update set generation = m.generation + 1;`;
+
+const TRANSITIONS = {
+  insert: 'new table as new_rows',
+  update: 'old table as old_rows new table as new_rows',
+  delete: 'old table as old_rows',
+} as const;
+
+export function salesRollupMarkTriggers(table: keyof typeof ORDERS_OF): TriggerDef[] {
+  const fn = `${table}_mark_sales_rollup`;
+  const createFn = `create or replace function ${fn}() returns trigger language plpgsql as $$
+        begin
+          if TG_OP <> 'INSERT' then ${mark(table, 'old_rows')} end if;
+          if TG_OP <> 'DELETE' then ${mark(table, 'new_rows')} end if;
+          return null;
+        end $$`;
+  return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).map((event, n) => {
+    const name = `${table}_${event}_mark_sales_rollup`;
+    const trigger = `create trigger ${name} after ${event} on "${table}"
+          referencing ${TRANSITIONS[event]} for each statement execute function ${fn}()`;
+    return {
+      name,
+      timing: 'after',
+      events: [event],
+      forEach: 'statement',
+      expression: n === 0 ? `${createFn};\n${trigger}` : trigger,
+    };
+  });
+}
