@@ -7,20 +7,29 @@
  *   comparison    last month vs the month before (compare_periods)
  *   return_rate   the last 30 days by marketplace (return_rate)
  *   product_x_marketplace  last month's products side by side (compare_product_marketplaces)
- * Goal scale: --orders 1000000 --total 5000000. (DuckDB on the same rows is not run yet.)
+ * Sales figures read the daily rollup: its first build for the asking seller is timed
+ * apart (`rollup_build_s`), after seeding and before the questions.
+ * Baseline: the same rows copied into DuckDB (in memory), the same questions straight
+ * from the order tables (`baseline.*`, load time `duckdb_load_s`); `ratio.<q>_p50` is
+ * PostgreSQL's p50 ÷ DuckDB's, and `duckdb_agrees` says DuckDB's summary (orders and
+ * revenue per marketplace) equals ShopIQ's.
+ * Goal scale: --orders 1000000 --total 5000000.
  */
 import { precedingPeriod, resolvePeriod } from '../src/analytics/period.ts';
 import { compareAcrossMarketplaces, productSales } from '../src/analytics/products.ts';
 import { salesReport } from '../src/analytics/sales.ts';
+import { refreshSalesRollup } from '../src/analytics/sales-rollup.ts';
 import type { Bench } from './run.ts';
 import { seedBenchSeller, seedUsdInrRates } from './support/analytics-data.ts';
-import { openBenchDatabase } from './support/sync-setup.ts';
+import { loadIntoDuckDb } from './support/duckdb-analytics.ts';
+import { openBenchDatabase, rssSampler } from './support/sync-setup.ts';
 
 const bench: Bench = async (options) => {
   const orders = Number(options.orders ?? 100_000);
   const total = Number(options.total ?? 500_000);
   const reps = Number(options.reps ?? 30);
   const db = await openBenchDatabase();
+  const rss = rssSampler();
   try {
     await seedUsdInrRates(db.pool);
     let t = performance.now();
@@ -34,6 +43,11 @@ const bench: Bench = async (options) => {
     const period = (spec: Parameters<typeof resolvePeriod>[0]) => resolvePeriod(spec, now, scope.timezone);
     const lastMonth = period({ kind: 'named', name: 'last_month' });
     const last30 = period({ kind: 'last_days', days: 30 });
+    t = performance.now();
+    await refreshSalesRollup(db.pool, scope);
+    const rollupS = (performance.now() - t) / 1000;
+    process.stderr.write(`rollup built in ${rollupS.toFixed(1)} s\n`);
+
     const questions: Record<string, () => Promise<unknown>> = {
       summary: () => salesReport(db.pool, scope, lastMonth, { by: 'marketplace' }),
       comparison: () =>
@@ -44,24 +58,78 @@ const bench: Bench = async (options) => {
       return_rate: () => salesReport(db.pool, scope, last30, { by: 'marketplace' }),
       product_x_marketplace: async () => compareAcrossMarketplaces(await productSales(db.pool, scope, lastMonth)),
     };
-    const metrics: Record<string, number> = {};
-    for (const [name, ask] of Object.entries(questions)) {
-      for (let i = 0; i < 3; i++) await ask();
-      const took: number[] = [];
-      for (let i = 0; i < reps; i++) {
-        t = performance.now();
-        await ask();
-        took.push(performance.now() - t);
-      }
-      took.sort((a, b) => a - b);
-      metrics[`${name}_p50_ms`] = Number((took[Math.ceil(reps / 2) - 1] ?? 0).toFixed(1));
-      metrics[`${name}_p95_ms`] = Number((took[Math.ceil(reps * 0.95) - 1] ?? 0).toFixed(1));
-      process.stderr.write(`${name}: p50 ${metrics[`${name}_p50_ms`]} ms, p95 ${metrics[`${name}_p95_ms`]} ms\n`);
+    const metrics = await timeQuestions(questions, reps);
+
+    process.stderr.write('copying the same rows into DuckDB\n');
+    t = performance.now();
+    const duck = await loadIntoDuckDb(db.pool, db.home);
+    const duckLoadS = (performance.now() - t) / 1000;
+    try {
+      const baseline = await timeQuestions(
+        {
+          summary: () => duck.summary(scope, lastMonth),
+          comparison: () =>
+            Promise.all([duck.summary(scope, lastMonth), duck.summary(scope, precedingPeriod(lastMonth))]),
+          return_rate: () => duck.summary(scope, last30),
+          product_x_marketplace: () => duck.productsByMarketplace(scope, lastMonth),
+        },
+        reps,
+      );
+      const ours = await salesReport(db.pool, scope, lastMonth, { by: 'marketplace' });
+      const theirs = await duck.summary(scope, lastMonth);
+      const agrees =
+        JSON.stringify(ours.rows.map((r) => [r.key, r.orders, r.revenue])) ===
+        JSON.stringify(theirs.map((r) => [r.k, Number(r.orders), r.revenue]));
+      if (!agrees) process.stderr.write(`DuckDB disagrees: ${JSON.stringify({ ours: ours.rows, theirs })}\n`);
+      const ratio = Object.fromEntries(
+        Object.keys(questions).map((q) => [
+          `${q}_p50`,
+          Number(((metrics[`${q}_p50_ms`] ?? 0) / (baseline[`${q}_p50_ms`] || 1)).toFixed(2)),
+        ]),
+      );
+      return {
+        params: {
+          orders,
+          total,
+          reps,
+          seed_s: Number(seedS.toFixed(1)),
+          rollup_build_s: Number(rollupS.toFixed(2)),
+          duckdb_load_s: Number(duckLoadS.toFixed(1)),
+          duckdb_agrees: agrees,
+        },
+        metrics: { ...metrics, peak_rss_mb: rss.peakMb() },
+        baseline,
+        ratio,
+      };
+    } finally {
+      duck.close();
     }
-    return { params: { orders, total, reps, seed_s: Number(seedS.toFixed(1)) }, metrics };
   } finally {
+    rss.stop();
     await db.stop();
   }
 };
 
 export default bench;
+
+/** Per question, three warm-up runs then `reps` timed: `<q>_p50_ms`, `<q>_p95_ms`. */
+async function timeQuestions(
+  questions: Record<string, () => Promise<unknown>>,
+  reps: number,
+): Promise<Record<string, number>> {
+  const metrics: Record<string, number> = {};
+  for (const [name, ask] of Object.entries(questions)) {
+    for (let i = 0; i < 3; i++) await ask();
+    const took: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t = performance.now();
+      await ask();
+      took.push(performance.now() - t);
+    }
+    took.sort((a, b) => a - b);
+    metrics[`${name}_p50_ms`] = Number((took[Math.ceil(reps / 2) - 1] ?? 0).toFixed(1));
+    metrics[`${name}_p95_ms`] = Number((took[Math.ceil(reps * 0.95) - 1] ?? 0).toFixed(1));
+    process.stderr.write(`${name}: p50 ${metrics[`${name}_p50_ms`]} ms, p95 ${metrics[`${name}_p95_ms`]} ms\n`);
+  }
+  return metrics;
+}

@@ -34,6 +34,8 @@ export interface SyncBenchSetup {
 
 export interface BenchDatabase {
   url: string;
+  /** A scratch directory of this run (SHOPIQ_HOME), removed at stop. */
+  home: string;
   config: Config;
   pool: pg.Pool;
   vault: TokenVault;
@@ -65,6 +67,7 @@ export async function openBenchDatabase(env: Record<string, string> = {}): Promi
   const pool = openPool(url, 8, log);
   return {
     url,
+    home,
     config,
     pool,
     vault: new TokenVault(resolveKeyring(config, log)),
