@@ -96,8 +96,7 @@ describe('the seed’s questions, answered with the sandbox truth’s numbers', 
     for (const r of truth.returns) {
       const row = rates.rows.find((x: any) => x.marketplace === r.marketplace);
       expect(row.returned_orders).toBe(r.returnedOrders);
-      // Shopify's returned units per line are not synced yet (the orders query reads no returnLineItems)
-      if (r.marketplace !== 'shopify') expect(row.returned_units).toBe(r.returnedUnits);
+      expect(row.returned_units).toBe(r.returnedUnits);
     }
   });
 

@@ -115,4 +115,12 @@ export async function expectMatchesTruth(
     [connection.id],
   );
   expect(items.rows[0]?.n).toBe(truth.totals.find((t: any) => t.store === store.key).items);
+  // units that came back, per line: as many as the store's completed returns hold
+  const seller = truth.orders.find((r: any) => r.store === store.key)?.seller;
+  const returns = truth.returns.find((r: any) => r.seller === seller && r.marketplace === marketplace);
+  const returned = await pool.query<{ units: number }>(
+    'select coalesce(sum(returned_quantity), 0)::int as units from unified_order_item where connection_id = $1',
+    [connection.id],
+  );
+  expect(returned.rows[0]?.units).toBe(returns?.returnedUnits ?? 0);
 }

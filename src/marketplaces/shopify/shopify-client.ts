@@ -8,6 +8,9 @@
  * follow. Cursors advance to the last committed updated-at, so a killed run resumes
  * there (re-reading the overlap, which upserts make harmless).
  *
+ * Returns: orders whose returnStatus says units came back get their returns read (by
+ * id, after their page; nested in the bulk query), for the units returned per line.
+ *
  * Products: one per variant, paged the same way.
  */
 import type { StreamCursor } from '../../db/entities/marketplace-connection.entity.ts';
@@ -50,6 +53,14 @@ interface Connection<T> {
 }
 type OrderNode = Record<string, unknown> & { id: string; updatedAt: string; lineItems: Connection<unknown> };
 type ProductNode = Record<string, unknown> & { id: string; updatedAt: string; variants: Connection<unknown> };
+
+/** A return as the mapper reads it: its returned lines as a list. */
+type RawReturn = Record<string, unknown> & { id: unknown; returnLineItems: unknown[] };
+type ReturnNode = Record<string, unknown> & { id: string; returnLineItems: Connection<unknown> };
+
+/** returnStatus values that mean units came back: their orders' returns are read. */
+const RETURNED = new Set(['RETURNED', 'INSPECTION_COMPLETE']);
+const RETURNS_PER_REQUEST = 16;
 
 const BULK_DONE = new Set(['COMPLETED', 'CANCELED', 'FAILED', 'EXPIRED', 'CANCELING']);
 
@@ -106,9 +117,10 @@ export class ShopifyClient implements MarketplaceClient {
       const nodes = data.orders.nodes;
       seen += nodes.length;
       const page: Page<OrderRow> = { rows: [], quarantined: [], cursor: cursor ?? {}, estimatedTotal };
+      const returns = await this.#returnsOf(nodes.filter((n) => RETURNED.has(String(n.returnStatus))).map((n) => n.id));
       for (const node of nodes) {
         const items = await this.#allNodes(node.id, node.lineItems, 'order-line-items', (d) => d.order?.lineItems);
-        addMapped(page, mapShopifyOrder(node, items));
+        addMapped(page, mapShopifyOrder(node, items, returns.get(node.id)));
       }
       const last = nodes.at(-1);
       if (last) page.cursor = { updatedAt: last.updatedAt };
@@ -175,8 +187,55 @@ export class ShopifyClient implements MarketplaceClient {
   }
 
   /**
+   * The returns of these orders (those whose returnStatus says units came back), each
+   * with its returned lines as a list, 16 orders a request. An order with more returns,
+   * or longer ones, than that request reads is asked for again on its own.
+   */
+  async #returnsOf(orderIds: string[]): Promise<Map<string, RawReturn[]>> {
+    const out = new Map<string, RawReturn[]>();
+    for (let i = 0; i < orderIds.length; i += RETURNS_PER_REQUEST) {
+      const data: { nodes: ({ id: string; returns: Connection<ReturnNode> } | null)[] } = await this.#gql.request(
+        QUERIES['order-returns'],
+        { ids: orderIds.slice(i, i + RETURNS_PER_REQUEST) },
+      );
+      for (const node of data.nodes) {
+        if (!node?.returns) continue;
+        const complete =
+          !node.returns.pageInfo.hasNextPage &&
+          node.returns.nodes.every((r) => !r.returnLineItems.pageInfo.hasNextPage);
+        out.set(node.id, complete ? node.returns.nodes.map(flattenReturn) : await this.#allReturns(node.id));
+      }
+    }
+    return out;
+  }
+
+  async #allReturns(orderId: string): Promise<RawReturn[]> {
+    const all: RawReturn[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: { order: { returns: Connection<ReturnNode> } | null } = await this.#gql.request(
+        QUERIES['order-returns-more'],
+        { id: orderId, after },
+      );
+      const returns = data.order?.returns;
+      if (!returns) return all;
+      for (const r of returns.nodes) {
+        if (r.returnLineItems.pageInfo.hasNextPage) {
+          this.#o.log.warn(
+            { orderId, returnId: r.id },
+            'a Shopify return has more than 25 lines: the rest are not counted',
+          );
+        }
+        all.push(flattenReturn(r));
+      }
+      if (!returns.pageInfo.hasNextPage) return all;
+      after = returns.pageInfo.endCursor;
+    }
+  }
+
+  /**
    * Runs a bulk query, waits for it, and streams its JSONL: an order line, then its
-   * line items (`__parentId`). The file is sorted by updated-at, so each page's last
+   * line items and returns, each return followed by its returned lines (`__parentId`). The file is sorted by updated-at, so each page's last
    * updated-at is a safe cursor; should it ever arrive unsorted, the cursor stays put
    * until the file is done.
    */
@@ -189,12 +248,12 @@ export class ShopifyClient implements MarketplaceClient {
       responseType: 'stream',
     });
     let page: Page<OrderRow> = { rows: [], quarantined: [], cursor, estimatedTotal };
-    let order: { raw: Record<string, unknown>; items: unknown[] } | undefined;
+    let order: { raw: Record<string, unknown>; items: unknown[]; returns: RawReturn[] } | undefined;
     let maxUpdated = cursor.updatedAt ?? '';
     let sorted = true;
     const finish = () => {
       if (!order) return;
-      addMapped(page, mapShopifyOrder(order.raw, order.items));
+      addMapped(page, mapShopifyOrder(order.raw, order.items, order.returns));
       const updated = typeof order.raw.updatedAt === 'string' ? order.raw.updatedAt : '';
       if (updated && Date.parse(updated) < Date.parse(maxUpdated || updated)) sorted = false;
       if (updated && (!maxUpdated || Date.parse(updated) > Date.parse(maxUpdated))) maxUpdated = updated;
@@ -213,18 +272,18 @@ export class ShopifyClient implements MarketplaceClient {
       }
       const value = line.value as Record<string, unknown>;
       if (typeof value.__parentId === 'string') {
-        if (order && value.__parentId === order.raw.id) order.items.push(value);
-        else
+        if (!order || !adoptChild(order, value, value.__parentId)) {
           page.quarantined.push({
             externalId: value.__parentId,
-            reason: 'line item without its order',
+            reason: 'a line item or return without its order',
             payload: value,
           });
+        }
         continue;
       }
       finish();
       if (page.rows.length + page.quarantined.length >= this.#o.bulkPageSize) yield flush();
-      order = { raw: value, items: [] };
+      order = { raw: value, items: [], returns: [] };
     }
     finish();
     // everything up to the newest record is now read, sorted or not
@@ -267,6 +326,31 @@ export class ShopifyClient implements MarketplaceClient {
       return op.url;
     }
   }
+}
+
+/**
+ * Files a bulk row under the order being read, by what its id names: a line item or a
+ * return of the order, or a returned line of one of its returns. False: not its child.
+ */
+function adoptChild(
+  order: { raw: Record<string, unknown>; items: unknown[]; returns: RawReturn[] },
+  value: Record<string, unknown>,
+  parentId: string,
+): boolean {
+  const type = /^gid:\/\/shopify\/(\w+)\//.exec(String(value.id))?.[1];
+  if (type === 'LineItem' && parentId === order.raw.id) order.items.push(value);
+  else if (type === 'Return' && parentId === order.raw.id)
+    order.returns.push({ ...value, id: value.id, returnLineItems: [] });
+  else {
+    const parent = order.returns.find((r) => r.id === parentId);
+    if (!parent) return false;
+    parent.returnLineItems.push(value);
+  }
+  return true;
+}
+
+function flattenReturn(r: ReturnNode): RawReturn {
+  return { ...r, returnLineItems: r.returnLineItems.nodes };
 }
 
 function addMapped<Row>(page: Page<Row>, mapped: { row: Row } | { quarantined: QuarantinedRecord }): void {

@@ -14,6 +14,9 @@
  * A refund without a return is a flag (isRefunded, refundedAmount), not RETURNED; a
  * return requested or in progress sets hasReturn and leaves the status as shipped.
  * The source status kept on the row is "<financial>/<fulfillment>", or CANCELLED.
+ *
+ * Returned units per line: the quantities of the order's CLOSED returns (the units came
+ * back), per line item; a return only requested, open, declined or cancelled adds none.
  */
 import { z } from 'zod';
 import { multiplyDecimal } from '../../currency/decimal.ts';
@@ -54,6 +57,16 @@ const orderSchema = z.object({
     .nullish(),
 });
 
+const returnSchema = z.object({
+  status: z.string(),
+  returnLineItems: z.array(
+    z.object({
+      quantity: z.number().int().min(0),
+      fulfillmentLineItem: z.object({ lineItem: z.object({ id: z.string() }).nullish() }).nullish(),
+    }),
+  ),
+});
+
 type ShopifyOrder = z.infer<typeof orderSchema>;
 type ShopifyLineItem = z.infer<typeof lineItemSchema>;
 
@@ -77,15 +90,30 @@ export function shopifyOrderStatus(o: ShopifyOrder): OrderStatus {
   return 'PENDING';
 }
 
-export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[]): Mapped<OrderRow> {
+/**
+ * `rawReturns`: the order's returns, each with its returned lines as a list
+ * (`returnLineItems`), for orders whose returnStatus says units came back.
+ */
+export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawReturns: unknown[] = []): Mapped<OrderRow> {
   const parsed = orderSchema.safeParse(rawOrder);
   const id = typeof (rawOrder as { id?: unknown })?.id === 'string' ? (rawOrder as { id: string }).id : null;
-  if (!parsed.success) return quarantine(id, `order: ${issues(parsed.error)}`, rawOrder, rawItems);
+  const bad = (reason: string) => quarantine(id, reason, rawOrder, rawItems, rawReturns);
+  if (!parsed.success) return bad(`order: ${issues(parsed.error)}`);
   const items: ShopifyLineItem[] = [];
   for (const raw of rawItems) {
     const item = lineItemSchema.safeParse(raw);
-    if (!item.success) return quarantine(id, `line item: ${issues(item.error)}`, rawOrder, rawItems);
+    if (!item.success) return bad(`line item: ${issues(item.error)}`);
     items.push(item.data);
+  }
+  const returned = new Map<string, number>();
+  for (const raw of rawReturns) {
+    const r = returnSchema.safeParse(raw);
+    if (!r.success) return bad(`return: ${issues(r.error)}`);
+    if (r.data.status !== 'CLOSED') continue;
+    for (const line of r.data.returnLineItems) {
+      const lineId = line.fulfillmentLineItem?.lineItem?.id;
+      if (lineId) returned.set(lineId, (returned.get(lineId) ?? 0) + line.quantity);
+    }
   }
   const o = parsed.data;
   const money = o.totalPriceSet.shopMoney;
@@ -112,12 +140,13 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[]): Mapped<
       fulfilledAt: firstFulfillment ? new Date(firstFulfillment) : null,
       cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
       sourceUpdatedAt: new Date(o.updatedAt),
-      items: items.map((i) => mapLineItem(i, Boolean(o.cancelledAt))),
+      items: items.map((i) => mapLineItem(i, Boolean(o.cancelledAt), returned.get(i.id) ?? 0)),
     },
   };
 }
 
-function mapLineItem(i: ShopifyLineItem, cancelled: boolean): OrderItemRow {
+function mapLineItem(i: ShopifyLineItem, cancelled: boolean, returned: number): OrderItemRow {
+  const returnedQuantity = Math.min(returned, i.quantity);
   const sku = i.sku || i.variant?.sku || null;
   const unit = i.originalUnitPriceSet.shopMoney;
   return {
@@ -132,13 +161,25 @@ function mapLineItem(i: ShopifyLineItem, cancelled: boolean): OrderItemRow {
     currency: unit.currencyCode,
     sourceStatus: null,
     isCancelled: cancelled,
-    isReturned: false,
-    returnedQuantity: 0,
+    isReturned: returnedQuantity > 0,
+    returnedQuantity,
   };
 }
 
-function quarantine(externalId: string | null, reason: string, order: unknown, items: unknown[]): Mapped<OrderRow> {
-  return { quarantined: { externalId, reason, payload: { order, lineItems: items } } };
+function quarantine(
+  externalId: string | null,
+  reason: string,
+  order: unknown,
+  items: unknown[],
+  returns: unknown[],
+): Mapped<OrderRow> {
+  return {
+    quarantined: {
+      externalId,
+      reason,
+      payload: returns.length > 0 ? { order, lineItems: items, returns } : { order, lineItems: items },
+    },
+  };
 }
 
 export function issues(error: z.ZodError): string {

@@ -11,6 +11,8 @@ const DIR = path.join(import.meta.dirname, 'queries');
 export const QUERY_FILES = [
   'orders-page',
   'order-line-items',
+  'order-returns',
+  'order-returns-more',
   'orders-bulk',
   'bulk-run',
   'bulk-status',

@@ -1,6 +1,7 @@
 /**
  * Shopify's calculated query cost: an object costs 1, a scalar 0, a connection 2 plus
- * `first` (or `last`) times the cost of one node; a mutation costs 10. Requested cost
+ * `first` (or `last`) times the cost of one node, `nodes(ids:)` each id's object; a
+ * mutation costs 10. Requested cost
  * is computed before running (the bucket must afford it), actual cost from the result.
  */
 import { type DocumentNode, Kind, type SelectionSetNode, type ValueNode } from 'graphql';
@@ -23,6 +24,7 @@ export function requestedCost(
   const value = (node: ValueNode | undefined): unknown => {
     if (!node) return undefined;
     if (node.kind === Kind.INT) return Number(node.value);
+    if (node.kind === Kind.LIST) return node.values;
     if (node.kind === Kind.VARIABLE) return variables[node.name.value];
     return undefined;
   };
@@ -32,7 +34,11 @@ export function requestedCost(
     for (const s of set.selections) {
       if (s.kind === Kind.INLINE_FRAGMENT) total += cost(s.selectionSet);
       else if (s.kind === Kind.FRAGMENT_SPREAD) total += cost(fragments.get(s.name.value));
-      else if (s.selectionSet) {
+      else if (s.selectionSet && s.arguments?.some((a) => a.name.value === 'ids')) {
+        // nodes(ids:): each id is an object of its own
+        const ids = value(s.arguments.find((a) => a.name.value === 'ids')?.value);
+        total += (Array.isArray(ids) ? ids.length : 1) * (1 + cost(s.selectionSet));
+      } else if (s.selectionSet) {
         const size = value(s.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last')?.value);
         total += typeof size === 'number' ? 2 + size * nodeCost(s.selectionSet, cost) : 1 + cost(s.selectionSet);
       }

@@ -115,6 +115,11 @@ function rootValue(ctx: SandboxContext, bulk: BulkOperations, shop: ShopData) {
       return n === undefined ? null : shop.order(n);
     },
     products: (args: ConnectionArgs) => shop.productsConnection(args),
+    nodes: ({ ids }: { ids: string[] }) =>
+      ids.map((id) => {
+        const n = numeric(id, 'Order');
+        return n === undefined ? null : shop.order(n);
+      }),
     node: ({ id }: { id: string }) => {
       const n = numeric(id, 'Order');
       if (n !== undefined) return shop.order(n);

@@ -115,6 +115,42 @@ export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) 
             inTransitAt: iso(o.shippedAt),
           },
         ];
+  // a return: requested once the customer asks, CLOSED when the units came back
+  const returnedLine = o.lines[o.returnLine - 1];
+  const returns =
+    o.returnRequestedAt === null || !returnedLine
+      ? []
+      : [
+          {
+            __typename: 'Return',
+            id: gid('Return', id),
+            name: `#${1001 + o.index}-R1`,
+            status: o.returnedAt !== null ? 'CLOSED' : 'REQUESTED',
+            createdAt: iso(o.returnRequestedAt),
+            closedAt: iso(o.returnedAt),
+            totalQuantity: returnedLine.quantity,
+            returnLineItems: (args: Record<string, unknown>) =>
+              connection(
+                [
+                  {
+                    __typename: 'ReturnLineItem',
+                    id: gid('ReturnLineItem', id * 10 + returnedLine.line),
+                    quantity: returnedLine.quantity,
+                    processedQuantity: o.returnedAt !== null ? returnedLine.quantity : 0,
+                    returnReason: 'SIZE_TOO_SMALL',
+                    fulfillmentLineItem: {
+                      __typename: 'FulfillmentLineItem',
+                      id: gid('FulfillmentLineItem', id * 10 + returnedLine.line),
+                      quantity: returnedLine.quantity,
+                      lineItem: lineItems[o.returnLine - 1],
+                    },
+                  },
+                ],
+                args,
+                (n) => String(n),
+              ),
+          },
+        ];
   return {
     __typename: 'Order',
     id: gid('Order', id),
@@ -156,6 +192,7 @@ export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) 
     lineItems: (args: Record<string, unknown>) => connection(lineItems, args, (n) => String(n)),
     refunds: () => refunds,
     fulfillments: () => fulfillments,
+    returns: (args: Record<string, unknown>) => connection(returns, args, (n) => String(n)),
   };
 }
 
