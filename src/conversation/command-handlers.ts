@@ -2,11 +2,12 @@
  * What each command does (commands.ts parses them). A wrong argument gets an answer
  * saying what is expected and changes nothing.
  */
+import type pg from 'pg';
 import { connectionFreshness } from '../analytics/freshness.ts';
+import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
 import { MARKETPLACES } from '../db/enums.ts';
-import type { Queryable } from '../db/pool.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import { validTimezone } from '../time/local-time.ts';
 import { COMMAND_HELP, type Command } from './commands.ts';
@@ -15,7 +16,7 @@ import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
 import { type Reply, textReply } from './reply.ts';
 
 export interface CommandContext {
-  db: Queryable;
+  db: pg.Pool;
   config: Pick<Config, 'conversation'>;
   scope: SellerScope;
   now: Date;
@@ -126,6 +127,8 @@ async function timezone(ctx: CommandContext, zone: string | undefined): Promise<
     canonical,
   ]);
   await ctx.reschedule?.(ctx.scope.userId);
+  // days are counted again in the new zone now, not on the next question
+  await refreshSalesRollup(ctx.db, { userId: ctx.scope.userId, timezone: canonical });
   return textReply(`Your timezone is now ${canonical}: days, weeks and months, and your scheduled syncs, follow it.`);
 }
 

@@ -148,6 +148,9 @@ describe('the conversation engine', () => {
     user = (await pool.query('select timezone, reporting_currency from "user" where id = $1', [seller.userId])).rows[0];
     expect(user).toEqual({ timezone: 'America/New_York', reporting_currency: 'USD' });
     expect(rescheduled).toEqual([seller.userId]);
+    // the sales rollup counts days in the new zone already, before the next question
+    const rollup = await pool.query('select timezone from sales_rollup_state where user_id = $1', [seller.userId]);
+    expect(rollup.rows).toEqual([{ timezone: 'America/New_York' }]);
     const usd = await engine.handle(turn('total sales last month?'));
     expect(usd.text).toContain('USD 100.00 from 3 orders');
     await engine.handle(turn('timezone Asia/Kolkata'));
