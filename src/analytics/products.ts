@@ -24,6 +24,11 @@ export interface ProductSalesRow {
   returnRate: number | null;
   revenue: string;
   averageUnitPrice: string | null;
+  /**
+   * The product's category on this marketplace's listing, or on another of the
+   * seller's listings of the same SKU (Flipkart listings carry none); null: unknown.
+   */
+  category: string | null;
 }
 
 export interface ProductSalesOptions {
@@ -46,6 +51,7 @@ export async function productSales(
     units: number;
     returned_units: number;
     revenue: string | null;
+    category: string | null;
   }>(
     `with parts as (
        select coalesce(i.normalized_sku, 'title:' || i.title) as sku, i.marketplace, i.currency as currency,
@@ -62,7 +68,10 @@ export async function productSales(
      )
      select p.sku, p.marketplace, max(p.title) as title, sum(p.orders)::int as orders, sum(p.units)::int as units,
             sum(p.returned_units)::int as returned_units,
-            sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$6')})::text as revenue
+            sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$6')})::text as revenue,
+            (select pr.category from unified_product pr
+              where pr.user_id = $1 and pr.normalized_sku = p.sku and pr.category is not null
+              order by pr.marketplace = p.marketplace desc, pr.category limit 1) as category
        from parts p
        ${reportingRateJoin('$6')}
       group by p.sku, p.marketplace`,
@@ -89,6 +98,7 @@ export async function productSales(
       returnRate: r.units > 0 ? ratio(r.returned_units, r.units) : null,
       revenue,
       averageUnitPrice: r.units > 0 ? divideRounded(revenue, String(r.units), digits) : null,
+      category: r.category,
     };
   });
 }
@@ -112,6 +122,57 @@ export function topProducts(
     taken.set(r.marketplace, n + 1);
     return n < limit;
   });
+}
+
+export interface CategorySales {
+  /** The category's name; products with none are grouped under "Uncategorized". */
+  category: string;
+  /** Products (normalized SKUs) sold in it. */
+  products: number;
+  units: number;
+  returnedUnits: number;
+  returnRate: number | null;
+  revenue: string;
+  /** Revenue and units per marketplace. */
+  marketplaces: Partial<Record<Marketplace, { units: number; revenue: string }>>;
+}
+
+export const UNCATEGORIZED = 'Uncategorized';
+
+/** Product sales summed per category, best first by revenue or units (ties: more units, then name). */
+export function salesByCategory(
+  rows: ProductSalesRow[],
+  { by = 'revenue', limit = 10 }: { by?: ProductRanking; limit?: number } = {},
+): CategorySales[] {
+  const categories = new Map<string, CategorySales & { skus: Set<string> }>();
+  for (const r of rows) {
+    const name = r.category ?? UNCATEGORIZED;
+    const c = categories.get(name) ?? {
+      category: name,
+      products: 0,
+      units: 0,
+      returnedUnits: 0,
+      returnRate: null,
+      revenue: '0',
+      marketplaces: {},
+      skus: new Set<string>(),
+    };
+    c.skus.add(r.sku);
+    c.units += r.units;
+    c.returnedUnits += r.returnedUnits;
+    c.revenue = addDecimal(c.revenue, r.revenue);
+    const m = c.marketplaces[r.marketplace] ?? { units: 0, revenue: '0' };
+    c.marketplaces[r.marketplace] = { units: m.units + r.units, revenue: addDecimal(m.revenue, r.revenue) };
+    categories.set(name, c);
+  }
+  return [...categories.values()]
+    .map(({ skus, ...c }) => ({
+      ...c,
+      products: skus.size,
+      returnRate: c.units > 0 ? ratio(c.returnedUnits, c.units) : null,
+    }))
+    .sort((a, b) => compareBy({ ...a, sku: a.category }, { ...b, sku: b.category }, by))
+    .slice(0, limit);
 }
 
 export interface ProductAcrossMarketplaces {

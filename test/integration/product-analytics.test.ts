@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProducts, inventoryStatus } from '../../src/analytics/inventory.ts';
 import { resolvePeriod } from '../../src/analytics/period.ts';
-import { compareAcrossMarketplaces, productSales, topProducts } from '../../src/analytics/products.ts';
+import { compareAcrossMarketplaces, productSales, salesByCategory, topProducts } from '../../src/analytics/products.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller } from '../support/analytics-seed.ts';
@@ -71,7 +71,12 @@ describe('products across marketplaces', () => {
       usd: '20.00',
       items: [{ sku: 'MUG', quantity: 4, price: '440.00', title: 'Clay mug' }],
     });
-    const product = (marketplace: 'shopify' | 'flipkart' | 'amazon', sku: string, stock: number | null) =>
+    const product = (
+      marketplace: 'shopify' | 'flipkart' | 'amazon',
+      sku: string,
+      stock: number | null,
+      category?: string,
+    ) =>
       seedProduct(pool, s, {
         marketplace,
         sku,
@@ -79,11 +84,13 @@ describe('products across marketplaces', () => {
         stock,
         price: '25.00',
         currency: 'USD',
+        category,
       });
-    await product('shopify', 'KURTA-BLUE', 30);
-    await product('shopify', 'SCARF', 10);
+    await product('shopify', 'KURTA-BLUE', 30, 'Apparel');
+    await product('shopify', 'SCARF', 10, 'Accessories');
+    // Flipkart listings carry no category: the SKU's other listings give it
     await product('flipkart', 'KURTA-BLUE', 3);
-    await product('amazon', 'kurta-blue', null);
+    await product('amazon', 'kurta-blue', null, 'Clothing');
     await product('amazon', 'MUG', 50);
   }
 
@@ -122,6 +129,31 @@ describe('products across marketplaces', () => {
     });
     const kurta = rows.find((r) => key(r) === 'KURTA-BLUE@shopify');
     expect(kurta).toMatchObject({ orders: 2, returnedUnits: 1, returnRate: 0.3333, averageUnitPrice: '25.00' });
+  });
+
+  it('sums sales per category, a SKU taking its category from the listing or another of the same SKU', async () => {
+    const rows = await productSales(pool, scope, october);
+    const category = (sku: string, marketplace: string) =>
+      rows.find((r) => r.sku === sku && r.marketplace === marketplace)?.category;
+    expect(category('KURTA-BLUE', 'amazon')).toBe('Clothing');
+    expect(category('KURTA-BLUE', 'flipkart')).toBe('Apparel');
+    expect(category('MUG', 'amazon')).toBeNull();
+    expect(
+      salesByCategory(rows).map((c) => [c.category, c.products, c.units, c.revenue, c.returnRate, c.marketplaces]),
+    ).toEqual([
+      [
+        'Apparel',
+        1,
+        6,
+        '105.00',
+        0.1667,
+        { shopify: { units: 3, revenue: '75.00' }, flipkart: { units: 3, revenue: '30.00' } },
+      ],
+      // a tie on revenue: more units first
+      ['Uncategorized', 1, 4, '20.00', 0, { amazon: { units: 4, revenue: '20.00' } }],
+      ['Clothing', 1, 1, '20.00', 0, { amazon: { units: 1, revenue: '20.00' } }],
+      ['Accessories', 1, 1, '10.00', 0, { shopify: { units: 1, revenue: '10.00' } }],
+    ]);
   });
 
   it('ranks the best sellers overall and per marketplace', async () => {

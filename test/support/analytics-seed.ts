@@ -102,12 +102,30 @@ export async function seedUsdRate(pool: pg.Pool, date: string, quote: string, ra
 export async function seedProduct(
   pool: pg.Pool,
   seller: SeededSeller,
-  p: { marketplace: Marketplace; sku: string; title: string; stock: number | null; price: string; currency: string },
+  p: {
+    marketplace: Marketplace;
+    sku: string;
+    title: string;
+    stock: number | null;
+    price: string;
+    currency: string;
+    category?: string;
+  },
 ): Promise<void> {
   await pool.query(
     `insert into unified_product (user_id, connection_id, marketplace, external_id, title, sku, normalized_sku,
-       price, currency, inventory, status, synced_at, created_at, updated_at)
-     values ($1, $2, $3, $4::text, $5, $4::text, upper($4::text), $6, $7, $8, 'ACTIVE', now(), now(), now())`,
-    [seller.userId, seller.connections[p.marketplace], p.marketplace, p.sku, p.title, p.price, p.currency, p.stock],
+       price, currency, inventory, category, status, synced_at, created_at, updated_at)
+     values ($1, $2, $3, $4::text, $5, $4::text, upper($4::text), $6, $7, $8, $9, 'ACTIVE', now(), now(), now())`,
+    [
+      seller.userId,
+      seller.connections[p.marketplace],
+      p.marketplace,
+      p.sku,
+      p.title,
+      p.price,
+      p.currency,
+      p.stock,
+      p.category ?? null,
+    ],
   );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { productSales, topProducts } from '../../analytics/products.ts';
+import { productSales, salesByCategory, topProducts } from '../../analytics/products.ts';
 import { dataAsOf, defineTool, describePeriod, marketplacesInput, percent, periodInput, resolveFor } from './tool.ts';
 
 export const topProductsTool = defineTool({
@@ -7,7 +7,8 @@ export const topProductsTool = defineTool({
   description:
     'The seller’s best-selling products in a period, by revenue or units, over all marketplaces or the best ' +
     'of each marketplace ("which product sells best on Flipkart?"). A product is one SKU on one marketplace here; ' +
-    'use compare_product_marketplaces to see one product across marketplaces.',
+    'use compare_product_marketplaces to see one product across marketplaces. With group_by "category", the ' +
+    'best categories instead (products of a SKU with no category are "Uncategorized").',
   input: z.object({
     period: periodInput,
     rank_by: z.enum(['revenue', 'units']).optional().describe('Default: revenue.'),
@@ -20,10 +21,28 @@ export const topProductsTool = defineTool({
       .describe('How many (per marketplace with per_marketplace); default 5.'),
     per_marketplace: z.boolean().optional().describe('The best of each marketplace rather than overall.'),
     marketplaces: marketplacesInput,
+    group_by: z.enum(['product', 'category']).optional().describe('Default: product.'),
   }),
   async execute(input, ctx) {
     const period = resolveFor(ctx, input.period);
     const rows = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
+    if (input.group_by === 'category') {
+      const categories = salesByCategory(rows, { by: input.rank_by ?? 'revenue', limit: input.limit ?? 5 });
+      return {
+        result: {
+          period: describePeriod(period),
+          currency: ctx.scope.currency,
+          ranked_by: input.rank_by ?? 'revenue',
+          categories,
+          data_as_of: await dataAsOf(ctx, input.marketplaces),
+        },
+        table: {
+          title: `Top categories, ${period.label} (${ctx.scope.currency})`,
+          columns: ['category', 'products', 'units', 'revenue', 'return rate'],
+          rows: categories.map((c) => [c.category, c.products, c.units, c.revenue, percent(c.returnRate)]),
+        },
+      };
+    }
     const top = topProducts(rows, {
       by: input.rank_by ?? 'revenue',
       limit: input.limit ?? 5,
