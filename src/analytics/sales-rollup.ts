@@ -10,6 +10,7 @@
  * before or after a rebuild, never halfway.
  */
 import type pg from 'pg';
+import { inTransaction } from '../db/pool.ts';
 import type { SellerScope } from './seller-scope.ts';
 
 export interface RollupRefresh {
@@ -23,19 +24,10 @@ type RollupScope = Pick<SellerScope, 'userId' | 'timezone'>;
 
 export async function refreshSalesRollup(pool: pg.Pool, scope: RollupScope): Promise<RollupRefresh> {
   if (!(await needsRefresh(pool, scope))) return { rebuilt: 'none', days: 0 };
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     await client.query(`select pg_advisory_xact_lock(hashtextextended('sales_rollup:' || $1, 0))`, [scope.userId]);
-    const result = await rebuild(client, scope);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    return rebuild(client, scope);
+  });
 }
 
 async function needsRefresh(db: pg.Pool | pg.PoolClient, scope: RollupScope): Promise<boolean> {

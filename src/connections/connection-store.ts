@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { TokenVault } from '../crypto/token-vault.ts';
 import type { Marketplace } from '../db/enums.ts';
+import { inTransaction } from '../db/pool.ts';
 import { type ConnectionTokens, sealTokens } from './connection-tokens.ts';
 
 export interface NewConnection {
@@ -25,9 +26,7 @@ export async function saveConnection(
   vault: TokenVault,
   c: NewConnection,
 ): Promise<{ id: string; created: boolean }> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     const existing = await client.query<{ id: string }>(
       `select id from marketplace_connection where user_id = $1 and marketplace = $2 and external_account_id = $3
        for update`,
@@ -60,12 +59,6 @@ export async function saveConnection(
         c.scopes,
       ],
     );
-    await client.query('commit');
     return { id, created: existing.rows.length === 0 };
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

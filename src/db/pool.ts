@@ -30,3 +30,19 @@ export async function closePool(pool: pg.Pool, boundMs = 5000): Promise<void> {
   await pool.end();
   await Promise.race([allClosed, delay(boundMs, undefined, { ref: false })]);
 }
+
+/** Runs `work` in one transaction on a client of the pool: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
 import type { Marketplace } from '../db/enums.ts';
+import { inTransaction } from '../db/pool.ts';
 import type { QuarantinedRecord, Stream } from '../marketplaces/marketplace-client.ts';
 import { assertLease, type Lease, LeaseLostError } from './sync-lease.ts';
 
@@ -35,21 +36,13 @@ export async function commitPage<T>(
 ): Promise<T> {
   // only the seller's own lease fences the seller's rows
   if (page.lease.userId !== page.userId) throw new LeaseLostError(page.lease);
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     await assertLease(client, page.lease);
     const result = await writeRows(client);
     await recordQuarantine(client, page);
     await advanceCursor(client, page.connectionId, page.stream, page.cursor);
-    await client.query('commit');
     return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function recordQuarantine(client: pg.PoolClient, page: PageCommit): Promise<void> {
