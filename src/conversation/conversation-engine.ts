@@ -252,9 +252,8 @@ export class ConversationEngine {
   }
 }
 
-/** What the answer says about freshness, when there is something to say. */
+/** What the answer says about how fresh each marketplace's data is (every answer from data says it). */
 function freshnessNote(fresh: FreshnessOutcome): string {
-  const stale = fresh.connections.filter((c) => c.stale);
   switch (fresh.refresh) {
     case 'timeout':
       return `Your data is being refreshed; these figures are as of: ${describeFreshness(fresh.connections)}. I will tell you when the refresh is done.`;
@@ -263,6 +262,6 @@ function freshnessNote(fresh: FreshnessOutcome): string {
     case 'unavailable':
       return `Data as of: ${describeFreshness(fresh.connections)} (no refresh is running now).`;
     default:
-      return stale.length ? `Data as of: ${describeFreshness(stale)}.` : '';
+      return fresh.connections.length ? `Data as of: ${describeFreshness(fresh.connections)}.` : '';
   }
 }
