@@ -101,25 +101,36 @@ export interface ProductMatch {
   marketplaces: Marketplace[];
 }
 
-/** The seller's products whose SKU is `text` (normalized) or whose title or SKU contains it. */
+/**
+ * The seller's products whose SKU is `text` (normalized), or whose title or SKU holds
+ * every word of it ("blue kurta" finds "Blue Cotton Kurta"); with `anyWord`, any one
+ * of its words (suggestions when nothing matched). Exact SKUs first, then titles
+ * holding the words as typed.
+ */
 export async function findProducts(
   db: Queryable,
   scope: SellerScope,
   text: string,
   limit = 10,
+  { anyWord = false }: { anyWord?: boolean } = {},
 ): Promise<ProductMatch[]> {
   const words = text.trim();
   if (!words) return [];
-  const like = `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const long = words.split(/\s+/).filter((w) => w.length > 1);
+  const parts = long.length > 0 ? long : [words];
   const { rows } = await db.query<ProductMatch>(
     `select p.normalized_sku as sku, max(p.title) as title, array_agg(distinct p.marketplace order by p.marketplace) as marketplaces
        from unified_product p
       where p.user_id = $1 and p.normalized_sku is not null
-        and (p.normalized_sku = $2 or p.title ilike $3 or p.sku ilike $3)
+        and (p.normalized_sku = $2
+             or ${anyWord ? 'exists' : 'not exists'} (
+                  select 1 from unnest($4::text[]) w
+                   where ${anyWord ? '' : 'not'} (p.title ilike w or p.sku ilike w)))
       group by p.normalized_sku
-      order by bool_or(p.normalized_sku = $2) desc, p.normalized_sku
-      limit $4`,
-    [scope.userId, normalizeSku(words), like, limit],
+      order by bool_or(p.normalized_sku = $2) desc, bool_or(p.title ilike $3) desc, p.normalized_sku
+      limit $5`,
+    [scope.userId, normalizeSku(words), like(words), parts.map(like), limit],
   );
   return rows;
 }

@@ -4,7 +4,7 @@
  * every query takes one and filters on its `userId`.
  */
 import type { Queryable } from '../db/pool.ts';
-import { validTimezone } from '../time/local-time.ts';
+import { canonicalTimezone } from '../time/local-time.ts';
 
 export interface SellerScope {
   userId: string;
@@ -21,7 +21,7 @@ export async function loadSellerScope(db: Queryable, userId: string): Promise<Se
   );
   const row = rows[0];
   if (!row) return undefined;
-  return { userId, timezone: validTimezone(row.timezone) ? row.timezone : 'UTC', currency: row.currency };
+  return { userId, timezone: canonicalTimezone(row.timezone) ?? 'UTC', currency: row.currency };
 }
 
 /** Digits after the decimal point the currency is quoted in (JPY 0, KWD 3, most 2). */

@@ -9,7 +9,7 @@ import type { SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
 import { MARKETPLACES } from '../db/enums.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
-import { validTimezone } from '../time/local-time.ts';
+import { canonicalTimezone } from '../time/local-time.ts';
 import { COMMAND_HELP, type Command } from './commands.ts';
 import { describeFreshness, type SyncRequester } from './freshness-gate.ts';
 import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
@@ -93,7 +93,7 @@ async function sync(ctx: CommandContext, marketplace: string | undefined): Promi
   return textReply(
     result === 'finished'
       ? `Synced${all}: ${describeFreshness(after)}.`
-      : `The sync did not complete; your data is as of: ${describeFreshness(after)}.`,
+      : `The sync did not complete; your data: ${describeFreshness(after)}.`,
   );
 }
 
@@ -118,10 +118,10 @@ async function disconnect(ctx: CommandContext, marketplace: string | undefined):
 async function timezone(ctx: CommandContext, zone: string | undefined): Promise<Reply> {
   if (!zone)
     return textReply(`Your timezone is ${ctx.scope.timezone}. Change it with \`timezone <zone>\`, e.g. Asia/Kolkata.`);
-  if (!validTimezone(zone) || (!zone.includes('/') && zone !== 'UTC')) {
+  const canonical = canonicalTimezone(zone);
+  if (!canonical || (!zone.includes('/') && canonical !== 'UTC')) {
     return textReply(`"${zone}" is not a timezone I know: use an IANA name such as Asia/Kolkata or America/New_York.`);
   }
-  const canonical = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   await ctx.db.query('update "user" set timezone = $2, updated_at = now() where id = $1', [
     ctx.scope.userId,
     canonical,

@@ -256,12 +256,12 @@ export class ConversationEngine {
 function freshnessNote(fresh: FreshnessOutcome): string {
   switch (fresh.refresh) {
     case 'timeout':
-      return `Your data is being refreshed; these figures are as of: ${describeFreshness(fresh.connections)}. I will tell you when the refresh is done.`;
+      return `Your data is being refreshed; these figures are from: ${describeFreshness(fresh.connections)}. I will tell you when the refresh is done.`;
     case 'failed':
-      return `The refresh did not complete; these figures are as of: ${describeFreshness(fresh.connections)}.`;
+      return `The refresh did not complete; these figures are from: ${describeFreshness(fresh.connections)}.`;
     case 'unavailable':
-      return `Data as of: ${describeFreshness(fresh.connections)} (no refresh is running now).`;
+      return `Data: ${describeFreshness(fresh.connections)} (no refresh is running now).`;
     default:
-      return fresh.connections.length ? `Data as of: ${describeFreshness(fresh.connections)}.` : '';
+      return fresh.connections.length ? `Data: ${describeFreshness(fresh.connections)}.` : '';
   }
 }

@@ -46,13 +46,20 @@ export async function ensureFresh(options: {
   return { connections, refresh: result, ...(result === 'timeout' ? { pending: request } : {}) };
 }
 
-/** "Shopify: as of 2026-11-30 09:30 (Asia/Kolkata); Amazon: never synced, refresh running". */
+/**
+ * "Shopify and Flipkart as of 2026-11-30 09:30 (Asia/Kolkata); Amazon never synced
+ * (needs reauth)": marketplaces in the same state named together.
+ */
 export function describeFreshness(connections: ConnectionFreshness[]): string {
-  return connections
-    .map((c) => {
-      const name = c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1);
-      const state = c.syncable ? '' : ` (${c.state})`;
-      return `${name}: ${c.lastSyncLocal ? `as of ${c.lastSyncLocal}` : 'never synced'}${state}`;
+  const groups = new Map<string, string[]>();
+  for (const c of connections) {
+    const state = `${c.lastSyncLocal ? `as of ${c.lastSyncLocal}` : 'never synced'}${c.syncable ? '' : ` (${c.state})`}`;
+    groups.set(state, [...(groups.get(state) ?? []), c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1)]);
+  }
+  return [...groups]
+    .map(([state, names]) => {
+      const who = names.length < 2 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+      return `${who} ${state}`;
     })
     .join('; ');
 }

@@ -134,6 +134,22 @@ function describeComparePeriods(r: Json): string {
   );
 }
 
+/** "a", "a or b", "a, b or c". */
+function list(items: string[], last: string): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`;
+}
+
+function notFound(r: Json): string {
+  const similar: string[] = r.did_you_mean ?? [];
+  const hint = similar.length
+    ? ` Did you mean ${list(
+        similar.map((t) => `"${t}"`),
+        'or',
+      )}?`
+    : '';
+  return `I found no product matching "${r.product}".${hint}`;
+}
+
 function describeTop(r: Json): string {
   if (!r.products?.length) return `No product sold ${r.period.label}.`;
   const lines = r.products.map(
@@ -143,7 +159,7 @@ function describeTop(r: Json): string {
 }
 
 function describeComparison(r: Json, marketplaces: Marketplace[]): string {
-  if (r.found === false) return `I found no product matching "${r.product}".`;
+  if (r.found === false) return notFound(r);
   if (!r.products?.length) return `No product sold ${r.period.label}.`;
   const shown = marketplaces.length ? marketplaces : [...MARKETPLACES];
   const best = shown.map((m) => {
@@ -176,7 +192,7 @@ function describeReturns(r: Json): string {
 }
 
 function describeStock(r: Json): string {
-  if (r.found === false) return `I found no product matching "${r.product}".`;
+  if (r.found === false) return notFound(r);
   if (!r.products?.length) return 'No stock figures yet for your products.';
   const lines = r.products.slice(0, 5).map((p: Json) => {
     const cover =
@@ -191,7 +207,7 @@ function describeStock(r: Json): string {
 }
 
 function describeProduct(r: Json, target: Marketplace | undefined): string {
-  if (r.found === false) return `I found no product matching "${r.product}".`;
+  if (r.found === false) return notFound(r);
   const lines = r.by_marketplace.map((m: Json) => {
     if (!m.listed) return `${title(m.marketplace)}: not listed`;
     const s = m.sales;

@@ -12,6 +12,33 @@ export function validTimezone(zone: string): boolean {
   }
 }
 
+/** Current IANA names of zones the platform's ICU data still calls by an older alias. */
+const RENAMED: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+};
+
+/**
+ * A zone as the seller typed it, spelled as IANA spells it ("asia/kolkata" →
+ * "Asia/Kolkata"), old aliases replaced by their current names ("Asia/Calcutta" →
+ * "Asia/Kolkata"); undefined: not a zone.
+ */
+export function canonicalTimezone(zone: string): string | undefined {
+  if (!validTimezone(zone)) return undefined;
+  const lower = zone.toLowerCase();
+  const known = [...Intl.supportedValuesOf('timeZone'), ...Object.values(RENAMED), 'UTC'];
+  const name =
+    known.find((z) => z.toLowerCase() === lower) ??
+    new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  return RENAMED[name] ?? name;
+}
+
 function localParts(at: Date, timezone: string): Record<string, string> {
   return Object.fromEntries(
     new Intl.DateTimeFormat('en-CA', {

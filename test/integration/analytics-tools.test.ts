@@ -138,7 +138,10 @@ describe('analytics tools, bound to one seller', () => {
     expect(compare.json.products).toHaveLength(1);
     expect(compare.json.products[0]).toMatchObject({ sku: 'TEA-MASALA', units: 12, revenue: '120.00' });
     const secret = await run('product_performance', { product: 'SECRET-SKU' });
-    expect(secret.json).toEqual({ found: false, product: 'SECRET-SKU' });
+    // nothing of the other seller's, not even as a suggestion
+    expect(secret.json).toEqual({ found: false, product: 'SECRET-SKU', did_you_mean: [] });
+    const near = await run('product_performance', { product: 'secret tea' });
+    expect(near.json).toEqual({ found: false, product: 'secret tea', did_you_mean: [INJECTION] });
   });
 
   it('gives the facts for "should I list it on Flipkart?"', async () => {

@@ -181,7 +181,7 @@ describe('the conversation engine', () => {
     const first = await engine.handle(turn('How did I do last month?', 'c2'));
     // every answer from data says how fresh each marketplace's data is
     expect(first.text).toMatch(
-      /^You sold INR 8,800\.00 last month\.\n\nData as of: \w+: as of [^;]+(; \w+: as of [^;]+)*\.$/,
+      /^You sold INR 8,800\.00 last month\.\n\nData: Flipkart and Shopify as of [^;]+ \(Asia\/Kolkata\)\.$/,
     );
     expect(first.limitedMode).toBeUndefined();
     // 5,100 tokens used of 5,000: no more model requests today
@@ -223,7 +223,7 @@ describe('the conversation engine', () => {
       const reply = await engine.handle(turn('total sales last month', 'c3'), (r) => {
         followUps.push(r);
       });
-      expect(reply.text).toMatch(/Your data is being refreshed; these figures are as of: .*Shopify: as of/);
+      expect(reply.text).toMatch(/Your data is being refreshed; these figures are from: .*Shopify as of/);
       expect(reply.text).toMatch(/I will tell you when the refresh is done/);
       // a worker picks the on-demand sync up; these sandbox-less connections cannot sync, and say so
       worker = await openScheduler(jobs, workerPool);

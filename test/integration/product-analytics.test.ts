@@ -193,12 +193,19 @@ describe('products across marketplaces', () => {
     ]);
   });
 
-  it('finds products by SKU or title words, taking the words literally', async () => {
+  it('finds products by SKU or every title word, taking the words literally', async () => {
     expect(await findProducts(pool, scope, 'kurta')).toEqual([
       { sku: 'KURTA-BLUE', title: 'Blue cotton kurta', marketplaces: ['amazon', 'flipkart', 'shopify'] },
     ]);
     expect((await findProducts(pool, scope, ' kurta-blue ')).map((p) => p.sku)).toEqual(['KURTA-BLUE']);
     expect((await findProducts(pool, scope, 'silk')).map((p) => p.sku)).toEqual(['SCARF']);
+    // every word, in any order; suggestions share any one of them
+    expect((await findProducts(pool, scope, 'kurta blue')).map((p) => p.sku)).toEqual(['KURTA-BLUE']);
+    expect(await findProducts(pool, scope, 'cotton scarf')).toEqual([]);
+    expect((await findProducts(pool, scope, 'cotton scarf', 5, { anyWord: true })).map((p) => p.sku)).toEqual([
+      'KURTA-BLUE',
+      'SCARF',
+    ]);
     expect(await findProducts(pool, scope, '%')).toEqual([]);
     expect(await findProducts(pool, scope, '')).toEqual([]);
   });

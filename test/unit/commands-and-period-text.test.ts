@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePeriodText } from '../../src/analytics/period-text.ts';
 import { parseCommand } from '../../src/conversation/commands.ts';
+import { canonicalTimezone } from '../../src/time/local-time.ts';
 
 describe('commands', () => {
   it('reads one grammar, with or without the Slack prefix', () => {
@@ -48,5 +49,16 @@ describe('periods as sellers write them', () => {
     expect(parsePeriodText('sales in may')).toEqual({ kind: 'month', month: 5 });
     expect(parsePeriodText('which marketplace sells best')).toBeUndefined();
     expect(parsePeriodText('Show me my return rate by marketplace')).toBeUndefined();
+  });
+});
+
+describe('timezones as sellers type them', () => {
+  it('are spelled as IANA spells them, old aliases under their current names', () => {
+    expect(canonicalTimezone('asia/kolkata')).toBe('Asia/Kolkata');
+    expect(canonicalTimezone('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(canonicalTimezone('europe/kiev')).toBe('Europe/Kyiv');
+    expect(canonicalTimezone('america/new_york')).toBe('America/New_York');
+    expect(canonicalTimezone('utc')).toBe('UTC');
+    expect(canonicalTimezone('Mars/Olympus')).toBeUndefined();
   });
 });

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { findProducts } from '../../analytics/inventory.ts';
 import { compareAcrossMarketplaces, productSales } from '../../analytics/products.ts';
 import { MARKETPLACES } from '../../db/enums.ts';
-import { dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
+import {
+  dataAsOf,
+  defineTool,
+  describePeriod,
+  marketplacesInput,
+  periodInput,
+  productNotFound,
+  resolveFor,
+} from './tool.ts';
 
 export const compareProductMarketplaces = defineTool({
   name: 'compare_product_marketplaces',
@@ -27,7 +35,7 @@ export const compareProductMarketplaces = defineTool({
     const period = resolveFor(ctx, input.period);
     const matches = input.product ? await findProducts(ctx.db, ctx.scope, input.product, 10) : undefined;
     if (matches?.length === 0) {
-      return { result: { period: describePeriod(period), found: false, product: input.product } };
+      return productNotFound(ctx, input.product ?? '', { period: describePeriod(period) });
     }
     const rows = await productSales(ctx.db, ctx.scope, period, {
       marketplaces: input.marketplaces,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findProducts, inventoryStatus } from '../../analytics/inventory.ts';
-import { capRows, dataAsOf, defineTool, marketplacesInput } from './tool.ts';
+import { capRows, dataAsOf, defineTool, marketplacesInput, productNotFound } from './tool.ts';
 
 export const inventoryStatusTool = defineTool({
   name: 'inventory_status',
@@ -21,7 +21,7 @@ export const inventoryStatusTool = defineTool({
   }),
   async execute(input, ctx) {
     const matches = input.product ? await findProducts(ctx.db, ctx.scope, input.product, 10) : undefined;
-    if (matches?.length === 0) return { result: { found: false, product: input.product } };
+    if (matches?.length === 0) return productNotFound(ctx, input.product ?? '');
     const velocityDays = input.velocity_days ?? 30;
     const all = await inventoryStatus(ctx.db, ctx.scope, ctx.now, {
       skus: matches?.map((m) => m.sku),

@@ -4,7 +4,7 @@ import { productSales } from '../../analytics/products.ts';
 import { salesReport } from '../../analytics/sales.ts';
 import { MARKETPLACES } from '../../db/enums.ts';
 import { daysBetween } from '../../time/local-time.ts';
-import { dataAsOf, defineTool, describePeriod, percent, periodInput, resolveFor } from './tool.ts';
+import { dataAsOf, defineTool, describePeriod, percent, periodInput, productNotFound, resolveFor } from './tool.ts';
 
 export const productPerformance = defineTool({
   name: 'product_performance',
@@ -20,7 +20,7 @@ export const productPerformance = defineTool({
   async execute(input, ctx) {
     const matches = await findProducts(ctx.db, ctx.scope, input.product, 5);
     const [match, ...others] = matches;
-    if (!match) return { result: { found: false, product: input.product } };
+    if (!match) return productNotFound(ctx, input.product);
     const period = resolveFor(ctx, input.period ?? { kind: 'last_days', days: 90 });
     const days = daysBetween(period.start, period.end);
     const [sales, listings, overall, connections] = await Promise.all([

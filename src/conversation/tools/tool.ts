@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import type { ConnectionFreshness } from '../../analytics/freshness.ts';
+import { findProducts } from '../../analytics/inventory.ts';
 import { type Period, type PeriodSpec, periodSpecSchema, resolvePeriod } from '../../analytics/period.ts';
 import type { SellerScope } from '../../analytics/seller-scope.ts';
 import { MARKETPLACES, type Marketplace } from '../../db/enums.ts';
@@ -99,4 +100,14 @@ export async function dataAsOf(ctx: ToolContext, marketplaces?: Marketplace[]): 
     out[c.marketplace] = c.lastSyncLocal ?? 'never synced';
   }
   return out;
+}
+
+/** A tool's answer when no product matches `text`: saying so, with products sharing a word with it. */
+export async function productNotFound(
+  ctx: ToolContext,
+  text: string,
+  more: Record<string, unknown> = {},
+): Promise<ToolOutput> {
+  const similar = await findProducts(ctx.db, ctx.scope, text, 5, { anyWord: true });
+  return { result: { ...more, found: false, product: text, did_you_mean: similar.map((p) => p.title) } };
 }
