@@ -53,7 +53,7 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
   let result: RollupRefresh;
   if (state[0]?.timezone !== scope.timezone) {
     await client.query('delete from sales_rollup where user_id = $1', [scope.userId]);
-    await client.query(insertRollup('select o.* from unified_order o where o.user_id = $1'), [
+    await client.query(insertRollup('select o.* from unified_order o where o.user_id = $1', LINES.seller), [
       scope.userId,
       scope.timezone,
     ]);
@@ -84,7 +84,8 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
     await client.query(
       // one index range scan per day (offset 0 keeps it from being flattened into a join
       // that compares every order of the seller with every day)
-      insertRollup(`select o.*
+      insertRollup(
+        `select o.*
                       from (select d.connection_id, d.day::timestamp at time zone $2 as from_at,
                                    (d.day + 1)::timestamp at time zone $2 as to_at
                               from unnest($3::uuid[], $4::date[]) d(connection_id, day)) d
@@ -92,7 +93,9 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
                         select o.* from unified_order o
                          where o.user_id = $1 and o.ordered_at >= d.from_at and o.ordered_at < d.to_at
                            and o.connection_id = d.connection_id
-                        offset 0) o`),
+                        offset 0) o`,
+        LINES.orders,
+      ),
       [scope.userId, scope.timezone, connectionIds, localDays],
     );
     result = { rebuilt: 'days', days: days.length };
@@ -106,18 +109,24 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
   return result;
 }
 
+/** Where the lines of the orders come from: all the seller's (hash-joined), or looked up per order. */
+const LINES = {
+  seller: 'from unified_order_item i where i.user_id = $1',
+  orders: 'from o join unified_order_item i on i.order_id = o.id',
+};
+
 /**
  * Sums the orders `orders` selects ($1: the seller, $2: the timezone days are counted
  * in), with what their lines add (units, returns), into rollup rows.
  */
-function insertRollup(orders: string): string {
+function insertRollup(orders: string, lines: string): string {
   return `
     with o as (${orders}),
          i as (select i.order_id,
                       coalesce(sum(i.quantity) filter (where not i.is_cancelled), 0) as units,
                       coalesce(sum(i.returned_quantity), 0) as returned_units,
                       bool_or(i.returned_quantity > 0) as any_returned
-                 from o join unified_order_item i on i.order_id = o.id
+                 ${lines}
                 group by i.order_id)
     insert into sales_rollup (user_id, connection_id, marketplace, day, fx_day, currency, status, orders, sales,
            sales_usd, orders_without_usd, sales_without_usd, refunds, refunds_usd, units, returned_units, returned_orders)
