@@ -137,7 +137,7 @@ export interface CategorySales {
   marketplaces: Partial<Record<Marketplace, { units: number; revenue: string }>>;
 }
 
-export const UNCATEGORIZED = 'Uncategorized';
+const UNCATEGORIZED = 'Uncategorized';
 
 /** Product sales summed per category, best first by revenue or units (ties: more units, then name). */
 export function salesByCategory(

@@ -11,6 +11,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../db/pool.ts';
+import { FX_DAY } from './money-sql.ts';
 import type { SellerScope } from './seller-scope.ts';
 
 export interface RollupRefresh {
@@ -131,7 +132,7 @@ function insertRollup(orders: string, lines: string): string {
     insert into sales_rollup (user_id, connection_id, marketplace, day, fx_day, currency, status, orders, sales,
            sales_usd, orders_without_usd, sales_without_usd, refunds, refunds_usd, units, returned_units, returned_orders)
     select $1, o.connection_id, o.marketplace, (o.ordered_at at time zone $2)::date,
-           (o.ordered_at at time zone 'UTC')::date, o.currency, o.status,
+           ${FX_DAY}, o.currency, o.status,
            count(*), sum(o.total_amount), coalesce(sum(o.total_amount_usd), 0),
            count(*) filter (where o.total_amount_usd is null),
            coalesce(sum(o.total_amount) filter (where o.total_amount_usd is null), 0),
