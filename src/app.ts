@@ -3,8 +3,14 @@
  * migrations and HTTP; the CLI and the tests build the service through it.
  * Roles: `web` serves HTTP, `worker` processes jobs, `all` does both.
  */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Router } from 'express';
 import type pg from 'pg';
+import { ChatGateway } from './channels/chat-gateway.ts';
+import { createSlackChannel, type SlackChannel } from './channels/slack/slack-app.ts';
 import type { Config, Role } from './config/config.ts';
+import type { ConversationEngine } from './conversation/conversation-engine.ts';
+import { createConversationEngine } from './conversation/create-engine.ts';
 import { resolveKeyring } from './crypto/keyring.ts';
 import { TokenVault } from './crypto/token-vault.ts';
 import { acquireDatabase, type DatabaseHandle } from './db/database.ts';
@@ -38,6 +44,12 @@ export interface App {
   readonly scheduler: Scheduler;
   /** Base URL of the HTTP server (web role). */
   readonly url: string;
+  /** The conversation engine every chat channel of this process answers through. */
+  readonly engine: ConversationEngine;
+  /** Where chat channels hand their messages (web role). */
+  readonly gateway: ChatGateway;
+  /** The demo seller a new chat identity may look at (`demo`); undefined: no demo. */
+  setDemoSeller(userId: string | undefined): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -51,6 +63,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let pool: pg.Pool | undefined;
   let scheduler: Scheduler | undefined;
   let server: RunningServer | undefined;
+  let engine: ConversationEngine | undefined;
+  let gateway: ChatGateway | undefined;
+  let slack: SlackChannel | undefined;
+  let demoUserId: string | undefined;
   let starting: Promise<void> | undefined;
   let tearingDown: Promise<void> | undefined;
 
@@ -77,13 +93,33 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
       if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
       else await scheduler.listen();
+      engine = createConversationEngine({ config, db: pool, log, scheduler, demoUserId: () => demoUserId });
       // every role answers the health probes; only web serves the rest
+      const routers: { path: string; router: Router }[] = [];
+      if (role !== 'worker') {
+        gateway = new ChatGateway({ db: pool, engine, log });
+        if (config.cronSecret)
+          routers.push({ path: '/api/cron', router: cronRouter({ secret: config.cronSecret, scheduler, log }) });
+        if (config.slack) {
+          slack = createSlackChannel(config.slack, {
+            gateway,
+            db: pool,
+            log,
+            scheduler,
+            staleAfterMs: config.conversation.staleAfterMs,
+            vault,
+            publicBaseUrl: config.publicBaseUrl,
+          });
+          await slack.start();
+          if (slack.router) routers.push({ path: '/', router: slack.router });
+          log.info({ socketMode: config.slack.socketMode }, 'Slack channel on');
+        }
+      }
       const db = orm;
-      const cronSecret = role === 'worker' ? undefined : config.cronSecret;
       const http = createHttpApp({
         log,
         readiness: { check: async () => (await migrationState(db)).problems },
-        routers: cronSecret ? [{ path: '/api/cron', router: cronRouter({ secret: cronSecret, scheduler, log }) }] : [],
+        routers,
       });
       server = await listen(http, config.host, config.port);
       log.info({ role, url: server?.url, database: database.displayUrl }, 'ShopIQ is up');
@@ -103,7 +139,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   function teardown(): Promise<void> {
     tearingDown ??= (async () => {
       const deadline = config.shutdownTimeoutMs;
+      await slack?.stop().catch((err: unknown) => log.warn({ err }, 'stopping the Slack channel failed'));
       await server?.close(Math.floor(deadline / 4)).catch((err: unknown) => log.warn({ err }, 'closing HTTP failed'));
+      // answers being written get a quarter of the time; follow-ups still waiting are dropped
+      engine?.close();
+      await Promise.race([gateway?.idle(), delay(Math.floor(deadline / 4), undefined, { ref: false })]);
       // running jobs get half the time to finish; then they stop at their next page
       await scheduler
         ?.stop(Math.floor(deadline / 2))
@@ -137,6 +177,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
     get url() {
       return started(server, 'http server').url;
+    },
+    get engine() {
+      return started(engine, 'conversation engine');
+    },
+    get gateway() {
+      return started(gateway, 'chat gateway (web role)');
+    },
+    setDemoSeller(userId) {
+      demoUserId = userId;
     },
     start,
     stop,

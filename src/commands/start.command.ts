@@ -2,7 +2,6 @@ import path from 'node:path';
 import { createApp } from '../app.ts';
 import { runTerminalChat } from '../channels/terminal/terminal-chat.ts';
 import type { Config, Role } from '../config/config.ts';
-import { createConversationEngine } from '../conversation/create-engine.ts';
 import { type Demo, startDemo } from '../demo/demo.ts';
 import { createLogger } from '../logging/logger.ts';
 
@@ -43,18 +42,17 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
   await app.start();
   if (!config.demo || role !== 'all') return;
   demo = await startDemo(app);
+  app.setDemoSeller(demo.userId);
   if (!chatting) {
     process.stderr.write(
       `Demo ready: ask with \`npx shopiq chat\` in another terminal; the service runs at ${app.url}.\n`,
     );
     return;
   }
-  const engine = createConversationEngine({ config, db: app.pool, log: app.log, scheduler: app.scheduler });
-  await runTerminalChat(engine, demo.userId, {
+  await runTerminalChat(app.engine, demo.userId, {
     input: process.stdin,
     output: process.stdout,
     chartDir: path.join(config.home, 'charts'),
   });
-  engine.close();
   shutdown(0);
 }

@@ -23,6 +23,23 @@ export interface KeyringConfig {
   activeKeyId: string;
 }
 
+/**
+ * Slack: one workspace (a bot token), or installs to any workspace (OAuth: client id,
+ * secret and a state secret). Over HTTP (`/slack/events`, signed with the signing
+ * secret) or, for local use, Socket Mode (an app-level token).
+ */
+export interface SlackConfig {
+  signingSecret: string | undefined;
+  botToken: string | undefined;
+  oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
+  appToken: string | undefined;
+  socketMode: boolean;
+  /** Web API base (ends with a slash). */
+  apiUrl: string;
+}
+
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   home: string;
@@ -35,7 +52,7 @@ export interface Config {
   encryption: KeyringConfig | undefined;
   shutdownTimeoutMs: number;
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
-  slack: { signingSecret: string; botToken: string; appToken: string | undefined; socketMode: boolean } | undefined;
+  slack: SlackConfig | undefined;
   twilio: { accountSid: string; authToken: string; whatsappFrom: string; baseUrl: string | undefined } | undefined;
   shopify: {
     apiKey: string | undefined;
@@ -193,6 +210,10 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
   SLACK_SOCKET_MODE: booleanFlag,
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  SLACK_API_URL: optionalHttpUrl('for the Slack Web API'),
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_WHATSAPP_FROM: optionalString,
@@ -273,7 +294,7 @@ type Env = z.infer<typeof envSchema>;
 
 /** Variables that only make sense together: if one is set, the others must be too. */
 const GROUPS: (keyof Env)[][] = [
-  ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+  ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'],
   ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WHATSAPP_FROM'],
   ['SHOPIFY_API_KEY', 'SHOPIFY_API_SECRET'],
   ['FLIPKART_APP_ID', 'FLIPKART_APP_SECRET'],
@@ -313,9 +334,7 @@ function buildConfig(e: Env, cwd: string): Config {
       problems.push(`${missing.join(', ')}: required when ${set.join(', ')} is set`);
     }
   }
-  if (e.SLACK_SOCKET_MODE && !e.SLACK_APP_TOKEN) {
-    problems.push('SLACK_APP_TOKEN: required when SLACK_SOCKET_MODE is true');
-  }
+  problems.push(...slackProblems(e));
   const encryption = resolveEncryption(e, problems);
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
@@ -338,15 +357,7 @@ function buildConfig(e: Env, cwd: string): Config {
       baseUrl: e.ANTHROPIC_BASE_URL,
       model: e.ANTHROPIC_MODEL ?? DEFAULT_ANTHROPIC_MODEL,
     },
-    slack:
-      e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
-        ? {
-            signingSecret: e.SLACK_SIGNING_SECRET,
-            botToken: e.SLACK_BOT_TOKEN,
-            appToken: e.SLACK_APP_TOKEN,
-            socketMode: e.SLACK_SOCKET_MODE ?? false,
-          }
-        : undefined,
+    slack: slackConfig(e),
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_WHATSAPP_FROM
         ? {
@@ -394,6 +405,46 @@ function buildConfig(e: Env, cwd: string): Config {
       llmTimeoutMs: e.LLM_TIMEOUT_MS,
       dailyTokenBudget: e.LLM_DAILY_TOKENS_PER_SELLER,
     },
+  };
+}
+
+const slackOn = (e: Env) =>
+  Boolean(e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID || e.SLACK_APP_TOKEN || e.SLACK_SOCKET_MODE);
+
+function slackProblems(e: Env): string[] {
+  if (!slackOn(e)) return [];
+  const problems: string[] = [];
+  if (!e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID) {
+    problems.push(
+      'SLACK_BOT_TOKEN: required for Slack (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET to install to any workspace)',
+    );
+  }
+  if (e.SLACK_SOCKET_MODE) {
+    if (!e.SLACK_APP_TOKEN) problems.push('SLACK_APP_TOKEN: required when SLACK_SOCKET_MODE is true');
+  } else if (!e.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET: required for Slack over HTTP (or SLACK_SOCKET_MODE=true with SLACK_APP_TOKEN)',
+    );
+  }
+  if (e.SLACK_STATE_SECRET && e.SLACK_STATE_SECRET.length < 16) {
+    problems.push('SLACK_STATE_SECRET: expected at least 16 characters');
+  }
+  return problems;
+}
+
+function slackConfig(e: Env): SlackConfig | undefined {
+  if (!slackOn(e)) return undefined;
+  const apiUrl = e.SLACK_API_URL ?? DEFAULT_SLACK_API_URL;
+  return {
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    botToken: e.SLACK_BOT_TOKEN,
+    oauth:
+      e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+        ? { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET }
+        : undefined,
+    appToken: e.SLACK_APP_TOKEN,
+    socketMode: e.SLACK_SOCKET_MODE ?? false,
+    apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
   };
 }
 

@@ -32,10 +32,10 @@ export async function recordMessage(
   db: Queryable,
   turn: ChatTurn,
   message: { role: 'user' | 'assistant'; content: string; metadata?: Record<string, unknown>; usage?: LlmUsage },
-): Promise<void> {
-  await db.query(
+): Promise<number> {
+  const { rows } = await db.query<{ id: string }>(
     `insert into chat_message (user_id, channel, conversation_id, role, content, metadata, input_tokens, output_tokens, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, now())`,
+     values ($1, $2, $3, $4, $5, $6, $7, $8, now()) returning id`,
     [
       turn.userId,
       turn.channel,
@@ -47,6 +47,7 @@ export async function recordMessage(
       message.usage?.outputTokens ?? null,
     ],
   );
+  return Number(rows[0]?.id);
 }
 
 /** Model tokens the seller has used since the start of their day. */

@@ -7,10 +7,12 @@ import { connectionFreshness } from '../analytics/freshness.ts';
 import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
-import { MARKETPLACES } from '../db/enums.ts';
+import { MARKETPLACES, type SyncTier } from '../db/enums.ts';
+import { joinIdentity } from '../identity/chat-identities.ts';
+import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import { canonicalTimezone } from '../time/local-time.ts';
-import { COMMAND_HELP, type Command } from './commands.ts';
+import { COMMAND_HELP, type Command, SYNC_TIER_NAMES } from './commands.ts';
 import { describeFreshness, type SyncRequester } from './freshness-gate.ts';
 import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
 import { type Reply, textReply } from './reply.ts';
@@ -23,6 +25,9 @@ export interface CommandContext {
   limitedMode: boolean;
   syncs: SyncRequester | undefined;
   reschedule?: (userId: string) => Promise<unknown>;
+  demoUserId?: () => string | undefined;
+  /** The chat identity that asked (none in the terminal). */
+  identity: { id: string; key: string } | undefined;
   followUp(request: SyncRequest): void;
 }
 
@@ -57,6 +62,74 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return timezone(ctx, command.zone);
     case 'currency':
       return currency(ctx, command.code);
+    case 'frequency':
+      return frequency(ctx, command.tier, command.asked);
+    case 'link':
+      return command.code ? redeem(ctx, command.code) : issue(ctx);
+    case 'demo':
+      return demo(ctx);
+  }
+}
+
+async function frequency(ctx: CommandContext, tier: SyncTier | undefined, asked: string | undefined): Promise<Reply> {
+  const choices = Object.values(SYNC_TIER_NAMES).join(', ');
+  if (!tier) {
+    const { rows } = await ctx.db.query<{ tier: SyncTier }>('select sync_tier as tier from "user" where id = $1', [
+      ctx.scope.userId,
+    ]);
+    const now = SYNC_TIER_NAMES[rows[0]?.tier ?? 'twice_daily'];
+    return textReply(
+      asked
+        ? `"${asked}" is not a frequency I know: choose one of ${choices}.`
+        : `Your data is refreshed ${now}. Change it with \`frequency <${choices.replaceAll(', ', '|')}>\`.`,
+    );
+  }
+  await ctx.db.query('update "user" set sync_tier = $2, updated_at = now() where id = $1', [ctx.scope.userId, tier]);
+  await ctx.reschedule?.(ctx.scope.userId);
+  return textReply(`Your data is now refreshed ${SYNC_TIER_NAMES[tier]}, in your time (${ctx.scope.timezone}).`);
+}
+
+async function issue(ctx: CommandContext): Promise<Reply> {
+  const { code } = await issueLinkCode(ctx.db, ctx.scope.userId);
+  return textReply(
+    `Your link code is *${code}*. From your other Slack account or your WhatsApp, send \`link ${code}\` to ShopIQ ` +
+      `within ${LINK_CODE_TTL_MS / 60_000} minutes: that chat then sees the same data as this one. The code works once.`,
+  );
+}
+
+async function redeem(ctx: CommandContext, code: string): Promise<Reply> {
+  if (!ctx.identity) return textReply('Link codes are for Slack and WhatsApp: send `link <code>` there.');
+  const result = await redeemLinkCode(ctx.db, code, ctx.identity.key);
+  if (!result.ok) {
+    return textReply(
+      result.reason === 'too_many_attempts'
+        ? 'Too many wrong codes: please wait a while, then ask for a new code with `link` in your other chat.'
+        : 'That code is not valid (wrong, used or expired): ask for a new one with `link` in your other chat.',
+    );
+  }
+  return joined(await joinIdentity(ctx.db, ctx.identity.id, result.userId), 'your other chat');
+}
+
+async function demo(ctx: CommandContext): Promise<Reply> {
+  const demoUserId = ctx.demoUserId?.();
+  if (!demoUserId)
+    return textReply('The demo is not running here: connect a marketplace with `connect <marketplace>`.');
+  if (!ctx.identity) return textReply('This terminal already shows the demo store.');
+  return joined(await joinIdentity(ctx.db, ctx.identity.id, demoUserId), 'the demo store');
+}
+
+function joined(outcome: Awaited<ReturnType<typeof joinIdentity>>, whose: string): Reply {
+  switch (outcome) {
+    case 'already':
+      return textReply(`This chat already sees the data of ${whose}.`);
+    case 'has_own_data':
+      return textReply(
+        'This chat has marketplaces of its own connected, so I did not switch it: disconnect them first if you want it to see the other account instead.',
+      );
+    case 'joined':
+      return textReply(
+        `Done: this chat now sees the data of ${whose}. Ask away, e.g. "What were my total sales last month?"`,
+      );
   }
 }
 

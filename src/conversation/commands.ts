@@ -4,7 +4,7 @@
  * only when its first word is one and the rest fits that command; anything else is a
  * question ("sync status of amazon?" is a question, "sync amazon" a command).
  */
-import { MARKETPLACES, type Marketplace } from '../db/enums.ts';
+import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 
 export type Command =
   | { name: 'help' }
@@ -13,7 +13,10 @@ export type Command =
   | { name: 'connect'; marketplace?: string; account?: string }
   | { name: 'disconnect'; marketplace?: string }
   | { name: 'timezone'; zone?: string }
-  | { name: 'currency'; code?: string };
+  | { name: 'currency'; code?: string }
+  | { name: 'frequency'; tier?: SyncTier; asked?: string }
+  | { name: 'link'; code?: string }
+  | { name: 'demo' };
 
 export const COMMAND_HELP: Record<Command['name'], string> = {
   help: 'help: what ShopIQ can do',
@@ -23,7 +26,33 @@ export const COMMAND_HELP: Record<Command['name'], string> = {
   disconnect: 'disconnect <shopify|flipkart|amazon>: unlink it (its data stays until you ask to delete it)',
   timezone: 'timezone <zone, e.g. Asia/Kolkata>: the timezone your days and scheduled syncs follow',
   currency: 'currency <code, e.g. INR>: the currency answers are given in',
+  frequency: 'frequency <every 15 minutes|hourly|every 6 hours|twice daily|daily>: how often your data is refreshed',
+  link: 'link: a one-time code to use ShopIQ from another Slack account or WhatsApp; `link <code>` there joins it',
+  demo: 'demo: look around with a demo store’s data (when the demo is on)',
 };
+
+/** Each sync tier as a seller reads it (and may write it: `frequency twice daily`). */
+export const SYNC_TIER_NAMES: Record<SyncTier, string> = {
+  every_15_minutes: 'every 15 minutes',
+  hourly: 'hourly',
+  every_6_hours: 'every 6 hours',
+  twice_daily: 'twice daily',
+  daily: 'daily',
+};
+
+/** How sellers say each sync tier ("every 15 minutes", "15 min", "twice a day"…). */
+const TIER_WORDS: [RegExp, SyncTier][] = [
+  [/^(every )?15 ?(minutes?|mins?|m)$|^quarter[- ]hourly$/, 'every_15_minutes'],
+  [/^hourly$|^every hour$|^(every )?1 ?(hours?|h)$/, 'hourly'],
+  [/^(every )?6 ?(hours?|h)$/, 'every_6_hours'],
+  [/^twice (daily|a day)$|^(every )?12 ?(hours?|h)$|^2x daily$/, 'twice_daily'],
+  [/^(once )?daily$|^once a day$|^every day$/, 'daily'],
+];
+
+export function parseSyncTier(text: string): SyncTier | undefined {
+  const t = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  return TIER_WORDS.find(([pattern]) => pattern.test(t))?.[1];
+}
 
 const isMarketplace = (word: string): word is Marketplace => (MARKETPLACES as readonly string[]).includes(word);
 
@@ -57,6 +86,16 @@ export function parseCommand(text: string): Command | undefined {
       return rest.length <= 1 ? { name: 'timezone', zone: arg } : undefined;
     case 'currency':
       return rest.length <= 1 ? { name: 'currency', code: arg?.toUpperCase() } : undefined;
+    case 'frequency': {
+      if (rest.length === 0) return { name: 'frequency' };
+      const asked = rest.join(' ');
+      return rest.length <= 4 ? { name: 'frequency', tier: parseSyncTier(asked), asked } : undefined;
+    }
+    case 'link':
+      if (rest.length === 0) return { name: 'link' };
+      return rest.length === 1 && /^\d{6}$/.test(arg ?? '') ? { name: 'link', code: arg } : undefined;
+    case 'demo':
+      return rest.length === 0 ? { name: 'demo' } : undefined;
     default:
       return undefined;
   }

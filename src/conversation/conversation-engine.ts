@@ -20,7 +20,7 @@ import type { LlmClient, LlmUsage } from './llm/llm-client.ts';
 import { type Reply, textReply } from './reply.ts';
 import { systemPrompt } from './system-prompt.ts';
 import { runToolLoop } from './tool-loop.ts';
-import { type BoundTool, bindTools } from './tools/index.ts';
+import { type BoundTool, bindTools, TOOL_STATUS } from './tools/index.ts';
 import type { ToolContext } from './tools/tool.ts';
 
 export const MAX_MESSAGE_CHARS = 2000;
@@ -29,6 +29,8 @@ const FOLLOW_UP_WAIT_MS = 15 * 60_000;
 
 export interface IncomingMessage extends ChatTurn {
   text: string;
+  /** The chat identity that sent it (channels have one; the terminal has none): `link <code>` and `demo` move it. */
+  identity?: { id: string; key: string };
 }
 
 interface Answer {
@@ -38,6 +40,16 @@ interface Answer {
 }
 
 export type Notify = (reply: Reply) => void | Promise<void>;
+
+/** What a channel hears of a turn while it runs, besides the reply. */
+export interface TurnHooks {
+  /** A refresh outlasted the answer: its outcome, later. */
+  notify?: Notify;
+  /** What is being done now, as a status line ("Looking at your sales…"). */
+  status?: (text: string) => void;
+  /** The model's words as they are written; the reply's text starts with them. */
+  text?: (delta: string) => void;
+}
 
 export interface ConversationDeps {
   db: pg.Pool;
@@ -49,6 +61,8 @@ export interface ConversationDeps {
   syncs: SyncRequester | undefined;
   /** Brings the seller's recurring sync in line after a change (timezone, disconnect). */
   reschedule?: (userId: string) => Promise<unknown>;
+  /** The demo seller a new chat identity may look at (`demo`), while the demo runs. */
+  demoUserId?: () => string | undefined;
   clock?: () => Date;
 }
 
@@ -69,7 +83,7 @@ export class ConversationEngine {
     return this.#deps.llm === undefined;
   }
 
-  async handle(message: IncomingMessage, notify?: Notify): Promise<Reply> {
+  async handle(message: IncomingMessage, hooks: TurnHooks = {}): Promise<Reply> {
     const text = message.text.trim();
     if (!text) return textReply('Ask me about your sales, products, returns or stock, or type `help`.');
     if (text.length > MAX_MESSAGE_CHARS) {
@@ -87,10 +101,12 @@ export class ConversationEngine {
         scope,
         now: this.#clock(),
         limitedMode: this.limitedMode,
-        followUp: (request) => this.#followUp(request, scope, notify),
+        identity: message.identity,
+        demoUserId: this.#deps.demoUserId,
+        followUp: (request) => this.#followUp(request, scope, hooks.notify),
       });
     }
-    return this.#answer(message, text, scope, notify);
+    return this.#answer(message, text, scope, hooks);
   }
 
   /** Stops following up (the channel is going away): pending follow-ups are dropped. */
@@ -103,8 +119,10 @@ export class ConversationEngine {
     while (this.#followUps.size > 0) await Promise.allSettled([...this.#followUps]);
   }
 
-  async #answer(message: IncomingMessage, question: string, scope: SellerScope, notify?: Notify): Promise<Reply> {
+  async #answer(message: IncomingMessage, question: string, scope: SellerScope, hooks: TurnHooks): Promise<Reply> {
     const { db, config, log } = this.#deps;
+    if (!(await hasMarketplaces(db, scope.userId)))
+      return textReply(onboarding(this.#deps.demoUserId?.() !== undefined));
     const history = await recentMessages(db, message);
     const fresh = await ensureFresh({
       db,
@@ -114,6 +132,7 @@ export class ConversationEngine {
       waitMs: config.conversation.freshnessWaitMs,
       syncs: this.#deps.syncs,
       followed: (request) => this.#followed.has(request.jobId),
+      status: hooks.status,
     });
     const now = this.#clock();
     const ctx: ToolContext = { db, scope, now, freshness: async () => fresh.connections };
@@ -131,25 +150,23 @@ export class ConversationEngine {
             question,
             tools,
             budget - used,
+            hooks,
           ).catch((err: unknown) => {
             // the model could not be reached or failed: the common questions still get an answer
             log.warn({ err, userId: scope.userId }, 'model request failed: answering in limited mode');
             return this.#answerLimited(question, tools, 'unavailable');
           })
         : await this.#answerLimited(question, tools, this.#deps.llm ? 'budget' : 'no-model');
-    const reply: Reply = {
-      ...answer.reply,
-      text: [answer.reply.text, freshnessNote(fresh)].filter(Boolean).join('\n\n'),
-    };
+    const text = [answer.reply.text, freshnessNote(fresh)].filter(Boolean).join('\n\n');
     await recordMessage(db, message, { role: 'user', content: question });
-    await recordMessage(db, message, {
+    const messageId = await recordMessage(db, message, {
       role: 'assistant',
-      content: reply.text,
+      content: text,
       metadata: answer.metadata,
       usage: answer.usage,
     });
-    if (fresh.pending) this.#followUp(fresh.pending, scope, notify);
-    return reply;
+    if (fresh.pending) this.#followUp(fresh.pending, scope, hooks.notify);
+    return { ...answer.reply, text, messageId };
   }
 
   async #askModel(
@@ -161,8 +178,11 @@ export class ConversationEngine {
     question: string,
     tools: BoundTool[],
     tokensLeft: number,
+    hooks: TurnHooks,
   ): Promise<Answer> {
     const result = await runToolLoop({
+      onToolCall: hooks.status && ((name) => hooks.status?.(toolStatus(name))),
+      onText: hooks.text,
       llm,
       system: systemPrompt(scope, now, connections),
       messages: [...history, { role: 'user', content: question }],
@@ -250,6 +270,26 @@ export class ConversationEngine {
       });
     this.#followUps.add(done);
   }
+}
+
+async function hasMarketplaces(db: pg.Pool, userId: string): Promise<boolean> {
+  const { rows } = await db.query('select 1 from marketplace_connection where user_id = $1 limit 1', [userId]);
+  return rows.length > 0;
+}
+
+/** A seller with nothing connected yet: how to start, never anyone else's figures. */
+export function onboarding(demo: boolean): string {
+  return [
+    'Welcome to ShopIQ! I answer questions about your Shopify, Flipkart and Amazon sales, but no marketplace is connected to this account yet.',
+    '- Connect one: `connect shopify your-shop.myshopify.com` (or `connect flipkart`, `connect amazon`).',
+    '- Already use ShopIQ in another chat? Type `link` there and send me the code it gives: `link 123456`.',
+    ...(demo ? ['- Just looking? Type `demo` to try me with a demo store’s data.'] : []),
+  ].join('\n');
+}
+
+/** What a channel's status line says while the model uses a tool. */
+function toolStatus(tool: string): string {
+  return TOOL_STATUS[tool] ?? 'Looking at your data…';
 }
 
 /** What the answer says about how fresh each marketplace's data is (every answer from data says it). */

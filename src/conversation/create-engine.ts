@@ -11,6 +11,7 @@ export function createConversationEngine(deps: {
   db: pg.Pool;
   log: Logger;
   scheduler: Scheduler | undefined;
+  demoUserId?: () => string | undefined;
 }): ConversationEngine {
   const { config, scheduler } = deps;
   const llm = config.anthropic.apiKey
@@ -28,5 +29,6 @@ export function createConversationEngine(deps: {
     llm,
     syncs: scheduler,
     reschedule: scheduler ? (userId) => scheduler.scheduleSeller(userId) : undefined,
+    demoUserId: deps.demoUserId,
   });
 }

@@ -34,11 +34,16 @@ export async function ensureFresh(options: {
   syncs: SyncRequester | undefined;
   /** A refresh the caller already waits on: joining it, the answer does not wait again. */
   followed?: (request: SyncRequest) => boolean;
+  /** Says what it is doing, for a channel's status line. */
+  status?: (text: string) => void;
 }): Promise<FreshnessOutcome> {
   const { db, scope, now, staleAfterMs, waitMs, syncs } = options;
   const before = await connectionFreshness(db, scope, now(), staleAfterMs);
-  if (!before.some((c) => c.stale && c.syncable)) return { connections: before, refresh: 'fresh' };
+  options.status?.(`Checking how fresh your ${namesOf(before)} data is…`);
+  const stale = before.filter((c) => c.stale && c.syncable);
+  if (stale.length === 0) return { connections: before, refresh: 'fresh' };
   if (!syncs) return { connections: before, refresh: 'unavailable' };
+  options.status?.(`Refreshing your ${namesOf(stale)} data…`);
   const request = await syncs.requestSync(scope.userId, 'on_demand');
   if (request.joined && options.followed?.(request)) return { connections: before, refresh: 'timeout' };
   const result = await syncs.waitForSync(request, waitMs);
@@ -51,15 +56,16 @@ export async function ensureFresh(options: {
  * (needs reauth)": marketplaces in the same state named together.
  */
 export function describeFreshness(connections: ConnectionFreshness[]): string {
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, ConnectionFreshness[]>();
   for (const c of connections) {
     const state = `${c.lastSyncLocal ? `as of ${c.lastSyncLocal}` : 'never synced'}${c.syncable ? '' : ` (${c.state})`}`;
-    groups.set(state, [...(groups.get(state) ?? []), c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1)]);
+    groups.set(state, [...(groups.get(state) ?? []), c]);
   }
-  return [...groups]
-    .map(([state, names]) => {
-      const who = names.length < 2 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-      return `${who} ${state}`;
-    })
-    .join('; ');
+  return [...groups].map(([state, group]) => `${namesOf(group)} ${state}`).join('; ');
+}
+
+/** "Shopify", "Shopify and Flipkart", "Shopify, Flipkart and Amazon" (each marketplace once). */
+export function namesOf(connections: Pick<ConnectionFreshness, 'marketplace'>[]): string {
+  const names = [...new Set(connections.map((c) => c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1)))];
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }

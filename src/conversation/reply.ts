@@ -12,6 +12,8 @@ export interface Reply {
   charts?: ChartSpec[];
   /** Answered by the built-in matcher, without the model. */
   limitedMode?: boolean;
+  /** The answer as stored (chat_message id): what feedback on it is kept against. */
+  messageId?: number;
 }
 
 export const textReply = (text: string): Reply => ({ text, tables: [] });

@@ -22,6 +22,10 @@ export interface ToolLoopOptions {
   /** Tokens (input and output) the answer may use in all; no request starts once they are spent. */
   maxTotalTokens?: number;
   signal?: AbortSignal;
+  /** The model's text as it is written (every round's, separated as in `text`). */
+  onText?: (delta: string) => void;
+  /** A tool is about to run. */
+  onToolCall?: (name: string) => void;
 }
 
 export interface ToolCallRecord {
@@ -31,6 +35,7 @@ export interface ToolCallRecord {
 }
 
 export interface ToolLoopResult {
+  /** Everything the model wrote, every round's text in order (what it said before calling tools included). */
   text: string;
   toolCalls: ToolCallRecord[];
   /** What the tools that succeeded returned, in order (tables for the reply). */
@@ -50,12 +55,23 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   const toolCalls: ToolCallRecord[] = [];
   const outputs: ToolOutput[] = [];
   let usage = NO_USAGE;
-  // a model that keeps calling tools after they are forbidden still ends here
-  let said = '';
+  // what the model said in earlier rounds: a channel may have shown it already, so the answer keeps it
+  const said: string[] = [];
+  const written = () => said.filter(Boolean).join('\n\n');
+  const onText = options.onText;
   for (let round = 0; round <= max + 1; round++) {
     if (options.maxTotalTokens !== undefined && round > 0 && totalTokens(usage) >= options.maxTotalTokens) {
-      return { text: said, toolCalls, outputs, usage, truncated: false, budgetSpent: true };
+      return { text: written(), toolCalls, outputs, usage, truncated: false, budgetSpent: true };
     }
+    // rounds are separated by a blank line in the streamed text as in the answer
+    let first = true;
+    const separated = onText
+      ? (delta: string) => {
+          if (first && written()) onText('\n\n');
+          first = false;
+          onText(delta);
+        }
+      : undefined;
     const response = await options.llm.complete({
       system: options.system,
       messages,
@@ -63,12 +79,14 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
       toolChoice: toolCalls.length >= max ? 'none' : 'auto',
       maxTokens: options.maxTokens,
       signal: options.signal,
+      onText: separated,
     });
     usage = addUsage(usage, response.usage);
+    said.push(textOf(response.content));
     const uses = response.content.filter((b) => b.type === 'tool_use');
     if (response.stopReason !== 'tool_use' || uses.length === 0) {
       return {
-        text: textOf(response.content),
+        text: written(),
         toolCalls,
         outputs,
         usage,
@@ -76,7 +94,6 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
         budgetSpent: false,
       };
     }
-    said = textOf(response.content);
     messages.push({ role: 'assistant', content: response.content });
     const results: LlmBlock[] = [];
     for (const use of uses) {
@@ -90,6 +107,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
         continue;
       }
       const tool = byName.get(use.name);
+      options.onToolCall?.(use.name);
       const run = tool
         ? await tool.run(use.input)
         : { ok: false as const, content: `there is no tool named ${use.name}` };
@@ -99,7 +117,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     }
     messages.push({ role: 'user', content: results });
   }
-  return { text: said, toolCalls, outputs, usage, truncated: false, budgetSpent: false };
+  return { text: written(), toolCalls, outputs, usage, truncated: false, budgetSpent: false };
 }
 
 const totalTokens = (u: LlmUsage) => u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;

@@ -196,9 +196,14 @@ export class Scheduler {
     return counts;
   }
 
-  /** Every seller's recurring sync, with its next run. */
-  async scheduledSyncs(): Promise<ScheduledSync[]> {
-    const { jobs } = await this.#store.agenda.queryJobs({ name: JOB.syncSeller });
+  /** One seller's recurring sync, with its next run (none: nothing connected). */
+  async scheduledSyncOf(userId: string): Promise<ScheduledSync | undefined> {
+    return (await this.scheduledSyncs({ userId }))[0];
+  }
+
+  /** Every seller's recurring sync (or those whose job data matches), with its next run. */
+  async scheduledSyncs(data?: { userId: string }): Promise<ScheduledSync[]> {
+    const { jobs } = await this.#store.agenda.queryJobs({ name: JOB.syncSeller, ...(data ? { data } : {}) });
     return jobs.flatMap((job) => {
       const userId = (job.data as { userId?: string } | undefined)?.userId;
       if (!userId) return [];

@@ -220,8 +220,10 @@ describe('the conversation engine', () => {
       );
       const followUps: Reply[] = [];
       const engine = new ConversationEngine(deps({ syncs: client, clock: () => new Date() }));
-      const reply = await engine.handle(turn('total sales last month', 'c3'), (r) => {
-        followUps.push(r);
+      const reply = await engine.handle(turn('total sales last month', 'c3'), {
+        notify: (r) => {
+          followUps.push(r);
+        },
       });
       expect(reply.text).toMatch(/Your data is being refreshed; these figures are from: .*Shopify as of/);
       expect(reply.text).toMatch(/I will tell you when the refresh is done/);

@@ -34,14 +34,18 @@ describe('migrations', () => {
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       'channel_identity',
+      'chat_feedback',
       'chat_message',
       'fx_rate',
+      'link_attempt',
+      'link_code',
       'marketplace_connection',
       'mikro_orm_migrations',
       'processed_event',
       'sales_rollup',
       'sales_rollup_mark',
       'sales_rollup_state',
+      'slack_installation',
       'sync_lease',
       'sync_quarantine',
       'sync_run',

@@ -98,7 +98,8 @@ describe('the tool-use loop against the Messages API', () => {
       message([{ text: 'You sold $120.00 last month: $80.00 on Shopify and $40.00 on Flipkart.' }]),
     );
     const result = await ask('What were my total sales last month?');
-    expect(result.text).toBe('You sold $120.00 last month: $80.00 on Shopify and $40.00 on Flipkart.');
+    // what the model said before its tool calls stays in the answer: a streaming channel has shown it already
+    expect(result.text).toBe('Let me look.\n\nYou sold $120.00 last month: $80.00 on Shopify and $40.00 on Flipkart.');
     expect(result.toolCalls).toEqual([
       { name: 'sales_summary', input: { period: LAST_MONTH, by: 'marketplace' }, ok: true },
       { name: 'compare_periods', input: { period: LAST_MONTH }, ok: true },

@@ -81,9 +81,7 @@ describe('configuration', () => {
   });
 
   it('asks for the missing half of a credential pair', () => {
-    expect(configError({ SLACK_SIGNING_SECRET: 'abc' }).message).toContain(
-      'SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET is set',
-    );
+    expect(configError({ SLACK_SIGNING_SECRET: 'abc' }).message).toContain('SLACK_BOT_TOKEN: required for Slack');
     expect(configError({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'x' }).message).toContain(
       'TWILIO_WHATSAPP_FROM: required when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN is set',
     );
@@ -94,7 +92,14 @@ describe('configuration', () => {
       env: { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', PUBLIC_BASE_URL: 'https://shopiq.example.com/' },
       envFile: noFile,
     });
-    expect(config.slack).toEqual({ signingSecret: 's', botToken: 'xoxb-1', appToken: undefined, socketMode: false });
+    expect(config.slack).toEqual({
+      signingSecret: 's',
+      botToken: 'xoxb-1',
+      oauth: undefined,
+      appToken: undefined,
+      socketMode: false,
+      apiUrl: 'https://slack.com/api/',
+    });
     expect(config.publicBaseUrl).toBe('https://shopiq.example.com');
   });
 

@@ -41,10 +41,15 @@ export async function runTerminalChat(engine: ConversationEngine, userId: string
     if (/^(exit|quit|bye)$/i.test(text)) break;
     if (text) {
       try {
-        const reply = await engine.handle({ userId, channel: 'terminal', conversationId, text }, async (followUp) => {
-          say(`\n${await renderForTerminal(followUp, io.chartDir)}`);
-          if (interactive) rl.prompt();
-        });
+        const reply = await engine.handle(
+          { userId, channel: 'terminal', conversationId, text },
+          {
+            notify: async (followUp) => {
+              say(`\n${await renderForTerminal(followUp, io.chartDir)}`);
+              if (interactive) rl.prompt();
+            },
+          },
+        );
         say(await renderForTerminal(reply, io.chartDir));
       } catch (err) {
         io.log?.error({ err }, 'answering in the terminal failed');

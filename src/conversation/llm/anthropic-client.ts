@@ -3,6 +3,8 @@
  * the same on every request of a conversation: both are marked for prompt caching
  * (the cache breakpoint on the last tool covers all tools; the one on the system
  * prompt covers it after them). `ANTHROPIC_BASE_URL` points it at a proxy or a mock.
+ * With `onText` the response is streamed (`messages.stream`), so a channel can show
+ * the first words while the model is still writing.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { LlmBlock, LlmClient, LlmRequest, LlmResponse } from './llm-client.ts';
@@ -37,20 +39,24 @@ export class AnthropicClient implements LlmClient {
       input_schema: t.inputSchema as Anthropic.Tool.InputSchema,
       ...(i === request.tools.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {}),
     }));
-    const message = await this.#sdk.messages.create(
-      {
-        model: this.model,
-        max_tokens: request.maxTokens,
-        system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
-        tools,
-        ...(tools.length > 0 ? { tool_choice: { type: request.toolChoice ?? 'auto' } } : {}),
-        messages: request.messages.map((m) => ({
-          role: m.role,
-          content: typeof m.content === 'string' ? m.content : m.content.map(toApiBlock),
-        })),
-      },
-      { signal: request.signal },
-    );
+    const body: Anthropic.MessageCreateParamsNonStreaming = {
+      model: this.model,
+      max_tokens: request.maxTokens,
+      system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
+      tools,
+      ...(tools.length > 0 ? { tool_choice: { type: request.toolChoice ?? 'auto' } } : {}),
+      messages: request.messages.map((m) => ({
+        role: m.role,
+        content: typeof m.content === 'string' ? m.content : m.content.map(toApiBlock),
+      })),
+    };
+    const { onText } = request;
+    const message = onText
+      ? await this.#sdk.messages
+          .stream(body, { signal: request.signal })
+          .on('text', (delta) => onText(delta))
+          .finalMessage()
+      : await this.#sdk.messages.create(body, { signal: request.signal });
     return {
       content: message.content.flatMap((b): LlmBlock[] => {
         if (b.type === 'text') return [{ type: 'text', text: b.text }];

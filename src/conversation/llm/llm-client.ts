@@ -28,6 +28,8 @@ export interface LlmRequest {
   toolChoice?: 'auto' | 'none';
   maxTokens: number;
   signal?: AbortSignal;
+  /** Given: the response is streamed, and its text handed over as it comes. */
+  onText?: (delta: string) => void;
 }
 
 export interface LlmUsage {

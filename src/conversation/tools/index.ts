@@ -28,6 +28,18 @@ export const TOOLS: readonly Tool[] = [
   syncStatus,
 ] as Tool[];
 
+/** What a channel's status line says while the model uses each tool. */
+export const TOOL_STATUS: Record<string, string> = {
+  sales_summary: 'Looking at your sales…',
+  compare_periods: 'Comparing the periods…',
+  top_products: 'Ranking your products…',
+  compare_product_marketplaces: 'Comparing your products across marketplaces…',
+  return_rate: 'Looking at your returns…',
+  inventory_status: 'Checking your stock…',
+  product_performance: 'Looking at that product…',
+  sync_status: 'Checking your connections…',
+};
+
 export type ToolRun = { ok: true; content: string; output: ToolOutput } | { ok: false; content: string };
 
 export interface BoundTool {

@@ -1,9 +1,12 @@
 import { ChannelIdentity } from './channel-identity.entity.ts';
+import { ChatFeedback } from './chat-feedback.entity.ts';
 import { ChatMessage } from './chat-message.entity.ts';
 import { FxRate } from './fx-rate.entity.ts';
+import { LinkAttempt, LinkCode } from './link-code.entity.ts';
 import { MarketplaceConnection } from './marketplace-connection.entity.ts';
 import { ProcessedEvent } from './processed-event.entity.ts';
 import { SalesRollup, SalesRollupMark, SalesRollupState } from './sales-rollup.entity.ts';
+import { SlackInstallation } from './slack-installation.entity.ts';
 import { SyncLease } from './sync-lease.entity.ts';
 import { SyncQuarantine } from './sync-quarantine.entity.ts';
 import { SyncRun } from './sync-run.entity.ts';
@@ -14,13 +17,17 @@ import { User } from './user.entity.ts';
 
 export {
   ChannelIdentity,
+  ChatFeedback,
   ChatMessage,
   FxRate,
+  LinkAttempt,
+  LinkCode,
   MarketplaceConnection,
   ProcessedEvent,
   SalesRollup,
   SalesRollupMark,
   SalesRollupState,
+  SlackInstallation,
   SyncLease,
   SyncQuarantine,
   SyncRun,
@@ -46,4 +53,8 @@ export const ENTITIES = [
   SalesRollup,
   SalesRollupMark,
   SalesRollupState,
+  LinkCode,
+  LinkAttempt,
+  ChatFeedback,
+  SlackInstallation,
 ];

@@ -1,0 +1,115 @@
+/**
+ * The one inbound path every chat channel shares (CHANNELS.md): a delivery is claimed
+ * in `processed_event` before any work, so a retried delivery (even one arriving
+ * while the first still runs) is a no-op; the sender's chat identity resolves to a
+ * seller (first contact creates one); the conversation engine answers; the channel's
+ * output draws and sends the reply. A channel adapter only turns its payload into an
+ * `InboundMessage` and provides a `ChannelOutput`.
+ */
+import type pg from 'pg';
+import type { ConversationEngine } from '../conversation/conversation-engine.ts';
+import { type Reply, textReply } from '../conversation/reply.ts';
+import type { Channel } from '../db/enums.ts';
+import { type ChatIdentity, type ChatProfile, identityKey, resolveIdentity } from '../identity/chat-identities.ts';
+import type { Logger } from '../logging/logger.ts';
+
+export interface InboundMessage {
+  /** The delivery's id at its source (Slack event_id, Twilio MessageSid): retries carry the same. */
+  deliveryId: string;
+  identity: ChatIdentity & { channel: Channel };
+  /** Where the reply goes and whose turns are remembered together (a Slack thread, a WhatsApp number). */
+  conversationId: string;
+  text: string;
+  /** What the channel can tell of a new person (timezone, name): asked on first contact only. */
+  profile(): Promise<ChatProfile>;
+}
+
+/** How one channel shows a turn: a status line, the text as it is written, the reply, later messages. */
+export interface ChannelOutput {
+  status(text: string): void;
+  text(delta: string): void;
+  send(reply: Reply): Promise<void>;
+  followUp(reply: Reply): Promise<void>;
+}
+
+export interface ChatGatewayDeps {
+  db: pg.Pool;
+  engine: ConversationEngine;
+  log: Logger;
+}
+
+const SORRY = 'Something went wrong answering that (it is logged); please try again in a moment.';
+
+export class ChatGateway {
+  readonly #deps: ChatGatewayDeps;
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(deps: ChatGatewayDeps) {
+    this.#deps = deps;
+  }
+
+  /** Answers a delivery once; `duplicate` when it was taken before. */
+  receive(message: InboundMessage, output: ChannelOutput): Promise<'answered' | 'duplicate' | 'failed'> {
+    const work = this.#receive(message, output);
+    this.#inFlight.add(work);
+    return work.finally(() => this.#inFlight.delete(work));
+  }
+
+  /** Resolves when every delivery taken so far has been answered (shutdown, tests); follow-ups may still come. */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #receive(message: InboundMessage, output: ChannelOutput): Promise<'answered' | 'duplicate' | 'failed'> {
+    const { db, engine } = this.#deps;
+    const source = message.identity.channel;
+    const log = this.#deps.log.child({ channel: source, deliveryId: message.deliveryId });
+    if (!(await claimDelivery(db, source, message.deliveryId))) {
+      log.debug('delivery already taken: ignored');
+      return 'duplicate';
+    }
+    try {
+      const who = await resolveIdentity(db, message.identity, message.profile);
+      const reply = await engine.handle(
+        {
+          userId: who.userId,
+          channel: source,
+          conversationId: message.conversationId,
+          text: message.text,
+          identity: { id: who.identityId, key: identityKey(message.identity) },
+        },
+        {
+          notify: (later) =>
+            output.followUp(later).catch((err: unknown) => log.error({ err }, 'sending a follow-up failed')),
+          status: (text) => output.status(text),
+          text: (delta) => output.text(delta),
+        },
+      );
+      await output.send(reply);
+      return 'answered';
+    } catch (err) {
+      log.error({ err }, 'answering a chat message failed');
+      await output.send(textReply(SORRY)).catch((sendErr: unknown) => log.error({ err: sendErr }, 'sending failed'));
+      return 'failed';
+    }
+  }
+}
+
+/** Takes a delivery: true the first time its id is seen, false for every retry of it. */
+export async function claimDelivery(db: Pick<pg.Pool, 'query'>, source: string, deliveryId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `insert into processed_event (source, event_id, received_at) values ($1, $2, now())
+     on conflict (source, event_id) do nothing`,
+    [source, deliveryId],
+  );
+  return rowCount === 1;
+}
+
+/** Delivery ids older than any retry (Slack retries within minutes, Twilio within hours). */
+export async function purgeProcessedEvents(db: Pick<pg.Pool, 'query'>, olderThanDays = 7): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from processed_event where received_at < now() - make_interval(days => $1)`,
+    [olderThanDays],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,21 @@
+/** Every Slack listener, one file each (events, commands, actions), registered on the Bolt app. */
+import type { App } from '@slack/bolt';
+import type { InstallationStore } from '@slack/oauth';
+import type { SlackDeps } from '../slack-turn.ts';
+import { registerFeedback } from './actions/feedback.ts';
+import { registerHomeControls } from './actions/home-controls.ts';
+import { registerShopiqCommand } from './commands/shopiq.ts';
+import { registerAppHomeOpened } from './events/app-home-opened.ts';
+import { registerAppMention } from './events/app-mention.ts';
+import { registerMessage } from './events/message.ts';
+import { registerUninstall } from './events/uninstall.ts';
+
+export function registerListeners(app: App, deps: SlackDeps, store: InstallationStore | undefined): void {
+  registerMessage(app, deps);
+  registerAppMention(app, deps);
+  registerAppHomeOpened(app, deps);
+  registerUninstall(app, deps, store);
+  registerShopiqCommand(app, deps);
+  registerFeedback(app, deps);
+  registerHomeControls(app, deps);
+}
