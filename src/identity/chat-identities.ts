@@ -45,7 +45,7 @@ export async function resolveIdentity(
   const timezone = (about.timezone && canonicalTimezone(about.timezone)) || 'UTC';
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(
-      `insert into "user" (display_name, timezone, created_at, updated_at) values ($1, $2, now(), now()) returning id`,
+      `insert into "user" (id, display_name, timezone, created_at, updated_at) values (gen_random_uuid(), $1, $2, now(), now()) returning id`,
       [about.displayName ?? null, timezone],
     );
     const userId = (rows[0] as { id: string }).id;
