@@ -44,7 +44,7 @@ describe('shopiq chat', () => {
         `Sales ${period.label}: ${money(report.total.revenue, scope.currency)} from ${report.total.orders} orders`,
       );
       expect(result.stdout).toMatch(/Sales by marketplace, last month .*\nmarketplace +orders +revenue/);
-      expect(result.stdout).toMatch(/Return rate the last 30 days to date .*: \d+\.\d% overall/);
+      expect(result.stdout).toMatch(/Return rate the last 30 days \(.*\): \d+\.\d% overall/);
       expect(result.stdout).toMatch(/I did not understand that one/);
       expect(result.stdout).toMatch(/Limited mode/);
       // the revenue by marketplace is drawn too, to a file whose path is printed
