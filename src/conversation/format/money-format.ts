@@ -56,6 +56,11 @@ export function formatCount(count: number, currency: string): string {
   return `${count < 0 ? '-' : ''}${groupDigits(whole, currency)}`;
 }
 
+/** A change with its sign: "+₹1,50,000", "-12"; no sign on none. */
+export function signed(change: number | string, text: string): string {
+  return (typeof change === 'number' ? change > 0 : compareDecimal(change, '0') > 0) ? `+${text}` : text;
+}
+
 /** Commas in a run of digits: in pairs above the thousands for INR (lakh, crore), in threes otherwise. */
 function groupDigits(whole: string, currency: string): string {
   const threes = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
