@@ -154,8 +154,10 @@ describe('the conversation engine', () => {
     expect(await ask('This month vs last month')).toContain(
       'This month so far (1–5 Nov 2026): ₹0.00 from 0 orders, vs the same days of October (1–5 Oct 2026): ₹0.00 from 0 orders. No change in sales.',
     );
-    const stock = await ask('How long will my stock last?');
+    const stockReply = await engine.handle(turn('How long will my stock last?', 'c5'));
+    const stock = stockReply.text;
     expect(stock).toContain('- Jute rug on Flipkart: out of stock\n');
+    expect(stockReply.tables[0]?.rows[0]).toEqual(['Jute rug', 'Flipkart', '0', 0.03, 'out of stock']);
     // 1 sold on Flipkart in the last 30 days, 4 left
     expect(stock).toContain('- Brass lamp on Flipkart: 4 in stock, about 120 days left');
     expect(stock).not.toMatch(/about 0 days/);
