@@ -71,7 +71,11 @@ describe('analytics tools, bound to one seller', () => {
 
   async function run(name: string, input: unknown) {
     const result = await (tools.get(name) as BoundTool).run(input);
-    return { ...result, json: result.ok ? JSON.parse(result.content) : undefined };
+    return {
+      ...result,
+      json: result.ok ? JSON.parse(result.content) : undefined,
+      output: result.ok ? result.output : undefined,
+    };
   }
 
   it('offers no tool an input naming a seller, a user or SQL', () => {

@@ -59,7 +59,7 @@ export const compareProductMarketplaces = defineTool({
           p.title,
           ...shown.map((m) => {
             const r = p.marketplaces[m];
-            const currency = ctx.scope.currency;
+            const { currency } = ctx.scope;
             return r ? `${formatCount(r.units, currency)} / ${formatMoney(r.revenue, currency)}` : null;
           }),
         ]),

@@ -68,18 +68,15 @@ export const productPerformance = defineTool({
       table: {
         title: `${match.title} (${match.sku}), ${period.label}`,
         columns: ['marketplace', 'listed', 'price', 'stock', 'units', 'revenue', 'return rate'],
-        rows: byMarketplace.map((m) => {
-          const currency = ctx.scope.currency;
-          return [
-            marketplaceName(m.marketplace),
-            m.listed ? 'yes' : 'no',
-            m.listing?.currency ? moneyCell(m.listing.price, m.listing.currency) : null,
-            m.listing?.stock == null ? null : formatCount(m.listing.stock, currency),
-            formatCount(m.sales?.units ?? 0, currency),
-            formatMoney(m.sales?.revenue ?? '0', currency),
-            percent(m.sales?.return_rate ?? null),
-          ];
-        }),
+        rows: byMarketplace.map((m) => [
+          marketplaceName(m.marketplace),
+          m.listed ? 'yes' : 'no',
+          m.listing?.currency ? moneyCell(m.listing.price, m.listing.currency) : null,
+          m.listing?.stock == null ? null : formatCount(m.listing.stock, ctx.scope.currency),
+          formatCount(m.sales?.units ?? 0, ctx.scope.currency),
+          formatMoney(m.sales?.revenue ?? '0', ctx.scope.currency),
+          percent(m.sales?.return_rate ?? null),
+        ]),
       },
     };
   },
