@@ -2,7 +2,8 @@
  * Stock per product and marketplace, with how long it lasts at the recent pace of
  * sales: days of cover = stock ÷ (units sold in the last `velocityDays` ÷ those days).
  * A product that did not sell has no days of cover (it does not run out); one with
- * unknown stock has neither. Also: finding a seller's products by SKU or title words.
+ * unknown stock has neither; one with none left (or oversold) is out of stock, with 0
+ * days, whatever its pace. Also: finding a seller's products by SKU or title words.
  */
 import { roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
@@ -22,6 +23,8 @@ export interface InventoryRow {
   unitsSold: number;
   unitsPerDay: number;
   daysOfCover: number | null;
+  /** Nothing left to sell there (stock 0 or below). */
+  outOfStock: boolean;
 }
 
 export async function inventoryStatus(
@@ -68,6 +71,7 @@ export async function inventoryStatus(
   return rows
     .map((r) => {
       const unitsPerDay = r.units / days;
+      const outOfStock = r.stock !== null && r.stock <= 0;
       return {
         sku: r.sku,
         marketplace: r.marketplace,
@@ -78,15 +82,16 @@ export async function inventoryStatus(
         currency: r.currency,
         unitsSold: r.units,
         unitsPerDay: Math.round(unitsPerDay * 100) / 100,
-        daysOfCover: r.stock === null || r.units === 0 ? null : Math.floor((Math.max(0, r.stock) * days) / r.units),
+        daysOfCover: outOfStock ? 0 : r.stock === null || r.units === 0 ? null : Math.floor((r.stock * days) / r.units),
+        outOfStock,
       };
     })
     .sort(byUrgency);
 }
 
-/** Soonest to run out first; then those that do not sell; unknown stock last. */
+/** Out of stock first, then soonest to run out; then those that do not sell; unknown stock last. */
 function byUrgency(a: InventoryRow, b: InventoryRow): number {
-  const rank = (r: InventoryRow) => (r.stock === null ? 2 : r.daysOfCover === null ? 1 : 0);
+  const rank = (r: InventoryRow) => (r.outOfStock ? 0 : r.stock === null ? 3 : r.daysOfCover === null ? 2 : 1);
   return (
     rank(a) - rank(b) ||
     (a.daysOfCover ?? 0) - (b.daysOfCover ?? 0) ||

@@ -111,7 +111,8 @@ export function resolvePeriod(spec: PeriodSpec, now: Date, timezone: string): Pe
 /**
  * The period to compare a period with: the calendar unit before it (October for
  * November), cut to the same number of days when the period is to date (1–23 Oct for
- * 1–23 Nov), or the same number of days just before it.
+ * 1–23 Nov), or the same number of days just before it. Its label says which of these
+ * it is ("the same days of October (1–23 Oct 2026)"), so a comparison names both plainly.
  */
 export function precedingPeriod(period: Period): Period {
   const days = daysBetween(period.start, period.end);
@@ -119,18 +120,25 @@ export function precedingPeriod(period: Period): Period {
   if (unit === undefined || unit === 'day' || unit === 'week') {
     const step = unit === 'week' ? 7 : days;
     const start = addDays(period.start, -step);
-    return describe(
-      start,
-      addDays(start, days),
-      period.timezone,
-      false,
-      unit === 'week' && days === 7 ? unit : undefined,
-    );
+    const wholeWeek = unit === 'week' && days === 7;
+    const name =
+      unit === 'week'
+        ? wholeWeek
+          ? undefined
+          : 'the same days of last week'
+        : unit === 'day' && period.toDate
+          ? 'yesterday'
+          : days === 1
+            ? 'the day before'
+            : `the ${days} days before`;
+    return describe(start, addDays(start, days), period.timezone, false, wholeWeek ? unit : undefined, name);
   }
   const start = addMonths(period.start, -UNIT_MONTHS[unit]);
   const whole = addMonths(start, UNIT_MONTHS[unit]);
   const end = period.toDate ? minDate(addDays(start, days), whole) : whole;
-  return describe(start, end, period.timezone, false, end === whole ? unit : undefined);
+  if (end === whole) return describe(start, end, period.timezone, false, unit);
+  const same = `the same ${days === 1 ? 'day' : 'days'} of ${calendarName(start, unit, dateParts(period.start).year)}`;
+  return describe(start, end, period.timezone, false, undefined, same);
 }
 
 const UNIT_MONTHS = { month: 1, quarter: 3, year: 12 } as const;
@@ -165,20 +173,24 @@ function describe(
   const days = daysText(start, last);
   const whole = unitName(start, unit, toDate);
   const called = name ?? whole;
-  const label = called
-    ? `${called}${toDate && unit !== 'day' ? ' to date' : ''} (${days})`
-    : `${days}${toDate ? ' (to date)' : ''}`;
+  // "so far" only where the name alone reads as the whole unit ("this month"), not "the last 7 days"
+  const soFar = toDate && unit !== undefined && unit !== 'day';
+  const label = called ? `${called}${soFar ? ' so far' : ''} (${days})` : `${days}${toDate ? ' (so far)' : ''}`;
   return { start, end, timezone, label, toDate, unit };
 }
 
 /** "October 2026", "Q3 2026", "2025": a calendar unit by its own name. */
 function unitName(start: string, unit: Unit | undefined, toDate: boolean): string | undefined {
-  const { year, month } = dateParts(start);
-  if (unit === 'month') return `${fullMonth(month)} ${year}`;
-  if (unit === 'quarter') return `Q${Math.floor((month - 1) / 3) + 1} ${year}`;
-  if (unit === 'year') return String(year);
   if (unit === 'week') return toDate ? 'this week' : `the week of ${dayText(start, true)}`;
-  return undefined;
+  return unit === undefined || unit === 'day' ? undefined : calendarName(start, unit);
+}
+
+/** A month, quarter or year by name, without the year when it is `inYear` ("October", "Q3 2025"). */
+function calendarName(start: string, unit: 'month' | 'quarter' | 'year', inYear?: number): string {
+  const { year, month } = dateParts(start);
+  if (unit === 'year') return String(year);
+  const name = unit === 'month' ? fullMonth(month) : `Q${Math.floor((month - 1) / 3) + 1}`;
+  return year === inYear ? name : `${name} ${year}`;
 }
 
 /** "23 Nov 2026", "1–31 Oct 2026", "28 Oct – 3 Nov 2026", "15 Dec 2025 – 10 Jan 2026". */
@@ -191,9 +203,16 @@ function daysText(first: string, last: string): string {
   return `${a.day}–${dayText(last, true)}`;
 }
 
-function dayText(date: string, withYear: boolean): string {
+/** "23 Nov 2026", or "23 Nov". */
+export function dayText(date: string, withYear: boolean): string {
   const { year, month, day } = dateParts(date);
   return `${day} ${MONTHS[month - 1]}${withYear ? ` ${year}` : ''}`;
+}
+
+/** "Oct 2026" for "2026-10". */
+export function monthText(yearMonth: string): string {
+  const { year, month } = dateParts(`${yearMonth}-01`);
+  return `${MONTHS[month - 1]} ${year}`;
 }
 
 function fullMonth(month: number): string {

@@ -15,12 +15,14 @@
  * (UTC, the rate the sync stored the USD amount at): the order's own amount when it is
  * in the reporting currency, else its USD amount, times USD → reporting currency that
  * day. Amounts with no rate are not guessed: they are reported apart, per currency.
+ * A row whose orders were all in one other currency, all converted, also gives that
+ * currency's sum (`original`): a Flipkart seller reporting in USD reads ₹8,50,000 ($10,130).
  *
  * Read from the seller's daily rollup (sales-rollup.ts), brought up to date first: a
  * month is a few hundred rows, whatever the seller's volume.
  */
 import type pg from 'pg';
-import { addDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
+import { addDecimal, compareDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
 import { inReportingCurrency, missingRate, reportingRateJoin } from './money-sql.ts';
 import type { Period } from './period.ts';
@@ -53,6 +55,8 @@ export interface SalesFigures {
   averageOrderValue: string | null;
   returnRate: number | null;
   cancellationRate: number | null;
+  /** Revenue in the one currency all these orders were in, when that is not the reporting currency. */
+  original?: { currency: string; revenue: string };
 }
 
 export interface SalesReport {
@@ -73,6 +77,9 @@ interface Counts {
   returnedUnits: number;
   revenue: string;
   refunds: string;
+  /** Revenue per order currency, before conversion. */
+  native: Map<string, string>;
+  unconverted: number;
 }
 
 export async function salesReport(
@@ -96,7 +103,7 @@ export async function salesReport(
   const counts = (k: string) => {
     let c = byKey.get(k);
     if (!c) {
-      c = { orders: 0, cancelled: 0, returned: 0, units: 0, returnedUnits: 0, revenue: '0', refunds: '0' };
+      c = emptyCounts();
       byKey.set(k, c);
     }
     return c;
@@ -110,6 +117,8 @@ export async function salesReport(
     c.returnedUnits += Number(r.returned_units);
     c.revenue = addDecimal(c.revenue, r.revenue);
     c.refunds = addDecimal(c.refunds, r.refunds);
+    c.native.set(r.currency, addDecimal(c.native.get(r.currency) ?? '0', r.native_revenue));
+    c.unconverted += r.unconverted_orders;
     if (r.unconverted_orders > 0) {
       const u = unconverted.get(r.currency) ?? { orders: 0, amount: '0' };
       unconverted.set(r.currency, {
@@ -119,15 +128,14 @@ export async function salesReport(
     }
   }
 
-  const digits = minorDigits(scope.currency);
   const keys = [...byKey.keys()].sort();
   const total = keys.reduce((sum, k) => addCounts(sum, byKey.get(k) as Counts), emptyCounts());
   return {
     currency: scope.currency,
     period,
     by: options.by,
-    rows: options.by ? keys.map((k) => ({ key: k, ...figures(byKey.get(k) as Counts, digits) })) : [],
-    total: figures(total, digits),
+    rows: options.by ? keys.map((k) => ({ key: k, ...figures(byKey.get(k) as Counts, scope.currency) })) : [],
+    total: figures(total, scope.currency),
     unconverted: [...unconverted]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([currency, u]) => ({ currency, orders: u.orders, amount: roundDecimal(u.amount, minorDigits(currency)) })),
@@ -144,6 +152,7 @@ interface PartRow {
   returned_units: string;
   revenue: string;
   refunds: string;
+  native_revenue: string;
   unconverted_orders: number;
   unconverted_amount: string;
 }
@@ -180,6 +189,7 @@ function partsSql(key: string): string {
            sum(p.units)::text as units, sum(p.returned_units)::text as returned_units,
            coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$5')}), 0)::text as revenue,
            coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', '$5')}), 0)::text as refunds,
+           sum(p.sales)::text as native_revenue,
            sum(case when p.currency = $5 then 0
                     when ${missingRate('$5')} then p.orders - p.cancelled
                     else p.sales_missing end)::int as unconverted_orders,
@@ -192,7 +202,17 @@ function partsSql(key: string): string {
 }
 
 function emptyCounts(): Counts {
-  return { orders: 0, cancelled: 0, returned: 0, units: 0, returnedUnits: 0, revenue: '0', refunds: '0' };
+  return {
+    orders: 0,
+    cancelled: 0,
+    returned: 0,
+    units: 0,
+    returnedUnits: 0,
+    revenue: '0',
+    refunds: '0',
+    native: new Map(),
+    unconverted: 0,
+  };
 }
 
 function addCounts(a: Counts, b: Counts): Counts {
@@ -204,11 +224,21 @@ function addCounts(a: Counts, b: Counts): Counts {
     returnedUnits: a.returnedUnits + b.returnedUnits,
     revenue: addDecimal(a.revenue, b.revenue),
     refunds: addDecimal(a.refunds, b.refunds),
+    native: new Map(
+      [...new Set([...a.native.keys(), ...b.native.keys()])].map((k) => [
+        k,
+        addDecimal(a.native.get(k) ?? '0', b.native.get(k) ?? '0'),
+      ]),
+    ),
+    unconverted: a.unconverted + b.unconverted,
   };
 }
 
-function figures(c: Counts, digits: number): SalesFigures {
+function figures(c: Counts, currency: string): SalesFigures {
+  const digits = minorDigits(currency);
   const kept = c.orders - c.cancelled;
+  const sold = [...c.native].filter(([, amount]) => compareDecimal(amount, '0') !== 0);
+  const [only] = sold;
   const revenue = roundDecimal(c.revenue, digits);
   const refunds = roundDecimal(c.refunds, digits);
   return {
@@ -223,6 +253,9 @@ function figures(c: Counts, digits: number): SalesFigures {
     averageOrderValue: kept > 0 ? divideRounded(c.revenue, String(kept), digits) : null,
     returnRate: kept > 0 ? ratio(c.returned, kept) : null,
     cancellationRate: c.orders > 0 ? ratio(c.cancelled, c.orders) : null,
+    ...(only && sold.length === 1 && only[0] !== currency && c.unconverted === 0
+      ? { original: { currency: only[0], revenue: roundDecimal(only[1], minorDigits(only[0])) } }
+      : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/analytics/period.ts';
 import { salesReport } from '../../src/analytics/sales.ts';
 import { loadSellerScope, type SellerScope } from '../../src/analytics/seller-scope.ts';
-import { money } from '../../src/conversation/limited-mode.ts';
+import { formatCount, formatMoney } from '../../src/conversation/format/money-format.ts';
 import { runCli } from '../support/cli.ts';
 import { startSandbox } from '../support/sandbox.ts';
 import { useSyncHarness } from '../support/sync-harness.ts';
@@ -41,10 +41,10 @@ describe('shopiq chat', () => {
       const report = await salesReport(h.pool, scope, period, { by: 'marketplace' });
       expect(report.total.orders).toBeGreaterThan(0);
       expect(result.stdout).toContain(
-        `Sales ${period.label}: ${money(report.total.revenue, scope.currency)} from ${report.total.orders} orders`,
+        `Sales ${period.label}: ${formatMoney(report.total.revenue, scope.currency)} from ${formatCount(report.total.orders, scope.currency)} orders`,
       );
       expect(result.stdout).toMatch(/Sales by marketplace, last month .*\nmarketplace +orders +revenue/);
-      expect(result.stdout).toMatch(/Return rate the last 30 days to date .*: \d+\.\d% overall/);
+      expect(result.stdout).toMatch(/Return rate the last 30 days \(.*\): \d+\.\d% overall/);
       expect(result.stdout).toMatch(/I did not understand that one/);
       expect(result.stdout).toMatch(/Limited mode/);
       // the revenue by marketplace is drawn too, to a file whose path is printed

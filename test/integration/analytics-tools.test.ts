@@ -71,7 +71,11 @@ describe('analytics tools, bound to one seller', () => {
 
   async function run(name: string, input: unknown) {
     const result = await (tools.get(name) as BoundTool).run(input);
-    return { ...result, json: result.ok ? JSON.parse(result.content) : undefined };
+    return {
+      ...result,
+      json: result.ok ? JSON.parse(result.content) : undefined,
+      output: result.ok ? result.output : undefined,
+    };
   }
 
   it('offers no tool an input naming a seller, a user or SQL', () => {
@@ -100,7 +104,7 @@ describe('analytics tools, bound to one seller', () => {
   });
 
   it('answers the sales summary with period, currency, figures and how fresh each marketplace is', async () => {
-    const { ok, json } = await run('sales_summary', { period: lastMonth, by: 'marketplace' });
+    const { ok, json, output } = await run('sales_summary', { period: lastMonth, by: 'marketplace' });
     expect(ok).toBe(true);
     expect(json.period).toMatchObject({ from: '2026-10-01', to: '2026-10-31', timezone: 'Asia/Kolkata' });
     expect(json.currency).toBe('USD');
@@ -113,6 +117,16 @@ describe('analytics tools, bound to one seller', () => {
       amazon: 'never synced',
       flipkart: 'never synced',
       shopify: '2026-11-05 09:30 (Asia/Kolkata)',
+    });
+    // the model reads decimal strings; the seller's table reads amounts and counts as written
+    expect(output?.table).toEqual({
+      title: 'Sales by marketplace, last month (1–31 Oct 2026)',
+      columns: ['marketplace', 'orders', 'revenue', 'units', 'avg order', 'return rate'],
+      rows: [
+        ['Amazon', '4', '$40.00', '4', '$10.00', '25.0%'],
+        ['Shopify', '63', '$630.00', '63', '$10.00', '90.5%'],
+        ['Total', '67', '$670.00', '67', '$10.00', '86.6%'],
+      ],
     });
   });
 
@@ -178,8 +192,15 @@ describe('analytics tools, bound to one seller', () => {
   });
 
   it('compares a period with the one before', async () => {
-    const { json } = await run('compare_periods', { period: lastMonth, by_marketplace: true });
+    const { json, output } = await run('compare_periods', { period: lastMonth, by_marketplace: true });
     expect(json.compared_with).toMatchObject({ from: '2026-09-01', to: '2026-09-30', orders: 0 });
     expect(json.change).toMatchObject({ orders: 67, revenue: '670.00', revenue_pct: null });
+    expect(output?.table?.title).toBe('last month (1–31 Oct 2026) vs September 2026 (1–30 Sep 2026)');
+    expect(output?.table?.rows.at(-1)).toEqual(['change', '+67', '+$670.00', '+67', null, null]);
+    const soFar = await run('compare_periods', { period: { kind: 'named', name: 'this_month' } });
+    expect([soFar.json.period.label, soFar.json.compared_with.label]).toEqual([
+      'this month so far (1–5 Nov 2026)',
+      'the same days of October (1–5 Oct 2026)',
+    ]);
   });
 });

@@ -88,6 +88,14 @@ describe('the conversation engine', () => {
       price: '1760.00',
       currency: 'INR',
     });
+    await seedProduct(pool, seller, {
+      marketplace: 'flipkart',
+      sku: 'RUG',
+      title: 'Jute rug',
+      stock: 0,
+      price: '2640.00',
+      currency: 'INR',
+    });
     await pool.query('update marketplace_connection set last_sync_at = $2 where user_id = $1', [
       seller.userId,
       new Date('2026-11-05T03:00:00Z'),
@@ -98,8 +106,11 @@ describe('the conversation engine', () => {
     const engine = new ConversationEngine(deps());
     const sales = await engine.handle(turn('What were my total sales last month?'));
     // 50 USD × 88 + 2640 + 1760 INR
-    expect(sales.text).toContain('Sales last month (1–31 Oct 2026): INR 8,800.00 from 3 orders');
-    expect(sales.text).toContain('Shopify INR 4,400.00 (1 orders)');
+    expect(sales.text).toContain('Sales last month (1–31 Oct 2026): ₹8,800.00 from 3 orders');
+    // Shopify sold in dollars: the dollars first, then the rupees they make
+    expect(sales.text).toContain(
+      'By marketplace: Flipkart: ₹4,400.00, 2 orders · Shopify: $50.00 (₹4,400.00), 1 order.',
+    );
     expect(sales.text).toMatch(/Limited mode/);
     expect(sales).toMatchObject({
       limitedMode: true,
@@ -107,8 +118,8 @@ describe('the conversation engine', () => {
     });
 
     const best = await engine.handle(turn('Which product sells best on Flipkart vs Shopify?'));
-    expect(best.text).toContain('on Flipkart: Jute rug (1 units, INR 2,640.00)');
-    expect(best.text).toContain('on Shopify: Brass lamp (2 units, INR 4,400.00)');
+    expect(best.text).toContain('on Flipkart: Jute rug (1 unit, ₹2,640.00)');
+    expect(best.text).toContain('on Shopify: Brass lamp (2 units, ₹4,400.00)');
 
     const returns = await engine.handle(turn('Show me my return rate by marketplace'));
     expect(returns.text).toContain('Flipkart 50.0% (1 of 2 orders)');
@@ -128,6 +139,28 @@ describe('the conversation engine', () => {
       { role: 'assistant', n: 5 },
       { role: 'user', n: 5 },
     ]);
+  });
+
+  it('understands other wordings in limited mode, and words the answers as a seller reads them', async () => {
+    const engine = new ConversationEngine(deps());
+    const ask = async (text: string) => (await engine.handle(turn(text, 'c5'))).text;
+    expect(await ask('hey, how much did I sell on Flipkart in October? thanks')).toContain(
+      'Sales October 2026 (1–31 Oct 2026): ₹4,400.00 from 2 orders.',
+    );
+    expect(await ask('revenue by month this year')).toContain('By month: Oct 2026: ₹8,800.00, 3 orders.');
+    expect(await ask('Compare last month with the month before')).toContain(
+      'Last month (1–31 Oct 2026): ₹8,800.00 from 3 orders, vs September 2026 (1–30 Sep 2026): ₹0.00 from 0 orders. Up ₹8,800.00.',
+    );
+    expect(await ask('This month vs last month')).toContain(
+      'This month so far (1–5 Nov 2026): ₹0.00 from 0 orders, vs the same days of October (1–5 Oct 2026): ₹0.00 from 0 orders. No change in sales.',
+    );
+    const stockReply = await engine.handle(turn('How long will my stock last?', 'c5'));
+    const stock = stockReply.text;
+    expect(stock).toContain('- Jute rug on Flipkart: out of stock\n');
+    expect(stockReply.tables[0]?.rows[0]).toEqual(['Jute rug', 'Flipkart', '0', 0.03, 'out of stock']);
+    // 1 sold on Flipkart in the last 30 days, 4 left
+    expect(stock).toContain('- Brass lamp on Flipkart: 4 in stock, about 120 days left');
+    expect(stock).not.toMatch(/about 0 days/);
   });
 
   it('runs the commands, refusing bad arguments without changing anything', async () => {
@@ -152,7 +185,7 @@ describe('the conversation engine', () => {
     const rollup = await pool.query('select timezone from sales_rollup_state where user_id = $1', [seller.userId]);
     expect(rollup.rows).toEqual([{ timezone: 'America/New_York' }]);
     const usd = await engine.handle(turn('total sales last month?'));
-    expect(usd.text).toContain('USD 100.00 from 3 orders');
+    expect(usd.text).toContain('$100.00 from 3 orders');
     await engine.handle(turn('timezone Asia/Kolkata'));
     await engine.handle(turn('currency INR'));
 
@@ -187,7 +220,7 @@ describe('the conversation engine', () => {
     // 5,100 tokens used of 5,000: no more model requests today
     const second = await engine.handle(turn('What were my total sales last month?', 'c2'));
     expect(second.text).toMatch(/question budget is used up/);
-    expect(second.text).toContain('INR 8,800.00');
+    expect(second.text).toContain('₹8,800.00');
     expect(nock.isDone()).toBe(true);
   });
 
@@ -201,7 +234,7 @@ describe('the conversation engine', () => {
       .post('/v1/messages')
       .reply(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
     const reply = await engine.handle(turn('What were my total sales last month?', 'c4'));
-    expect(reply.text).toContain('INR 8,800.00 from 3 orders');
+    expect(reply.text).toContain('₹8,800.00 from 3 orders');
     expect(reply.text).toMatch(/could not be reached just now/);
     expect(reply.text).not.toMatch(/Overloaded/);
     expect(nock.isDone()).toBe(true);

@@ -92,6 +92,8 @@ describe('products across marketplaces', () => {
     await product('flipkart', 'KURTA-BLUE', 3);
     await product('amazon', 'kurta-blue', null, 'Clothing');
     await product('amazon', 'MUG', 50);
+    // sold out, and not selling for want of stock
+    await product('flipkart', 'SCARF', 0);
   }
 
   beforeAll(async () => {
@@ -182,14 +184,15 @@ describe('products across marketplaces', () => {
     expect(one.map((r) => r.sku)).toEqual(['MUG']);
   });
 
-  it('tells how many days the stock lasts at the last 30 days’ pace, soonest first', async () => {
+  it('tells how many days the stock lasts at the last 30 days’ pace, sold-out first, then soonest', async () => {
     const rows = await inventoryStatus(pool, scope, asked);
-    expect(rows.map((r) => [`${r.sku}@${r.marketplace}`, r.stock, r.unitsSold, r.daysOfCover])).toEqual([
-      ['KURTA-BLUE@flipkart', 3, 3, 30],
-      ['KURTA-BLUE@shopify', 30, 3, 300],
-      ['SCARF@shopify', 10, 1, 300],
-      ['MUG@amazon', 50, 4, 375],
-      ['KURTA-BLUE@amazon', null, 1, null],
+    expect(rows.map((r) => [`${r.sku}@${r.marketplace}`, r.stock, r.unitsSold, r.daysOfCover, r.outOfStock])).toEqual([
+      ['SCARF@flipkart', 0, 0, 0, true],
+      ['KURTA-BLUE@flipkart', 3, 3, 30, false],
+      ['KURTA-BLUE@shopify', 30, 3, 300, false],
+      ['SCARF@shopify', 10, 1, 300, false],
+      ['MUG@amazon', 50, 4, 375, false],
+      ['KURTA-BLUE@amazon', null, 1, null, false],
     ]);
   });
 

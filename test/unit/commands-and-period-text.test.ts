@@ -44,6 +44,29 @@ describe('periods as sellers write them', () => {
     expect(parsePeriodText('year to date revenue')).toEqual({ kind: 'named', name: 'this_year' });
   });
 
+  it('reads counts in words, hours, months and years, quarters and years of a question', () => {
+    expect(parsePeriodText('sales in the last seven days')).toEqual({ kind: 'last_days', days: 7 });
+    expect(parsePeriodText('orders in the last 24 hours')).toEqual({ kind: 'last_days', days: 1 });
+    expect(parsePeriodText('revenue over the last 3 months')).toEqual({ kind: 'last_days', days: 91 });
+    expect(parsePeriodText('revenue over the last 12 months')).toEqual({ kind: 'last_days', days: 365 });
+    expect(parsePeriodText('returns over the last fortnight')).toEqual({ kind: 'last_days', days: 14 });
+    // "the past month" is the last 30 days; "last month" the calendar month
+    expect(parsePeriodText('sales in the past month')).toEqual({ kind: 'last_days', days: 30 });
+    expect(parsePeriodText('sales in the past week')).toEqual({ kind: 'last_days', days: 7 });
+    expect(parsePeriodText('turnover for Q4 2025')).toEqual({ kind: 'range', from: '2025-10-01', to: '2025-12-31' });
+    expect(parsePeriodText('turnover for Q2 2026')).toEqual({ kind: 'range', from: '2026-04-01', to: '2026-06-30' });
+    expect(parsePeriodText('how much did I sell in 2025')).toEqual({
+      kind: 'range',
+      from: '2025-01-01',
+      to: '2025-12-31',
+    });
+    expect(parsePeriodText('sales for sept')).toEqual({ kind: 'month', month: 9 });
+    expect(parsePeriodText('total sales till date this month')).toEqual({ kind: 'named', name: 'this_month' });
+    expect(parsePeriodText('month till date sales')).toEqual({ kind: 'named', name: 'this_month' });
+    // a SKU's digits are not a year
+    expect(parsePeriodText('stock of SKU 2025-RED')).toBeUndefined();
+  });
+
   it('does not take "may" the verb, or marketplace words, for months', () => {
     expect(parsePeriodText('may I see my best products')).toBeUndefined();
     expect(parsePeriodText('sales in may')).toEqual({ kind: 'month', month: 5 });

@@ -31,7 +31,7 @@ describe('period resolution in the seller’s timezone', () => {
   it('stops a period that reaches today at today, and says so', () => {
     const month = resolvePeriod(named('this_month'), at('2026-11-23T10:00:00Z'), 'UTC');
     expect(month).toMatchObject({ start: '2026-11-01', end: '2026-11-24', toDate: true });
-    expect(month.label).toBe('this month to date (1–23 Nov 2026)');
+    expect(month.label).toBe('this month so far (1–23 Nov 2026)');
     expect(resolvePeriod(named('today'), now, 'UTC').label).toBe('today (1 Nov 2026)');
   });
 
@@ -55,7 +55,7 @@ describe('period resolution in the seller’s timezone', () => {
     const wednesday = at('2026-11-25T12:00:00Z');
     const thirty = resolvePeriod({ kind: 'last_days', days: 30 }, wednesday, 'UTC');
     expect(thirty).toMatchObject({ start: '2026-10-27', end: '2026-11-26', toDate: true });
-    expect(thirty.label).toBe('the last 30 days to date (27 Oct – 25 Nov 2026)');
+    expect(thirty.label).toBe('the last 30 days (27 Oct – 25 Nov 2026)');
     const march = resolvePeriod({ kind: 'month', month: 3 }, wednesday, 'UTC');
     expect(march).toMatchObject({ start: '2026-03-01', end: '2026-04-01', label: 'March 2026 (1–31 Mar 2026)' });
     expect(days(resolvePeriod({ kind: 'month', month: 12 }, wednesday, 'UTC'))).toEqual(['2025-12-01', '2026-01-01']);
@@ -90,7 +90,12 @@ describe('period resolution in the seller’s timezone', () => {
   it('compares with the unit before, cut to the same days when the period is to date', () => {
     const asked = at('2026-11-23T10:00:00Z');
     const before = precedingPeriod(resolvePeriod(named('this_month'), asked, 'UTC'));
-    expect(before).toMatchObject({ start: '2026-10-01', end: '2026-10-24', toDate: false, label: '1–23 Oct 2026' });
+    expect(before).toMatchObject({
+      start: '2026-10-01',
+      end: '2026-10-24',
+      toDate: false,
+      label: 'the same days of October (1–23 Oct 2026)',
+    });
     const october = precedingPeriod(resolvePeriod(named('last_month'), asked, 'UTC'));
     expect(october).toMatchObject({ start: '2026-09-01', end: '2026-10-01', label: 'September 2026 (1–30 Sep 2026)' });
     // 31 March to date compares with all of February, not 3 March
@@ -115,5 +120,37 @@ describe('period resolution in the seller’s timezone', () => {
     expect(precedingPeriod(resolvePeriod(named('last_week'), asked, 'UTC')).label).toBe(
       'the week of 9 Nov 2026 (9–15 Nov 2026)',
     );
+  });
+
+  it('names both periods of a comparison plainly', () => {
+    const label = (spec: PeriodSpec, asked: string) => {
+      const period = resolvePeriod(spec, at(asked), 'Asia/Kolkata');
+      return [period.label, precedingPeriod(period).label];
+    };
+    expect(label(named('this_month'), '2026-12-05T06:00:00Z')).toEqual([
+      'this month so far (1–5 Dec 2026)',
+      'the same days of November (1–5 Nov 2026)',
+    ]);
+    expect(label(named('this_month'), '2026-12-01T06:00:00Z')).toEqual([
+      'this month so far (1 Dec 2026)',
+      'the same day of November (1 Nov 2026)',
+    ]);
+    expect(label(named('this_month'), '2027-01-05T06:00:00Z')[1]).toBe('the same days of December 2026 (1–5 Dec 2026)');
+    expect(label(named('this_week'), '2026-11-25T06:00:00Z')).toEqual([
+      'this week so far (23–25 Nov 2026)',
+      'the same days of last week (16–18 Nov 2026)',
+    ]);
+    expect(label(named('this_quarter'), '2026-11-25T06:00:00Z')[1]).toBe('the same days of Q3 (1 Jul – 25 Aug 2026)');
+    expect(label(named('this_year'), '2026-11-25T06:00:00Z')[1]).toBe('the same days of 2025 (1 Jan – 25 Nov 2025)');
+    expect(label(named('today'), '2026-11-25T06:00:00Z')).toEqual(['today (25 Nov 2026)', 'yesterday (24 Nov 2026)']);
+    expect(label(named('yesterday'), '2026-11-25T06:00:00Z')[1]).toBe('the day before (23 Nov 2026)');
+    expect(label({ kind: 'last_days', days: 7 }, '2026-11-25T06:00:00Z')).toEqual([
+      'the last 7 days (19–25 Nov 2026)',
+      'the 7 days before (12–18 Nov 2026)',
+    ]);
+    expect(label({ kind: 'month', month: 11 }, '2026-11-25T06:00:00Z')).toEqual([
+      'November 2026 so far (1–25 Nov 2026)',
+      'the same days of October (1–25 Oct 2026)',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { periodSpecSchema, precedingPeriod } from '../../analytics/period.ts';
 import { type SalesFigures, salesReport } from '../../analytics/sales.ts';
 import { compareDecimal, divideRounded, multiplyDecimal, subtractDecimal } from '../../currency/decimal.ts';
+import { formatCount, formatMoney, signed } from '../format/money-format.ts';
 import { figureRow } from './sales-summary.tool.ts';
 import { dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
 
@@ -32,12 +33,14 @@ export const comparePeriods = defineTool({
     ]);
     const keys = [...new Set([...a.rows, ...b.rows].map((r) => r.key))].sort();
     const byKey = (rows: typeof a.rows, k: string) => rows.find((r) => r.key === k);
+    const total = change(a.total, b.total);
+    const currency = a.currency;
     return {
       result: {
         currency: a.currency,
         period: { ...describePeriod(current), ...a.total },
         compared_with: { ...describePeriod(previous), ...b.total },
-        change: change(a.total, b.total),
+        change: total,
         ...(input.by_marketplace
           ? {
               by_marketplace: keys.map((k) => {
@@ -55,9 +58,20 @@ export const comparePeriods = defineTool({
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: {
-        title: `${current.label} vs ${previous.label} (${a.currency})`,
+        title: `${current.label} vs ${previous.label}`,
         columns: ['period', 'orders', 'revenue', 'units', 'avg order', 'return rate'],
-        rows: [figureRow(current.label, a.total), figureRow(previous.label, b.total)],
+        rows: [
+          figureRow(current.label, a.total, currency),
+          figureRow(previous.label, b.total, currency),
+          [
+            total.revenue_pct === null ? 'change' : `change (${signed(total.revenue_pct, `${total.revenue_pct}%`)})`,
+            signed(total.orders, formatCount(total.orders, currency)),
+            signed(total.revenue, formatMoney(total.revenue, currency)),
+            signed(total.units, formatCount(total.units, currency)),
+            null,
+            null,
+          ],
+        ],
       },
     };
   },

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { findProducts } from '../../analytics/inventory.ts';
 import { compareAcrossMarketplaces, productSales } from '../../analytics/products.ts';
 import { MARKETPLACES } from '../../db/enums.ts';
+import { marketplaceName } from '../format/labels.ts';
+import { formatCount, formatMoney } from '../format/money-format.ts';
 import {
   dataAsOf,
   defineTool,
@@ -51,13 +53,14 @@ export const compareProductMarketplaces = defineTool({
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: {
-        title: `Products by marketplace, ${period.label} (${ctx.scope.currency}: units / revenue)`,
-        columns: ['product', ...shown],
+        title: `Products by marketplace, ${period.label} (units / revenue)`,
+        columns: ['product', ...shown.map(marketplaceName)],
         rows: products.map((p) => [
           p.title,
           ...shown.map((m) => {
             const r = p.marketplaces[m];
-            return r ? `${r.units} / ${r.revenue}` : '–';
+            const { currency } = ctx.scope;
+            return r ? `${formatCount(r.units, currency)} / ${formatMoney(r.revenue, currency)}` : null;
           }),
         ]),
       },

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { findProducts, inventoryStatus } from '../../analytics/inventory.ts';
+import { marketplaceName } from '../format/labels.ts';
+import { formatCount } from '../format/money-format.ts';
 import { capRows, dataAsOf, defineTool, marketplacesInput, productNotFound } from './tool.ts';
 
 export const inventoryStatusTool = defineTool({
   name: 'inventory_status',
   description:
     'Stock of the seller’s products per marketplace and how many days it lasts at the recent pace of sales ' +
-    '(days of cover), soonest to run out first. For one product (SKU or title words) or all.',
+    '(days of cover), out of stock first (outOfStock: none left), then soonest to run out. For one product ' +
+    '(SKU or title words) or all.',
   input: z.object({
     product: z.string().trim().min(1).max(100).optional().describe('SKU or title words; all products when omitted.'),
     marketplaces: marketplacesInput,
@@ -39,7 +42,13 @@ export const inventoryStatusTool = defineTool({
       table: {
         title: `Stock and days of cover (sales pace over ${velocityDays} days)`,
         columns: ['product', 'marketplace', 'stock', 'units/day', 'days of cover'],
-        rows: rows.map((r) => [r.title, r.marketplace, r.stock, r.unitsPerDay, r.daysOfCover]),
+        rows: rows.map((r) => [
+          r.title,
+          marketplaceName(r.marketplace),
+          r.stock === null ? null : formatCount(r.stock, ctx.scope.currency),
+          r.unitsPerDay,
+          r.outOfStock ? 'out of stock' : r.daysOfCover === null && r.stock !== null ? 'not selling' : r.daysOfCover,
+        ]),
       },
     };
   },

@@ -4,6 +4,8 @@ import { productSales } from '../../analytics/products.ts';
 import { salesReport } from '../../analytics/sales.ts';
 import { MARKETPLACES } from '../../db/enums.ts';
 import { daysBetween } from '../../time/local-time.ts';
+import { marketplaceName } from '../format/labels.ts';
+import { formatCount, formatMoney, moneyCell } from '../format/money-format.ts';
 import { dataAsOf, defineTool, describePeriod, percent, periodInput, productNotFound, resolveFor } from './tool.ts';
 
 export const productPerformance = defineTool({
@@ -67,12 +69,12 @@ export const productPerformance = defineTool({
         title: `${match.title} (${match.sku}), ${period.label}`,
         columns: ['marketplace', 'listed', 'price', 'stock', 'units', 'revenue', 'return rate'],
         rows: byMarketplace.map((m) => [
-          m.marketplace,
+          marketplaceName(m.marketplace),
           m.listed ? 'yes' : 'no',
-          m.listing?.price ?? null,
-          m.listing?.stock ?? null,
-          m.sales?.units ?? 0,
-          m.sales?.revenue ?? '0',
+          m.listing?.currency ? moneyCell(m.listing.price, m.listing.currency) : null,
+          m.listing?.stock == null ? null : formatCount(m.listing.stock, ctx.scope.currency),
+          formatCount(m.sales?.units ?? 0, ctx.scope.currency),
+          formatMoney(m.sales?.revenue ?? '0', ctx.scope.currency),
           percent(m.sales?.return_rate ?? null),
         ]),
       },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { productSales } from '../../analytics/products.ts';
 import { salesReport } from '../../analytics/sales.ts';
+import { breakdownLabel, marketplaceName } from '../format/labels.ts';
+import { formatCount } from '../format/money-format.ts';
 import {
   capRows,
   dataAsOf,
@@ -51,7 +53,13 @@ export const returnRate = defineTool({
         table: {
           title: `Returns by product, ${period.label}`,
           columns: ['product', 'marketplace', 'units sold', 'returned', 'return rate'],
-          rows: rows.map((r) => [r.title, r.marketplace, r.units, r.returnedUnits, percent(r.returnRate)]),
+          rows: rows.map((r) => [
+            r.title,
+            marketplaceName(r.marketplace),
+            formatCount(r.units, ctx.scope.currency),
+            formatCount(r.returnedUnits, ctx.scope.currency),
+            percent(r.returnRate),
+          ]),
         },
       };
     }
@@ -74,10 +82,13 @@ export const returnRate = defineTool({
       table: {
         title: `Return rate by ${by}, ${period.label}`,
         columns: [by, 'orders', 'returned', 'return rate'],
-        rows: [...report.rows, { key: 'total', ...report.total }].map((r) => [
+        rows: [
+          ...report.rows.map((r) => ({ ...r, key: breakdownLabel(by, r.key) })),
+          { key: 'Total', ...report.total },
+        ].map((r) => [
           r.key,
-          r.orders - r.cancelledOrders,
-          r.returnedOrders,
+          formatCount(r.orders - r.cancelledOrders, ctx.scope.currency),
+          formatCount(r.returnedOrders, ctx.scope.currency),
           percent(r.returnRate),
         ]),
       },
@@ -89,7 +100,7 @@ export const returnRate = defineTool({
               x: { field: by, title: by, type: 'ordinal' },
               y: { field: 'return rate (%)', title: 'return rate (%)' },
               data: report.rows.map((r) => ({
-                [by]: r.key,
+                [by]: breakdownLabel(by, r.key),
                 'return rate (%)': r.returnRate === null ? null : Math.round(r.returnRate * 1000) / 10,
               })),
             }

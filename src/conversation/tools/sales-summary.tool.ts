@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SALES_DIMENSIONS, type SalesDimension, type SalesFigures, salesReport } from '../../analytics/sales.ts';
+import { breakdownLabel } from '../format/labels.ts';
+import { formatCount, formatMoney, moneyCell } from '../format/money-format.ts';
 import {
   capRows,
   dataAsOf,
@@ -44,9 +46,12 @@ export const salesSummary = defineTool({
       },
       table: input.by
         ? {
-            title: `Sales by ${input.by}, ${period.label} (${report.currency})`,
+            title: `Sales by ${input.by}, ${period.label}`,
             columns: [input.by, 'orders', 'revenue', 'units', 'avg order', 'return rate'],
-            rows: [...rows.map((r) => figureRow(r.key, r)), figureRow('total', report.total)],
+            rows: [
+              ...rows.map((r) => figureRow(breakdownLabel(input.by as string, r.key), r, report.currency)),
+              figureRow('Total', report.total, report.currency),
+            ],
           }
         : undefined,
       chart:
@@ -56,13 +61,24 @@ export const salesSummary = defineTool({
               title: `Revenue by ${input.by}, ${period.label}`,
               x: { field: input.by, title: input.by, type: 'ordinal' },
               y: { field: 'revenue', title: `revenue (${report.currency})` },
-              data: rows.map((r) => ({ [input.by as string]: r.key, revenue: plotted(r.revenue) })),
+              data: rows.map((r) => ({
+                [input.by as string]: breakdownLabel(input.by as string, r.key),
+                revenue: plotted(r.revenue),
+              })),
             }
           : undefined,
     };
   },
 });
 
-export function figureRow(key: string, f: SalesFigures): (string | number | null)[] {
-  return [key, f.orders, f.revenue, f.units, f.averageOrderValue, percent(f.returnRate)];
+/** One row of a sales table: orders, revenue, units, average order and return rate, formatted. */
+export function figureRow(key: string, f: SalesFigures, currency: string): (string | number | null)[] {
+  return [
+    key,
+    formatCount(f.orders, currency),
+    formatMoney(f.revenue, currency),
+    formatCount(f.units, currency),
+    moneyCell(f.averageOrderValue, currency),
+    percent(f.returnRate),
+  ];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { marketplaceName } from '../format/labels.ts';
 import { defineTool } from './tool.ts';
 
 export const syncStatus = defineTool({
@@ -22,7 +23,7 @@ export const syncStatus = defineTool({
       table: {
         title: 'Marketplace data',
         columns: ['marketplace', 'account', 'state', 'data as of'],
-        rows: connections.map((c) => [c.marketplace, c.account, c.state, c.data_as_of]),
+        rows: connections.map((c) => [marketplaceName(c.marketplace), c.account, c.state, c.data_as_of]),
       },
     };
   },

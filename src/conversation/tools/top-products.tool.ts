@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { productSales, salesByCategory, topProducts } from '../../analytics/products.ts';
+import { marketplaceName } from '../format/labels.ts';
+import { formatCount, formatMoney } from '../format/money-format.ts';
 import { dataAsOf, defineTool, describePeriod, marketplacesInput, percent, periodInput, resolveFor } from './tool.ts';
 
 export const topProductsTool = defineTool({
@@ -25,6 +27,8 @@ export const topProductsTool = defineTool({
   }),
   async execute(input, ctx) {
     const period = resolveFor(ctx, input.period);
+    const { currency } = ctx.scope;
+    const count = (n: number) => formatCount(n, currency);
     const rows = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
     if (input.group_by === 'category') {
       const categories = salesByCategory(rows, { by: input.rank_by ?? 'revenue', limit: input.limit ?? 5 });
@@ -37,9 +41,15 @@ export const topProductsTool = defineTool({
           data_as_of: await dataAsOf(ctx, input.marketplaces),
         },
         table: {
-          title: `Top categories, ${period.label} (${ctx.scope.currency})`,
+          title: `Top categories, ${period.label}`,
           columns: ['category', 'products', 'units', 'revenue', 'return rate'],
-          rows: categories.map((c) => [c.category, c.products, c.units, c.revenue, percent(c.returnRate)]),
+          rows: categories.map((c) => [
+            c.category,
+            count(c.products),
+            count(c.units),
+            formatMoney(c.revenue, currency),
+            percent(c.returnRate),
+          ]),
         },
       };
     }
@@ -58,9 +68,16 @@ export const topProductsTool = defineTool({
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: {
-        title: `Top products, ${period.label} (${ctx.scope.currency})`,
+        title: `Top products, ${period.label}`,
         columns: ['product', 'sku', 'marketplace', 'units', 'revenue', 'return rate'],
-        rows: top.map((r) => [r.title, r.sku, r.marketplace, r.units, r.revenue, percent(r.returnRate)]),
+        rows: top.map((r) => [
+          r.title,
+          r.sku,
+          marketplaceName(r.marketplace),
+          count(r.units),
+          formatMoney(r.revenue, currency),
+          percent(r.returnRate),
+        ]),
       },
     };
   },
