@@ -44,7 +44,9 @@ export async function inventoryStatus(
     currency: string | null;
     units: number;
   }>(
-    `with sold as (
+    // materialized: summed once, whatever the planner guesses of freshly loaded tables (a nested
+    // loop re-running the sum per product took 40 s on a just-synced seller)
+    `with sold as materialized (
        select i.normalized_sku as sku, i.marketplace, sum(i.quantity)::int as units
          from unified_order_item i join unified_order o on o.id = i.order_id
         where i.user_id = $1 and o.user_id = $1 and o.ordered_at >= $2 and o.ordered_at < $3

@@ -90,7 +90,8 @@ export function mockSlackApi(): SlackApiMock {
       const method = new URL(request.url).pathname.replace(/^\/api\//, '');
       const args = decode(await request.text());
       mock.calls.push({ method, args });
-      if (method === 'users.info' && mock.usersInfoDelayMs) await new Promise((r) => setTimeout(r, mock.usersInfoDelayMs));
+      if (method === 'users.info' && mock.usersInfoDelayMs)
+        await new Promise((r) => setTimeout(r, mock.usersInfoDelayMs));
       return [200, answer(method, args, mock), { 'content-type': 'application/json' }];
     });
   nock(SLACK_FILES)
@@ -149,7 +150,13 @@ export function eventEnvelope(event: Record<string, unknown>, options: EventOpti
     event_id: options.eventId ?? `Ev${Date.now()}${++eventCounter}`,
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [
-      { enterprise_id: null, team_id: options.team ?? TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false },
+      {
+        enterprise_id: null,
+        team_id: options.team ?? TEAM,
+        user_id: BOT_USER,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
     ],
     is_ext_shared_channel: false,
     event_context: '4-eyJldCI6Im1lc3NhZ2UifQ',
@@ -170,7 +177,13 @@ export function dmEvent(user: string, text: string, ts = nextTs(), extra: Record
     channel_type: 'im',
     team: TEAM,
     client_msg_id: `msg-${ts}`,
-    blocks: [{ type: 'rich_text', block_id: 'b1', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] }],
+    blocks: [
+      {
+        type: 'rich_text',
+        block_id: 'b1',
+        elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }],
+      },
+    ],
     ...extra,
   };
 }
