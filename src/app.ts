@@ -11,6 +11,7 @@ import { createSlackChannel, type SlackChannel } from './channels/slack/slack-ap
 import type { Config, Role } from './config/config.ts';
 import type { ConversationEngine } from './conversation/conversation-engine.ts';
 import { createConversationEngine } from './conversation/create-engine.ts';
+import type { LlmClient } from './conversation/llm/llm-client.ts';
 import { resolveKeyring } from './crypto/keyring.ts';
 import { TokenVault } from './crypto/token-vault.ts';
 import { acquireDatabase, type DatabaseHandle } from './db/database.ts';
@@ -28,6 +29,8 @@ import { createLogger, type Logger } from './logging/logger.ts';
 export interface AppOptions {
   role?: Role;
   log?: Logger;
+  /** The model the conversation engine uses instead of the configured one (benchmarks script it). */
+  llm?: LlmClient;
 }
 
 export interface App {
@@ -93,7 +96,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
       if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
       else await scheduler.listen();
-      engine = createConversationEngine({ config, db: pool, log, scheduler, demoUserId: () => demoUserId });
+      engine = createConversationEngine({
+        config,
+        db: pool,
+        log,
+        scheduler,
+        demoUserId: () => demoUserId,
+        llm: options.llm,
+      });
       // every role answers the health probes; only web serves the rest
       const routers: { path: string; router: Router }[] = [];
       if (role !== 'worker') {
