@@ -10,6 +10,9 @@ import { registerAppMention } from './events/app-mention.ts';
 import { registerMessage } from './events/message.ts';
 import { registerUninstall } from './events/uninstall.ts';
 
+/** The Events API event types ShopIQ listens to (what the manifest may subscribe to). */
+export const SLACK_EVENT_TYPES = ['message', 'app_mention', 'app_home_opened', 'app_uninstalled', 'tokens_revoked'];
+
 export function registerListeners(app: App, deps: SlackDeps, store: InstallationStore | undefined): void {
   registerMessage(app, deps);
   registerAppMention(app, deps);
