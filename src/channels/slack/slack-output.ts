@@ -102,10 +102,11 @@ export class SlackThreadOutput extends SlackOutputBase {
     this.#where = where;
   }
 
+  /** Until the streamed message shows words, a status line says what is being done. */
   status(text: string): void {
-    if (this.#statusOff || this.#streamer) return;
+    if (this.#statusOff || this.#streamer?.ts) return;
     this.#then(async () => {
-      if (this.#statusOff || this.#streamer) return;
+      if (this.#statusOff || this.#streamer?.ts) return;
       await this.client.assistant.threads
         .setStatus({ channel_id: this.#where.channel, thread_ts: this.#where.threadTs, status: text })
         .catch((err: unknown) => {
