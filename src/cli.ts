@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { type ChatCommandOptions, chatCommand } from './commands/chat.command.ts';
+import { type LinkCommandOptions, linkCommand } from './commands/link.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { rotateKeysCommand } from './commands/rotate-keys.command.ts';
 import { type SandboxCommandOptions, sandboxCommand } from './commands/sandbox.command.ts';
@@ -99,6 +100,17 @@ program
       createLogger({ logLevel: process.stderr.isTTY ? quiet(c) : c.logLevel }),
       opts,
     );
+  });
+
+program
+  .command('link')
+  .description('let a Slack user or WhatsApp number ask about a seller’s data (support, demos)')
+  .requiredOption('--seller <id or name>', 'the seller')
+  .option('--slack <team:user>', 'a Slack identity: <team id>:<user id>, e.g. T012AB3C4:U045DE6F7')
+  .option('--whatsapp <+E164>', 'a WhatsApp number, e.g. +919812345678')
+  .action(async (opts: LinkCommandOptions) => {
+    const c = configured();
+    await linkCommand(c, createLogger({ logLevel: quiet(c) }), opts);
   });
 
 program

@@ -4,10 +4,14 @@
  * sandbox. Answers come from limited mode here (no model configured); the streamed
  * model answer has its own test (slack-streaming.test.ts).
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
+import { runCli } from '../support/cli.ts';
 import { json, startSandbox } from '../support/sandbox.ts';
 import {
   BOT_USER,
@@ -26,9 +30,14 @@ import {
   TEAM,
 } from '../support/slack.ts';
 import { useSyncHarness } from '../support/sync-harness.ts';
-import { testConfig } from '../support/test-config.ts';
+import { TEST_KEY, testConfig } from '../support/test-config.ts';
 
 const JSON_TYPE = 'application/json';
+const cliEnvFor = (databaseUrl: string) => ({
+  DATABASE_URL: databaseUrl,
+  ENCRYPTION_KEYS: TEST_KEY,
+  SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-link-')),
+});
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 describe('ShopIQ in Slack', () => {
@@ -292,6 +301,19 @@ describe('ShopIQ in Slack', () => {
     // the empty seller first contact made for U2 is gone
     const { rows } = await h.pool.query(`select count(*)::int as n from "user" where display_name = 'Stranger Danger'`);
     expect(rows[0].n).toBe(0);
+  });
+
+  it('`shopiq link --seller … --slack …` lets a Slack user ask about that seller (the operator’s way)', async () => {
+    const bad = await runCli(['link', '--seller', userId, '--slack', 'not-an-identity'], cliEnvFor(h.db.url));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--slack expects <team id>:<user id>');
+    const ok = await runCli(['link', '--seller', userId, '--slack', `${TEAM}:U8SUPPORT`], cliEnvFor(h.db.url));
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain(`linked: slack ${TEAM}:U8SUPPORT → seller ${userId}`);
+    const ts = nextTs();
+    await send(dmEvent('U8SUPPORT', 'What were my total sales last month?', ts));
+    await vi.waitFor(() => expect(postsTo('DU8SUPPORT', ts)).toHaveLength(1), { timeout: 15_000 });
+    expect(tableOf(postsTo('DU8SUPPORT', ts)[0])).toBeDefined();
   });
 
   it('stores a thumbs-down on an answer, only from the person it was for', async () => {
