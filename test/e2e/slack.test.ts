@@ -316,6 +316,65 @@ describe('ShopIQ in Slack', () => {
     expect(tableOf(postsTo('DU8SUPPORT', ts)[0])).toBeDefined();
   });
 
+  it('shows the App Home (connections, next sync in the seller’s time, settings) and its controls change the settings', async () => {
+    await app.scheduler.scheduleSeller(userId);
+    await send({ type: 'app_home_opened', user: 'U1SELLER', channel: 'DU1SELLER', tab: 'home', event_ts: nextTs() });
+    await vi.waitFor(() => expect(slack.of('views.publish').length).toBeGreaterThan(0), { timeout: 10_000 });
+    const view = JSON.stringify(slack.of('views.publish').at(-1)?.args.view);
+    expect(view).toMatch(/\*Shopify\*/);
+    expect(view).toMatch(/Next scheduled sync: \d{4}-\d{2}-\d{2} (02|14):[0-2]\d \(UTC\), twice daily/);
+    expect(view).toContain('home_timezone');
+    expect(view).toContain('What were my total sales last month?');
+    const publishes = slack.of('views.publish').length;
+    // the frequency select: the seller's recurring sync moves to that tier, the DM says so, the Home is redrawn
+    await postToSlack(
+      app.url,
+      blockAction('U1SELLER', {
+        type: 'static_select',
+        action_id: 'home_frequency',
+        selected_option: { text: { type: 'plain_text', text: 'daily' }, value: 'daily' },
+      }),
+      FORM_TYPE,
+    );
+    await vi.waitFor(() => expect(slack.of('views.publish').length).toBe(publishes + 1), { timeout: 10_000 });
+    expect(postsTo('U1SELLER').at(-1)?.args.text).toMatch(/refreshed daily/);
+    const { rows } = await h.pool.query('select sync_tier from "user" where id = $1', [userId]);
+    expect(rows[0].sync_tier).toBe('daily');
+    expect((await app.scheduler.scheduledSyncOf(userId))?.cron).toMatch(/^\d+ 2 \* \* \*$/);
+    // a timezone that does not exist: refused, nothing changed
+    await postToSlack(
+      app.url,
+      blockAction('U1SELLER', { type: 'plain_text_input', action_id: 'home_timezone', value: 'Mars/Olympus' }),
+      FORM_TYPE,
+    );
+    await vi.waitFor(() => expect(postsTo('U1SELLER').at(-1)?.args.text).toMatch(/not a timezone I know/), {
+      timeout: 10_000,
+    });
+    // the DM's Messages tab gets the suggested prompts
+    await send({
+      type: 'app_home_opened',
+      user: 'U1SELLER',
+      channel: 'DU1SELLER',
+      tab: 'messages',
+      event_ts: nextTs(),
+    });
+    await vi.waitFor(() => expect(slack.of('assistant.threads.setSuggestedPrompts')).toHaveLength(1), {
+      timeout: 10_000,
+    });
+    expect(slack.of('assistant.threads.setSuggestedPrompts')[0]?.args.prompts).toHaveLength(4);
+  });
+
+  it('answers a message over the length limit politely, and `demo` is refused when no demo runs', async () => {
+    const long = nextTs();
+    await send(dmEvent('U1SELLER', `What were my sales ${'and more '.repeat(300)}?`, long));
+    await vi.waitFor(() => expect(postsTo('DU1SELLER', long)).toHaveLength(1), { timeout: 10_000 });
+    expect(markdownOf(postsTo('DU1SELLER', long)[0])).toMatch(/too long for me/);
+    const demo = nextTs();
+    await send(dmEvent('U1SELLER', 'demo', demo));
+    await vi.waitFor(() => expect(postsTo('DU1SELLER', demo)).toHaveLength(1), { timeout: 10_000 });
+    expect(markdownOf(postsTo('DU1SELLER', demo)[0])).toMatch(/demo is not running/);
+  });
+
   it('stores a thumbs-down on an answer, only from the person it was for', async () => {
     const ts = nextTs();
     await send(dmEvent('U1SELLER', 'How long will my stock last?', ts));

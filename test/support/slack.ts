@@ -23,6 +23,8 @@ export const slackEnv = (extra: Record<string, string> = {}): Record<string, str
 export interface SlackCall {
   method: string;
   args: Record<string, any>;
+  /** The bearer token the call was made with. */
+  token?: string;
 }
 
 export interface SlackApiMock {
@@ -46,6 +48,19 @@ function answer(method: string, args: Record<string, any>, mock: SlackApiMock): 
   switch (method) {
     case 'auth.test':
       return { ok: true, user_id: BOT_USER, bot_id: 'BSHOPIQ', team_id: TEAM, url: 'https://shopiq-test.slack.com/' };
+    case 'oauth.v2.access':
+      return {
+        ok: true,
+        app_id: 'A0SHOPIQ',
+        authed_user: { id: 'U1INSTALLER' },
+        scope: 'chat:write,commands',
+        token_type: 'bot',
+        access_token: `xoxb-installed-${args.code}`,
+        bot_user_id: BOT_USER,
+        team: { id: 'T2OTHER', name: 'Other Workspace' },
+        enterprise: null,
+        is_enterprise_install: false,
+      };
     case 'users.info': {
       const user = mock.users.get(args.user) ?? { tz: 'UTC', real_name: 'Someone' };
       return { ok: true, user: { id: args.user, name: user.real_name.toLowerCase(), ...user } };
@@ -89,7 +104,8 @@ export function mockSlackApi(): SlackApiMock {
     .reply(async (request: Request) => {
       const method = new URL(request.url).pathname.replace(/^\/api\//, '');
       const args = decode(await request.text());
-      mock.calls.push({ method, args });
+      const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? args.token;
+      mock.calls.push({ method, args, token });
       if (method === 'users.info' && mock.usersInfoDelayMs)
         await new Promise((r) => setTimeout(r, mock.usersInfoDelayMs));
       return [200, answer(method, args, mock), { 'content-type': 'application/json' }];
