@@ -104,12 +104,3 @@ export async function claimDelivery(db: Pick<pg.Pool, 'query'>, source: string, 
   );
   return rowCount === 1;
 }
-
-/** Delivery ids older than any retry (Slack retries within minutes, Twilio within hours). */
-export async function purgeProcessedEvents(db: Pick<pg.Pool, 'query'>, olderThanDays = 7): Promise<number> {
-  const { rowCount } = await db.query(
-    `delete from processed_event where received_at < now() - make_interval(days => $1)`,
-    [olderThanDays],
-  );
-  return rowCount ?? 0;
-}

@@ -8,6 +8,8 @@ export const JOB = {
   syncSellerNow: 'sync-seller-now',
   /** Daily: the day's reference rates, and amounts still waiting for theirs. */
   refreshFxRates: 'refresh-fx-rates',
+  /** Daily: chat delivery ids past any retry, spent and expired link codes. */
+  purgeExpired: 'purge-expired',
 } as const;
 
 export const sellerJobData = z.object({ userId: z.uuid() });

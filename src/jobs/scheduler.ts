@@ -18,6 +18,7 @@ import { SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
 import { refreshFxRatesJob } from './fx-job.ts';
 import { JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
 import { isDuplicateJob, type JobStore } from './job-store.ts';
+import { purgeExpiredJob } from './purge-job.ts';
 import { syncSellerJob, syncSellerNowJob } from './sync-jobs.ts';
 import { type SyncSchedule, syncScheduleFor } from './sync-schedule.ts';
 
@@ -56,6 +57,7 @@ export interface SchedulerOptions {
 /** How many sellers are scheduled or requested at once in bulk operations. */
 const BULK_PARALLELISM = 8;
 const FX_SCHEDULE = { cron: '30 16 * * *', timezone: 'Europe/Berlin' }; // after the ECB's ~16:00 CET publication
+const PURGE_SCHEDULE = { cron: '45 3 * * *', timezone: 'UTC' };
 
 export class Scheduler {
   readonly #store: JobStore;
@@ -110,10 +112,19 @@ export class Scheduler {
       lockLimit: 1,
       backoff: backoffStrategies.exponential({ delay: 60_000, maxRetries: 5 }),
     });
-    agenda.maxConcurrency(2 * syncConcurrency + 1);
+    agenda.define(JOB.purgeExpired, this.#tracked(purgeExpiredJob(context)), {
+      lockLifetime: lockLifetimeMs,
+      concurrency: 1,
+      lockLimit: 1,
+    });
+    agenda.maxConcurrency(2 * syncConcurrency + 2);
     const counts = await this.scheduleAll();
     await agenda.every(FX_SCHEDULE.cron, JOB.refreshFxRates, undefined, {
       timezone: FX_SCHEDULE.timezone,
+      skipImmediate: true,
+    });
+    await agenda.every(PURGE_SCHEDULE.cron, JOB.purgeExpired, undefined, {
+      timezone: PURGE_SCHEDULE.timezone,
       skipImmediate: true,
     });
     await this.#start();

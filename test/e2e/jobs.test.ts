@@ -64,6 +64,17 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
         [userId],
       )
     ).rows;
+  /** Runs a job now (a worker must be running) and waits until it has finished; undefined if it did not in 30 s. */
+  async function runNow(name: string): Promise<Date | undefined> {
+    const job = await client.agenda.now(name);
+    const deadline = Date.now() + 30_000;
+    let finished: Date | undefined;
+    while (!finished && Date.now() < deadline) {
+      finished = (await client.agenda.queryJobs({ id: String(job.attrs._id) })).jobs[0]?.lastFinishedAt ?? undefined;
+      if (!finished) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return finished;
+  }
   /** What a child process needs to use this store (its MongoDB database, if any). */
   const storeEnv = (): Record<string, string> => {
     const url = jobConfig(h.db, store).mongodbUrl;
@@ -111,14 +122,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
     expect(waiting.length).toBeGreaterThan(0);
     await h.pool.query(`delete from fx_rate where rate_date >= '2026-10-20'`);
 
-    const job = await client.agenda.now('refresh-fx-rates');
-    const deadline = Date.now() + 30_000;
-    let finished: Date | undefined;
-    while (!finished && Date.now() < deadline) {
-      finished = (await client.agenda.queryJobs({ id: String(job.attrs._id) })).jobs[0]?.lastFinishedAt ?? undefined;
-      if (!finished) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(finished).toBeDefined();
+    expect(await runNow('refresh-fx-rates')).toBeDefined();
     // the sandbox's clock stands at 2026-11-01 (a Sunday): its last business day is the 30th
     const { rows } = await h.pool.query<{ last: string }>(`select max(rate_date)::text as last from fx_rate`);
     expect(rows[0]?.last).toBe('2026-10-30');
@@ -129,6 +133,28 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
     expect(after.rows.every((r) => r.flag === null)).toBe(true);
     expect(new Map(after.rows.map((r) => [r.id, r.usd]))).toEqual(new Map(waiting.map((w) => [w.id, w.usd])));
   });
+
+  itOnStore(store)(
+    'purge-expired drops delivery ids past any retry and spent link codes, and keeps recent ones',
+    async () => {
+      const [seller] = (await h.pool.query<{ id: string }>('select id from "user" order by created_at limit 1')).rows;
+      await h.pool.query(
+        `insert into processed_event (source, event_id, received_at)
+       values ('slack', 'EvOLD', now() - interval '8 days'), ('slack', 'EvNEW', now() - interval '1 hour')`,
+      );
+      await h.pool.query(
+        `insert into link_code (user_id, code_hash, expires_at, created_at)
+       values ($1, 'spent-long-ago', now() - interval '2 days', now() - interval '2 days'),
+              ($1, 'live', now() + interval '5 minutes', now())`,
+        [seller?.id],
+      );
+      expect(await runNow('purge-expired')).toBeDefined();
+      const events = await h.pool.query(`select event_id from processed_event where event_id in ('EvOLD', 'EvNEW')`);
+      expect(events.rows.map((r) => r.event_id)).toEqual(['EvNEW']);
+      const codes = await h.pool.query('select code_hash from link_code where user_id = $1', [seller?.id]);
+      expect(codes.rows.map((r) => r.code_hash)).toEqual(['live']);
+    },
+  );
 
   itOnStore(store)('a recurring job that is due runs the sync and moves to the next 02:mm or 14:mm local', async () => {
     const seller = await h.connect(base, '2');

@@ -1,0 +1,18 @@
+/**
+ * `purge-expired` (daily): what is kept only for a while. Chat delivery ids
+ * (`processed_event`) outlive any retry by days (Slack retries within minutes, Twilio
+ * within hours), spent and expired link codes and the record of tries are gone a day on.
+ */
+import { purgeLinkCodes } from '../identity/link-codes.ts';
+import type { JobContext } from './sync-jobs.ts';
+
+export function purgeExpiredJob(ctx: JobContext) {
+  return async (): Promise<void> => {
+    const { pool } = ctx.deps;
+    const { rowCount: deliveries } = await pool.query(
+      `delete from processed_event where received_at < now() - interval '7 days'`,
+    );
+    await purgeLinkCodes(pool);
+    ctx.log.child({ job: 'purge-expired' }).info({ deliveries }, 'expired chat records purged');
+  };
+}
