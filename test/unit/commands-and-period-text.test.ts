@@ -20,6 +20,21 @@ describe('commands', () => {
     expect(parseCommand('timezone')).toEqual({ name: 'timezone', zone: undefined });
   });
 
+  it('reads the sync frequency as sellers say it, link codes and demo', () => {
+    expect(parseCommand('frequency every 15 minutes')).toMatchObject({ name: 'frequency', tier: 'every_15_minutes' });
+    expect(parseCommand('frequency hourly')).toMatchObject({ name: 'frequency', tier: 'hourly' });
+    expect(parseCommand('/shopiq frequency every 6 hours')).toMatchObject({ name: 'frequency', tier: 'every_6_hours' });
+    expect(parseCommand('frequency twice a day')).toMatchObject({ name: 'frequency', tier: 'twice_daily' });
+    expect(parseCommand('frequency Daily')).toMatchObject({ name: 'frequency', tier: 'daily' });
+    // a word it does not know is still the command (answered with the choices), not a question
+    expect(parseCommand('frequency weekly')).toEqual({ name: 'frequency', tier: undefined, asked: 'weekly' });
+    expect(parseCommand('frequency')).toEqual({ name: 'frequency' });
+    expect(parseCommand('link')).toEqual({ name: 'link' });
+    expect(parseCommand('link 042917')).toEqual({ name: 'link', code: '042917' });
+    expect(parseCommand('link my amazon account')).toBeUndefined();
+    expect(parseCommand('demo')).toEqual({ name: 'demo' });
+  });
+
   it('leaves questions that start with a command word to the model', () => {
     expect(parseCommand('sync status of amazon?')).toBeUndefined();
     expect(parseCommand('status of my returns this month')).toBeUndefined();
