@@ -37,6 +37,8 @@ export interface SlackApiMock {
   failing: Map<string, string>;
   /** Delay of users.info answers, ms. */
   usersInfoDelayMs: number;
+  /** Where apps.connections.open sends a Socket Mode client. */
+  socketUrl: string | undefined;
   done(): void;
 }
 
@@ -72,6 +74,8 @@ function answer(method: string, args: Record<string, any>, mock: SlackApiMock): 
       return { ok: true, upload_url: `${SLACK_FILES}/upload/v1/F${streamTs}`, file_id: `F${streamTs}` };
     case 'files.completeUploadExternal':
       return { ok: true, files: (args.files ?? []).map((f: { id: string }) => ({ id: f.id })) };
+    case 'apps.connections.open':
+      return mock.socketUrl ? { ok: true, url: mock.socketUrl } : { ok: false, error: 'invalid_auth' };
     case 'conversations.open':
       return { ok: true, channel: { id: `D${args.users}` } };
     default:
@@ -96,6 +100,7 @@ export function mockSlackApi(): SlackApiMock {
     users: new Map(),
     failing: new Map(),
     usersInfoDelayMs: 0,
+    socketUrl: undefined,
     done: () => nock.cleanAll(),
   };
   nock(SLACK_API)
