@@ -244,6 +244,14 @@ describe('ShopIQ in Slack', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('answers Slack’s URL check when the request URL is saved', async () => {
+    const challenge = 'c-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P';
+    const body = JSON.stringify({ token: 'unused', challenge, type: 'url_verification' });
+    const res = await postToSlack(app.url, body, JSON_TYPE);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge });
+  });
+
   it('refuses a body over 1 MB with 413 before reading it', async () => {
     const big = JSON.stringify({ type: 'event_callback', padding: 'x'.repeat(1_100_000) });
     const res = await postToSlack(app.url, big, JSON_TYPE);
