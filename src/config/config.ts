@@ -421,6 +421,9 @@ function slackProblems(e: Env): string[] {
   }
   if (e.SLACK_SOCKET_MODE) {
     if (!e.SLACK_APP_TOKEN) problems.push('SLACK_APP_TOKEN: required when SLACK_SOCKET_MODE is true');
+    if (!e.SLACK_BOT_TOKEN) {
+      problems.push('SLACK_BOT_TOKEN: required when SLACK_SOCKET_MODE is true (installs to any workspace need HTTP)');
+    }
   } else if (!e.SLACK_SIGNING_SECRET) {
     problems.push(
       'SLACK_SIGNING_SECRET: required for Slack over HTTP (or SLACK_SOCKET_MODE=true with SLACK_APP_TOKEN)',

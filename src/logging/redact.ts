@@ -9,9 +9,9 @@ const PII_KEY = /^(phone|phone[_-]?number|email|e[_-]?mail|customer[_-]?email|cu
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // E.164 and common written forms: +91 98765 43210, +1 (415) 555-0100, whatsapp:+14155550100
 const PHONE = /\+\d[\d\s().-]{6,18}\d/g;
-// Bearer / shpat_ / Atza| style credentials that slip into messages
+// Bearer / shpat_ / Atza| / Slack xoxb- and xapp- style credentials that slip into messages
 const INLINE_TOKEN =
-  /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}|\b(shp(at|ca|pa|ss)_)[A-Za-z0-9]{8,}|\b(Atz[ar]\|)[A-Za-z0-9+/=_-]{8,}|\b(xox[abpr]-)[A-Za-z0-9-]{8,}/g;
+  /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}|\b(shp(at|ca|pa|ss)_)[A-Za-z0-9]{8,}|\b(Atz[ar]\|)[A-Za-z0-9+/=_-]{8,}|\b(xox[abpr]-|xapp-)[A-Za-z0-9-]{8,}/g;
 
 export const REDACTED = '[redacted]';
 

@@ -87,6 +87,32 @@ describe('configuration', () => {
     );
   });
 
+  it('asks Slack for what each mode needs', () => {
+    expect(configError({ SLACK_BOT_TOKEN: 'xoxb-1' }).message).toContain(
+      'SLACK_SIGNING_SECRET: required for Slack over HTTP',
+    );
+    expect(configError({ SLACK_SOCKET_MODE: 'true', SLACK_BOT_TOKEN: 'xoxb-1' }).message).toContain(
+      'SLACK_APP_TOKEN: required when SLACK_SOCKET_MODE is true',
+    );
+    expect(configError({ SLACK_SOCKET_MODE: 'true', SLACK_APP_TOKEN: 'xapp-1' }).message).toContain(
+      'SLACK_BOT_TOKEN: required when SLACK_SOCKET_MODE is true',
+    );
+    expect(configError({ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: '1.2' }).message).toContain(
+      'SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: required when SLACK_CLIENT_ID is set',
+    );
+    const anyWorkspace = loadConfig({
+      env: {
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_CLIENT_ID: '1.2',
+        SLACK_CLIENT_SECRET: 'c',
+        SLACK_STATE_SECRET: 'x'.repeat(16),
+      },
+      envFile: noFile,
+    });
+    expect(anyWorkspace.slack?.oauth).toEqual({ clientId: '1.2', clientSecret: 'c', stateSecret: 'x'.repeat(16) });
+    expect(anyWorkspace.slack?.botToken).toBeUndefined();
+  });
+
   it('switches channels on when their credentials are complete', () => {
     const config = loadConfig({
       env: { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', PUBLIC_BASE_URL: 'https://shopiq.example.com/' },

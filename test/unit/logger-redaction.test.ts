@@ -27,6 +27,7 @@ describe('log redaction', () => {
       },
       'token Bearer abcdefghijklmnop for jane.doe@example.com, call +44 20 7946 0958',
     );
+    log.warn('Slack said no to xoxb-1234-5678-abcdefgh and xapp-1-A0SHOPIQ-9876-ffeeddcc');
     const out = output();
     for (const secret of [
       'shpat_0123456789abcdef',
@@ -39,10 +40,12 @@ describe('log redaction', () => {
       'jane.doe@example.com',
       '7946 0958',
       'abcdefghijklmnop',
+      '1234-5678-abcdefgh',
+      'A0SHOPIQ-9876-ffeeddcc',
     ]) {
       expect(out).not.toContain(secret);
     }
-    const line = JSON.parse(out);
+    const line = JSON.parse(out.split('\n')[0] ?? '');
     expect(line.accessToken).toBe('[redacted]');
     expect(line.note).toBe('seller [email] wrote from [phone]');
     expect(line.msg).toBe('token Bearer [redacted] for [email], call [phone]');

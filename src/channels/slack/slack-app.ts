@@ -69,14 +69,13 @@ export function createSlackChannel(
   let receiver: ExpressReceiver | undefined;
   let app: App;
   if (config.socketMode) {
+    // one workspace only: installs need the HTTP routes (config requires the bot token here)
     app = new App({
       ...auth,
-      ...oauth,
       appToken: config.appToken,
       socketMode: true,
       logger,
       clientOptions,
-      installerOptions: { clientOptions, directInstall: true },
       deferInitialization: true,
     });
   } else {
@@ -117,12 +116,18 @@ export function createSlackChannel(
   };
 }
 
+/** The Web API client's dumps of whole requests and results: they hold OAuth codes and secrets. */
+const RAW_HTTP = /^http request (body|headers|result)/;
+
 /** Bolt's log lines into pino, at Bolt's own levels. */
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...msg) => log.debug(text(msg)),
+    debug: (...msg) => {
+      const line = text(msg);
+      if (!RAW_HTTP.test(line)) log.debug(line);
+    },
     info: (...msg) => log.info(text(msg)),
     warn: (...msg) => log.warn(text(msg)),
     error: (...msg) => log.error(text(msg)),

@@ -193,19 +193,25 @@ export class SlackDirectOutput extends SlackOutputBase {
   async send(reply: Reply): Promise<void> {
     const rendered = renderReply(reply);
     for (const message of [rendered.main, ...rendered.more]) {
-      try {
-        if (!this.#respond) throw new Error('no response_url');
-        await this.#respond({ ...message, response_type: 'ephemeral' });
-      } catch (err) {
-        if (this.#respond) this.failed('response_url', err);
-        await this.post(this.#userId, undefined, message);
-      }
+      if (!(await this.#privately(message))) await this.post(this.#userId, undefined, message);
     }
     if (reply.charts?.length) await this.uploadCharts(await this.#dm(), undefined, reply);
   }
 
   async followUp(reply: Reply): Promise<void> {
     await this.post(this.#userId, undefined, renderReply(reply).main);
+  }
+
+  /** Through `response_url`, seen by the seller alone; false when there is none or it failed. */
+  async #privately(message: SlackMessage): Promise<boolean> {
+    if (!this.#respond) return false;
+    try {
+      await this.#respond({ ...message, response_type: 'ephemeral' });
+      return true;
+    } catch (err) {
+      this.failed('response_url', err);
+      return false;
+    }
   }
 
   /** The DM channel with the seller (files need a channel id, not a user id). */

@@ -20,7 +20,12 @@ export const ChatMessage = defineEntity({
     outputTokens: p.integer().nullable(),
     createdAt: createdAt(),
   },
-  indexes: [{ properties: ['user', 'conversationId', 'createdAt'] }, { properties: ['user', 'createdAt'] }],
+  indexes: [
+    { properties: ['user', 'conversationId', 'createdAt'] },
+    { properties: ['user', 'createdAt'] },
+    // is the app in this Slack thread already (a reply there needs no mention)
+    { properties: ['channel', 'conversationId'] },
+  ],
 });
 
 export type IChatMessage = InferEntity<typeof ChatMessage>;
