@@ -47,8 +47,8 @@ abstract class SlackOutputBase implements ChannelOutput {
   abstract send(reply: Reply): Promise<void>;
   abstract followUp(reply: Reply): Promise<void>;
 
-  protected failed(method: string, err: unknown): void {
-    this.log.error({ slackError: slackErrorCode(err), method }, 'Slack API call failed');
+  protected failed(method: string, err: unknown, level: 'error' | 'warn' = 'error'): void {
+    this.log[level]({ slackError: slackErrorCode(err), method }, 'Slack API call failed');
   }
 
   /** Posts a message; if Slack refuses its blocks, the text alone. */
@@ -112,7 +112,7 @@ export class SlackThreadOutput extends SlackOutputBase {
         .catch((err: unknown) => {
           // not an assistant thread (a channel mention): no status line there, the answer still comes
           this.#statusOff = true;
-          this.failed('assistant.threads.setStatus', err);
+          this.failed('assistant.threads.setStatus', err, 'warn');
         });
     });
   }
