@@ -6,12 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type App, createApp } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
 import { seedSeller } from '../support/analytics-seed.ts';
-import { dmEvent, eventEnvelope, mockSlackApi, nextTs, SLACK_API, type SlackApiMock, TEAM } from '../support/slack.ts';
+import {
+  dmEvent,
+  eventEnvelope,
+  mockSlackApi,
+  nextTs,
+  SLACK_API,
+  type SlackApiMock,
+  startWebService,
+  TEAM,
+} from '../support/slack.ts';
 import { useSyncHarness } from '../support/sync-harness.ts';
-import { testConfig } from '../support/test-config.ts';
 
 describe('Slack over Socket Mode', () => {
   const harness = useSyncHarness();
@@ -35,17 +43,12 @@ describe('Slack over Socket Mode', () => {
     const { port } = server.address() as { port: number };
     slack = mockSlackApi();
     slack.socketUrl = `ws://127.0.0.1:${port}/link?ticket=test`;
-    app = createApp(
-      testConfig({
-        DATABASE_URL: h.db.url,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_APP_TOKEN: 'xapp-1-test',
-        SLACK_SOCKET_MODE: 'true',
-        SLACK_API_URL: `${SLACK_API}/api/`,
-      }),
-      { role: 'web' },
-    );
-    await app.start();
+    app = await startWebService(h.db.url, {
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_APP_TOKEN: 'xapp-1-test',
+      SLACK_SOCKET_MODE: 'true',
+      SLACK_API_URL: `${SLACK_API}/api/`,
+    });
   });
   afterAll(async () => {
     await app?.stop();

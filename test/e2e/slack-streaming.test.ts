@@ -8,7 +8,7 @@
 import nock from 'nock';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type App, createApp } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
 import { type SeededSeller, seedOrder, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
@@ -21,9 +21,9 @@ import {
   type SlackApiMock,
   type SlackCall,
   slackEnv,
+  startWebService,
   TEAM,
 } from '../support/slack.ts';
-import { testConfig } from '../support/test-config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const ANTHROPIC = 'https://anthropic.test';
@@ -136,16 +136,11 @@ describe('a model’s answer streamed into Slack', () => {
     await pool.query('update marketplace_connection set last_sync_at = now() where user_id = $1', [seller.userId]);
     await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U5MEERA` }, seller.userId);
     slack = mockSlackApi();
-    app = createApp(
-      testConfig({
-        DATABASE_URL: db.url,
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        ANTHROPIC_BASE_URL: ANTHROPIC,
-        ...slackEnv(),
-      }),
-      { role: 'web' },
-    );
-    await app.start();
+    app = await startWebService(db.url, {
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: ANTHROPIC,
+      ...slackEnv(),
+    });
   });
   afterAll(async () => {
     await app?.stop();

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type App, createApp } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { SLACK_BOT_SCOPES } from '../../src/channels/slack/slack-app.ts';
 import { closePool } from '../../src/db/pool.ts';
 import {
@@ -18,8 +18,8 @@ import {
   SIGNING_SECRET,
   SLACK_API,
   type SlackApiMock,
+  startWebService,
 } from '../support/slack.ts';
-import { testConfig } from '../support/test-config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const OTHER_TEAM = 'T2OTHER';
@@ -34,19 +34,14 @@ describe('the Slack app installed to any workspace', () => {
     db = await createTestDatabase();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     slack = mockSlackApi();
-    app = createApp(
-      testConfig({
-        DATABASE_URL: db.url,
-        PUBLIC_BASE_URL: 'https://shopiq.example.com',
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_CLIENT_ID: '1234.5678',
-        SLACK_CLIENT_SECRET: 'client-secret-for-tests',
-        SLACK_STATE_SECRET: 'state-secret-for-tests-0123',
-        SLACK_API_URL: `${SLACK_API}/api/`,
-      }),
-      { role: 'web' },
-    );
-    await app.start();
+    app = await startWebService(db.url, {
+      PUBLIC_BASE_URL: 'https://shopiq.example.com',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_CLIENT_ID: '1234.5678',
+      SLACK_CLIENT_SECRET: 'client-secret-for-tests',
+      SLACK_STATE_SECRET: 'state-secret-for-tests-0123',
+      SLACK_API_URL: `${SLACK_API}/api/`,
+    });
   });
   afterAll(async () => {
     await app?.stop();

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type App, createApp } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { runCli } from '../support/cli.ts';
@@ -27,10 +27,11 @@ import {
   slackEnv,
   slackSignature,
   slashCommand,
+  startWebService,
   TEAM,
 } from '../support/slack.ts';
 import { useSyncHarness } from '../support/sync-harness.ts';
-import { TEST_KEY, testConfig } from '../support/test-config.ts';
+import { TEST_KEY } from '../support/test-config.ts';
 
 const JSON_TYPE = 'application/json';
 const cliEnvFor = (databaseUrl: string) => ({
@@ -82,8 +83,7 @@ describe('ShopIQ in Slack', () => {
     truth = await json(fetch(`${sandboxBase}/_sandbox/truth`));
     await linkIdentity(h.pool, { channel: 'slack', externalId: `${TEAM}:U1SELLER` }, userId);
     slack = mockSlackApi();
-    app = createApp(testConfig({ DATABASE_URL: h.db.url, LOG_LEVEL: 'error', ...slackEnv() }), { role: 'web' });
-    await app.start();
+    app = await startWebService(h.db.url, { LOG_LEVEL: 'error', ...slackEnv() });
   }, 120_000);
   afterAll(async () => {
     await app?.stop();

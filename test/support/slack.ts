@@ -5,6 +5,8 @@
  */
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
+import { type App, createApp } from '../../src/app.ts';
+import { testConfig } from './test-config.ts';
 
 export const SLACK_API = 'https://slack.test';
 export const SLACK_HOOKS = 'https://hooks.slack.test';
@@ -19,6 +21,13 @@ export const slackEnv = (extra: Record<string, string> = {}): Record<string, str
   SLACK_API_URL: `${SLACK_API}/api/`,
   ...extra,
 });
+
+/** The service's web role on a test database, with the settings given (Slack's among them), started. */
+export async function startWebService(databaseUrl: string, env: Record<string, string>): Promise<App> {
+  const app = createApp(testConfig({ DATABASE_URL: databaseUrl, ...env }), { role: 'web' });
+  await app.start();
+  return app;
+}
 
 export interface SlackCall {
   method: string;
