@@ -92,7 +92,7 @@ async function frequency(ctx: CommandContext, tier: SyncTier | undefined, asked:
 async function issue(ctx: CommandContext): Promise<Reply> {
   const { code } = await issueLinkCode(ctx.db, ctx.scope.userId);
   return textReply(
-    `Your link code is *${code}*. From your other Slack account or your WhatsApp, send \`link ${code}\` to ShopIQ ` +
+    `Your link code is ${code}. From your other Slack account or your WhatsApp, send \`link ${code}\` to ShopIQ ` +
       `within ${LINK_CODE_TTL_MS / 60_000} minutes: that chat then sees the same data as this one. The code works once.`,
   );
 }
