@@ -383,6 +383,26 @@ describe('ShopIQ in Slack', () => {
     expect(markdownOf(postsTo('DU1SELLER', demo)[0])).toMatch(/demo is not running/);
   });
 
+  it('offers a new Slack user the demo store with one word while the demo runs', async () => {
+    app.setDemoSeller(userId);
+    try {
+      const hello = nextTs();
+      await send(dmEvent('U10VISITOR', 'hi', hello));
+      await vi.waitFor(() => expect(postsTo('DU10VISITOR', hello)).toHaveLength(1), { timeout: 10_000 });
+      expect(markdownOf(postsTo('DU10VISITOR', hello)[0])).toMatch(/Type `demo`/);
+      const demo = nextTs();
+      await send(dmEvent('U10VISITOR', 'demo', demo));
+      await vi.waitFor(() => expect(postsTo('DU10VISITOR', demo)).toHaveLength(1), { timeout: 10_000 });
+      expect(markdownOf(postsTo('DU10VISITOR', demo)[0])).toMatch(/now sees the data of the demo store/);
+      const ask = nextTs();
+      await send(dmEvent('U10VISITOR', 'What were my total sales last month?', ask));
+      await vi.waitFor(() => expect(postsTo('DU10VISITOR', ask)).toHaveLength(1), { timeout: 10_000 });
+      expect(tableOf(postsTo('DU10VISITOR', ask)[0])).toBeDefined();
+    } finally {
+      app.setDemoSeller(undefined);
+    }
+  });
+
   it('stores a thumbs-down on an answer, only from the person it was for', async () => {
     const ts = nextTs();
     await send(dmEvent('U1SELLER', 'How long will my stock last?', ts));
