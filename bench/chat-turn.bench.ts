@@ -13,6 +13,7 @@ import { ConversationEngine } from '../src/conversation/conversation-engine.ts';
 import type { Bench } from './run.ts';
 import { seedBenchSeller, seedUsdInrRates } from './support/analytics-data.ts';
 import { scriptedModel } from './support/scripted-model.ts';
+import { percentile, round } from './support/stats.ts';
 import { openBenchDatabase } from './support/sync-setup.ts';
 
 const bench: Bench = async (options) => {
@@ -54,8 +55,7 @@ const bench: Bench = async (options) => {
       await salesReport(db.pool, scope, period, { by: 'marketplace' });
       query.push(performance.now() - t);
     }
-    const p = (values: number[], q: number) =>
-      Number(([...values].sort((a, b) => a - b)[Math.ceil((q / 100) * values.length) - 1] ?? Number.NaN).toFixed(1));
+    const p = (values: number[], q: number) => round(percentile(values, q), 1);
     return {
       params: { orders, turns, channel: 'engine (no channel rendering)' },
       metrics: { p50_ms: p(took, 50), p95_ms: p(took, 95), max_ms: p(took, 100) },
