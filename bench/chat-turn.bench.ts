@@ -29,7 +29,7 @@ const bench: Bench = async (options) => {
       db: db.pool,
       config: db.config,
       log: db.log,
-      llm: scriptedModel,
+      llm: scriptedModel(),
       syncs: undefined,
     });
     const scope = { userId, timezone: 'Asia/Kolkata', currency: 'INR' };

@@ -1,6 +1,6 @@
 /**
- * The benchmarks' model: no time spent "thinking". The first round asks for sales by
- * marketplace (one tool call), the next one answers; when the engine streams
+ * The benchmarks' model: no time spent "thinking". The first round asks for last
+ * month's sales (one tool call; by marketplace unless told otherwise), the next one answers; when the engine streams
  * (`onText`), the answer arrives as a few deltas before `complete` returns, long
  * enough that a Slack stream starts, appends and stops.
  */
@@ -17,7 +17,8 @@ export const SCRIPTED_ANSWER_DELTAS = [
   'the table below has the figures, the chart the revenue side by side.',
 ];
 
-export const scriptedModel: LlmClient = {
+/** `by`: the breakdown asked for (a table and a chart come with one); none: the total alone. */
+export const scriptedModel = (by: string | null = 'marketplace'): LlmClient => ({
   model: 'scripted',
   async complete(request: LlmRequest): Promise<LlmResponse> {
     const last = request.messages.at(-1);
@@ -36,11 +37,11 @@ export const scriptedModel: LlmClient = {
           type: 'tool_use',
           id: `tu_${Math.random()}`,
           name: 'sales_summary',
-          input: { period: { kind: 'named', name: 'last_month' }, by: 'marketplace' },
+          input: { period: { kind: 'named', name: 'last_month' }, ...(by ? { by } : {}) },
         },
       ],
       stopReason: 'tool_use',
       usage: NO_USAGE,
     };
   },
-};
+});
