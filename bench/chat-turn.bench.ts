@@ -10,35 +10,11 @@
 import { resolvePeriod } from '../src/analytics/period.ts';
 import { salesReport } from '../src/analytics/sales.ts';
 import { ConversationEngine } from '../src/conversation/conversation-engine.ts';
-import type { LlmClient, LlmRequest, LlmResponse } from '../src/conversation/llm/llm-client.ts';
 import type { Bench } from './run.ts';
 import { seedBenchSeller, seedUsdInrRates } from './support/analytics-data.ts';
+import { scriptedModel } from './support/scripted-model.ts';
+import { percentile, round } from './support/stats.ts';
 import { openBenchDatabase } from './support/sync-setup.ts';
-
-const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-
-/** Asks for sales by marketplace, then answers: no time spent "thinking". */
-const scriptedModel: LlmClient = {
-  model: 'scripted',
-  async complete(request: LlmRequest): Promise<LlmResponse> {
-    const last = request.messages.at(-1);
-    const answered = Array.isArray(last?.content) && last.content.some((b) => b.type === 'tool_result');
-    return answered
-      ? { content: [{ type: 'text', text: 'Here are your sales.' }], stopReason: 'end_turn', usage }
-      : {
-          content: [
-            {
-              type: 'tool_use',
-              id: `tu_${Math.random()}`,
-              name: 'sales_summary',
-              input: { period: { kind: 'named', name: 'last_month' }, by: 'marketplace' },
-            },
-          ],
-          stopReason: 'tool_use',
-          usage,
-        };
-  },
-};
 
 const bench: Bench = async (options) => {
   const orders = Number(options.orders ?? 20_000);
@@ -53,7 +29,7 @@ const bench: Bench = async (options) => {
       db: db.pool,
       config: db.config,
       log: db.log,
-      llm: scriptedModel,
+      llm: scriptedModel(),
       syncs: undefined,
     });
     const scope = { userId, timezone: 'Asia/Kolkata', currency: 'INR' };
@@ -79,8 +55,7 @@ const bench: Bench = async (options) => {
       await salesReport(db.pool, scope, period, { by: 'marketplace' });
       query.push(performance.now() - t);
     }
-    const p = (values: number[], q: number) =>
-      Number(([...values].sort((a, b) => a - b)[Math.ceil((q / 100) * values.length) - 1] ?? Number.NaN).toFixed(1));
+    const p = (values: number[], q: number) => round(percentile(values, q), 1);
     return {
       params: { orders, turns, channel: 'engine (no channel rendering)' },
       metrics: { p50_ms: p(took, 50), p95_ms: p(took, 95), max_ms: p(took, 100) },

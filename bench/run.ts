@@ -24,6 +24,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   scheduler: () => import('./scheduler.bench.ts'),
   'chat-turn': () => import('./chat-turn.bench.ts'),
   analytics: () => import('./analytics.bench.ts'),
+  slack: () => import('./slack.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

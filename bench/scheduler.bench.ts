@@ -19,6 +19,7 @@ import { openJobStore } from '../src/jobs/job-store.ts';
 import { Scheduler } from '../src/jobs/scheduler.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import type { Bench } from './run.ts';
+import { percentile, round } from './support/stats.ts';
 import { openBenchDatabase } from './support/sync-setup.ts';
 
 const ZONES = ['Asia/Kolkata', 'America/New_York', 'Australia/Sydney', 'Europe/London', 'UTC', 'Asia/Tokyo'];
@@ -113,12 +114,5 @@ const bench: Bench = async (options) => {
     await db.stop();
   }
 };
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
 export default bench;

@@ -100,12 +100,12 @@ export async function setUpSyncBench(sandboxArgs: string[]): Promise<SyncBenchSe
 
 /** Samples RSS every 50 ms; `peakMb()` is the highest seen. */
 export function rssSampler(): { peakMb(): number; stop(): void } {
-  let peak = process.memoryUsage().rss;
+  let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
   return {
-    peakMb: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6),
+    peakMb: () => Math.round(Math.max(peak, process.memoryUsage.rss()) / 1e6),
     stop: () => clearInterval(timer),
   };
 }
