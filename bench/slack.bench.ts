@@ -15,9 +15,10 @@
  * to its answer (stopStream or postMessage), answers given twice or never. Beside it,
  * in the same run: the engine alone answering the same question (`app.engine.handle`).
  */
+import diagnostics from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type App, createApp } from '../src/app.ts';
-import { renderChart } from '../src/conversation/charts/chart.ts';
+import { renderChart } from '../src/conversation/charts/chart-renderer.ts';
 import { linkIdentity } from '../src/identity/chat-identities.ts';
 import { SIGNING_SECRET, TEAM } from '../test/support/slack-payloads.ts';
 import type { Bench } from './run.ts';
@@ -75,7 +76,9 @@ const bench: Bench = async (options) => {
     process.stderr.write(`${events} events at ${rate}/s, each delivered twice\n`);
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
+    const served = serverSideTimes();
     const run = await slack.deliver({ ...plan, count: events, rate });
+    served.stop();
     loop.disable();
     await app.gateway.idle();
     const turns = readTurns(await slack.calls(), run.sent);
@@ -100,6 +103,9 @@ const bench: Bench = async (options) => {
         ack_p50_ms: ms(run.acks, 50),
         ack_p99_ms: ms(run.acks, 99),
         ack_max_ms: ms(run.acks, 100),
+        // the same deliveries timed inside the web process: request in to response out
+        ack_server_p50_ms: ms(served.times, 50),
+        ack_server_p99_ms: ms(served.times, 99),
         refused_deliveries: run.refused,
         first_call_p50_ms: ms(turns.firstCall, 50),
         first_call_p95_ms: ms(turns.firstCall, 95),
@@ -149,6 +155,34 @@ async function timeEngine(app: App, userId: string, turns: number): Promise<{ en
     took.chart.push(performance.now() - t);
   }
   return took;
+}
+
+/**
+ * How long the web process took over each request to /slack/events, from Node's own
+ * HTTP diagnostics channels: what the ack costs there, without the load generator's
+ * own delays in reading the response.
+ */
+function serverSideTimes(): { times: number[]; stop(): void } {
+  const started = new WeakMap<object, number>();
+  const times: number[] = [];
+  const onStart = (message: unknown) => {
+    const { request, response } = message as { request: { url?: string }; response: object };
+    if (request.url?.startsWith('/slack/events')) started.set(response, performance.now());
+  };
+  const onFinish = (message: unknown) => {
+    const { response } = message as { response: object };
+    const at = started.get(response);
+    if (at !== undefined) times.push(performance.now() - at);
+  };
+  diagnostics.subscribe('http.server.request.start', onStart);
+  diagnostics.subscribe('http.server.response.finish', onFinish);
+  return {
+    times,
+    stop() {
+      diagnostics.unsubscribe('http.server.request.start', onStart);
+      diagnostics.unsubscribe('http.server.response.finish', onFinish);
+    },
+  };
 }
 
 /** Per event, from the stand-in's record: its first call, its answer, answers twice or never. */

@@ -107,7 +107,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       // every role answers the health probes; only web serves the rest
       const routers: { path: string; router: Router }[] = [];
       if (role !== 'worker') {
-        gateway = new ChatGateway({ db: pool, engine, log });
+        gateway = new ChatGateway({ db: pool, engine, log, maxConcurrentTurns: config.conversation.concurrency });
         if (config.cronSecret)
           routers.push({ path: '/api/cron', router: cronRouter({ secret: config.cronSecret, scheduler, log }) });
         if (config.slack) {

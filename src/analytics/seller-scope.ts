@@ -26,9 +26,17 @@ export async function loadSellerScope(db: Queryable, userId: string): Promise<Se
 
 /** Digits after the decimal point the currency is quoted in (JPY 0, KWD 3, most 2). */
 export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = MINOR_DIGITS.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    if (MINOR_DIGITS.size < 1000) MINOR_DIGITS.set(currency, digits);
   }
+  return digits;
 }
+
+const MINOR_DIGITS = new Map<string, number>();

@@ -36,16 +36,28 @@ export interface ChatGatewayDeps {
   db: pg.Pool;
   engine: ConversationEngine;
   log: Logger;
+  /** Turns answered at once (CHAT_CONCURRENCY); more wait their turn, told so at once. */
+  maxConcurrentTurns: number;
 }
+
+/** Said at once to a message that waits for others to be answered first. */
+const QUEUED = 'Working on it… (answering a few questions ahead of yours)';
 
 const SORRY = 'Something went wrong answering that (it is logged); please try again in a moment.';
 
 export class ChatGateway {
   readonly #deps: ChatGatewayDeps;
   readonly #inFlight = new Set<Promise<unknown>>();
+  /**
+   * A burst of messages must not starve the process: acks (Slack's 3 s, Twilio's 15 s)
+   * and status lines need the event loop too. So a bounded number of turns run at once,
+   * and the rest are told at once that they wait.
+   */
+  readonly #slots: TurnSlots;
 
   constructor(deps: ChatGatewayDeps) {
     this.#deps = deps;
+    this.#slots = new TurnSlots(deps.maxConcurrentTurns);
   }
 
   /** Answers a delivery once; `duplicate` when it was taken before. */
@@ -68,6 +80,8 @@ export class ChatGateway {
       log.debug('delivery already taken: ignored');
       return 'duplicate';
     }
+    if (this.#slots.full) output.status(QUEUED);
+    const release = await this.#slots.take();
     try {
       const who = await resolveIdentity(db, message.identity, message.profile);
       const reply = await engine.handle(
@@ -91,7 +105,38 @@ export class ChatGateway {
       log.error({ err }, 'answering a chat message failed');
       await output.send(textReply(SORRY)).catch((sendErr: unknown) => log.error({ err: sendErr }, 'sending failed'));
       return 'failed';
+    } finally {
+      release();
     }
+  }
+}
+
+/** A counting semaphore: `take` resolves when a slot is free, with the function that frees it. */
+class TurnSlots {
+  readonly #max: number;
+  #used = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get full(): boolean {
+    return this.#used >= this.#max;
+  }
+
+  async take(): Promise<() => void> {
+    if (this.#used >= this.#max) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#used++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#waiting.shift();
+      // the slot passes straight to the next in line
+      if (next) next();
+      else this.#used--;
+    };
   }
 }
 

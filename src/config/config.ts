@@ -99,6 +99,8 @@ export interface Config {
     llmTimeoutMs: number;
     /** Model tokens (input + output) a seller may use per day, in their timezone. */
     dailyTokenBudget: number;
+    /** Chat turns one web process answers at once; more wait (each mostly waits on the model). */
+    concurrency: number;
   };
 }
 
@@ -283,6 +285,12 @@ const envSchema = z.object({
     .int()
     .min(1000, { message: 'expected at least 1000' })
     .default(30_000),
+  CHAT_CONCURRENCY: z.coerce
+    .number({ message: 'expected a number of answers' })
+    .int()
+    .min(1, { message: 'expected at least 1' })
+    .max(1000, { message: 'expected at most 1000' })
+    .default(32),
   LLM_DAILY_TOKENS_PER_SELLER: z.coerce
     .number({ message: 'expected a number of tokens' })
     .int()
@@ -404,6 +412,7 @@ function buildConfig(e: Env, cwd: string): Config {
       maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
       llmTimeoutMs: e.LLM_TIMEOUT_MS,
       dailyTokenBudget: e.LLM_DAILY_TOKENS_PER_SELLER,
+      concurrency: e.CHAT_CONCURRENCY,
     },
   };
 }

@@ -30,18 +30,35 @@ const RENAMED: Record<string, string> = {
  * "Asia/Kolkata"); undefined: not a zone.
  */
 export function canonicalTimezone(zone: string): string | undefined {
+  const cached = CANONICAL.get(zone);
+  if (cached !== undefined || CANONICAL.has(zone)) return cached;
+  const name = canonicalName(zone);
+  // every answer asks this of its seller's zone: Intl's lists and formatters are built once a zone
+  if (CANONICAL.size < 10_000) CANONICAL.set(zone, name);
+  return name;
+}
+
+const CANONICAL = new Map<string, string | undefined>();
+let knownZones: Map<string, string> | undefined;
+
+function canonicalName(zone: string): string | undefined {
   if (!validTimezone(zone)) return undefined;
-  const lower = zone.toLowerCase();
-  const known = [...Intl.supportedValuesOf('timeZone'), ...Object.values(RENAMED), 'UTC'];
+  knownZones ??= new Map(
+    [...Intl.supportedValuesOf('timeZone'), ...Object.values(RENAMED), 'UTC'].map((z) => [z.toLowerCase(), z]),
+  );
   const name =
-    known.find((z) => z.toLowerCase() === lower) ??
+    knownZones.get(zone.toLowerCase()) ??
     new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   return RENAMED[name] ?? name;
 }
 
+/** One formatter a zone: building one costs more than formatting with it. */
+const PARTS_FORMAT = new Map<string, Intl.DateTimeFormat>();
+
 function localParts(at: Date, timezone: string): Record<string, string> {
-  return Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+  let format = PARTS_FORMAT.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
       timeZone: timezone,
       year: 'numeric',
       month: '2-digit',
@@ -49,10 +66,10 @@ function localParts(at: Date, timezone: string): Record<string, string> {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+    });
+    PARTS_FORMAT.set(timezone, format);
+  }
+  return Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
 }
 
 /** "2026-11-25 02:17 (Asia/Kolkata)": an instant as the seller reads it. */

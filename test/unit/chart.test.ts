@@ -1,11 +1,11 @@
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { renderChart } from '../../src/conversation/charts/chart.ts';
+import { drawChart } from '../../src/conversation/charts/chart.ts';
 import { sansSerifFamily } from '../../src/conversation/charts/chart-font.ts';
 
 describe('charts', () => {
   it('draws a grouped bar chart to SVG and PNG, marketplaces by name in their own colours', async () => {
-    const { svg, png } = await renderChart({
+    const { svg, png } = await drawChart({
       kind: 'bar',
       title: 'Units by product and marketplace',
       x: { field: 'product', title: 'product', type: 'nominal' },
@@ -30,7 +30,7 @@ describe('charts', () => {
   });
 
   it('lays bars down for long product titles, shortened at a word with an ellipsis', async () => {
-    const { svg } = await renderChart({
+    const { svg } = await drawChart({
       kind: 'bar',
       title: 'Units by product',
       x: { field: 'product', title: 'product', type: 'nominal' },
@@ -50,7 +50,7 @@ describe('charts', () => {
   });
 
   it('colours bars that are marketplaces by marketplace, without a legend', async () => {
-    const { svg } = await renderChart({
+    const { svg } = await drawChart({
       kind: 'bar',
       title: 'Revenue by marketplace',
       x: { field: 'marketplace', title: 'marketplace', type: 'ordinal' },
@@ -68,7 +68,7 @@ describe('charts', () => {
 
   it('draws a line chart over time, slanting names that would run into each other', async () => {
     const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-    const { svg } = await renderChart({
+    const { svg } = await drawChart({
       kind: 'line',
       title: 'Revenue by month',
       x: { field: 'month', title: 'month', type: 'ordinal' },

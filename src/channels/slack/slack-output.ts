@@ -10,7 +10,7 @@
  * never lost silently.
  */
 import type { ChatStreamer, WebClient } from '@slack/web-api';
-import { renderChart } from '../../conversation/charts/chart.ts';
+import { renderChart } from '../../conversation/charts/chart-renderer.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ChannelOutput } from '../chat-gateway.ts';

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderChart } from '../../conversation/charts/chart.ts';
+import { renderChart } from '../../conversation/charts/chart-renderer.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import type { ToolTable } from '../../conversation/tools/tool.ts';
 

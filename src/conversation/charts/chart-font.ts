@@ -29,19 +29,34 @@ const FOLDERS = [
   'C:\\Windows\\Fonts',
 ];
 
-let found: { family: string | undefined } | undefined;
+let found: { family: string | undefined; files: string[] } | undefined;
 
 export function sansSerifFamily(): string | undefined {
+  return sansSerifFont().family;
+}
+
+/**
+ * The family and the font files of its faces (regular, bold…): handing resvg these
+ * few files spares it reading every font on the machine for each chart.
+ */
+export function sansSerifFont(): { family: string | undefined; files: string[] } {
   if (!found) {
     const files = FOLDERS.flatMap(fontFiles);
-    found = { family: FAMILIES.find(([, face]) => files.some((f) => face.test(f)))?.[0] };
+    const match = FAMILIES.find(([, face]) => files.some((f) => face.test(path.basename(f))));
+    // the regular face names the family's files: "DejaVuSans.ttf" → "DejaVuSans*.ttf"
+    const regular = match && files.find((f) => match[1].test(path.basename(f)));
+    const stem = regular && path.basename(regular).replace(/(-Regular)?\.[ot]tf$|\.ttc$/i, '');
+    found = {
+      family: match?.[0],
+      files: stem ? files.filter((f) => path.basename(f).startsWith(stem) && /\.(ttf|otf|ttc)$/i.test(f)) : [],
+    };
   }
-  return found.family;
+  return found;
 }
 
 function fontFiles(folder: string): string[] {
   try {
-    return readdirSync(folder, { recursive: true }).map((f) => path.basename(String(f)));
+    return readdirSync(folder, { recursive: true }).map((f) => path.join(folder, String(f)));
   } catch {
     return [];
   }

@@ -50,11 +50,14 @@ export interface BoundTool {
   run(input: unknown): Promise<ToolRun>;
 }
 
+/** Each tool's JSON schema, made once: the same on every request (and for prompt caching). */
+const SCHEMAS = new Map(TOOLS.map((tool) => [tool.name, inputSchemaOf(tool)]));
+
 export function bindTools(ctx: ToolContext, log: Logger): BoundTool[] {
   return TOOLS.map((tool) => ({
     name: tool.name,
     description: tool.description,
-    inputSchema: inputSchemaOf(tool),
+    inputSchema: SCHEMAS.get(tool.name) ?? inputSchemaOf(tool),
     run: (input) => runTool(tool, input, ctx, log),
   }));
 }

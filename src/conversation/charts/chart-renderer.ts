@@ -1,0 +1,78 @@
+/**
+ * Charts drawn off the event loop. Drawing one (Vega-Lite compile, SVG, resvg to PNG)
+ * is about 0.1 s of CPU: on the web process's own thread it held up every Slack ack
+ * and answer behind it. One worker thread draws them, one at a time, in the order
+ * asked; it starts on first use and does not keep the process alive.
+ *
+ * resvg's native memory is not given back while its thread lives (about 1 MB a chart:
+ * thx/resvg-js#216), so a thread draws `CHARTS_PER_THREAD` charts and is ended, and
+ * the next chart starts a fresh one. A thread that dies fails the chart it was
+ * drawing; the next one starts a fresh thread too.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ChartSpec, RenderedChart } from './chart.ts';
+
+const CHARTS_PER_THREAD = 40;
+
+type WorkerAnswer = { svg: string; png: Uint8Array } | { error: string };
+interface Job {
+  spec: ChartSpec;
+  resolve: (chart: RenderedChart) => void;
+  reject: (error: Error) => void;
+}
+
+const queue: Job[] = [];
+let thread: { worker: Worker; drawn: number } | undefined;
+let drawing = false;
+
+export function renderChart(spec: ChartSpec): Promise<RenderedChart> {
+  return new Promise<RenderedChart>((resolve, reject) => {
+    queue.push({ spec, resolve, reject });
+    if (!drawing) void drawNext();
+  });
+}
+
+async function drawNext(): Promise<void> {
+  drawing = true;
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    try {
+      job.resolve(await draw(job.spec));
+    } catch (error) {
+      job.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  drawing = false;
+  thread?.worker.unref();
+}
+
+function draw(spec: ChartSpec): Promise<RenderedChart> {
+  if (thread && thread.drawn >= CHARTS_PER_THREAD) {
+    void thread.worker.terminate();
+    thread = undefined;
+  }
+  thread ??= { worker: new Worker(new URL('./chart-worker.ts', import.meta.url)), drawn: 0 };
+  const { worker } = thread;
+  thread.drawn++;
+  worker.ref();
+  return new Promise<RenderedChart>((resolve, reject) => {
+    const done = () => {
+      worker.off('message', onAnswer);
+      worker.off('error', onGone);
+      worker.off('exit', onGone);
+    };
+    const onAnswer = (answer: WorkerAnswer) => {
+      done();
+      if ('error' in answer) reject(new Error(`drawing a chart failed: ${answer.error}`));
+      else resolve({ svg: answer.svg, png: Buffer.from(answer.png) });
+    };
+    const onGone = (cause: unknown) => {
+      done();
+      if (thread?.worker === worker) thread = undefined;
+      reject(new Error('the chart thread ended while drawing', { cause }));
+    };
+    worker.on('message', onAnswer);
+    worker.on('error', onGone);
+    worker.on('exit', onGone);
+    worker.postMessage(spec);
+  });
+}
