@@ -40,6 +40,8 @@ export interface ChatGatewayDeps {
   maxConcurrentTurns: number;
 }
 
+/** Said at once, before any other work: a sign of life while the answer is put together. */
+const RECEIVED = 'Looking into it…';
 /** Said at once to a message that waits for others to be answered first. */
 const QUEUED = 'Working on it… (answering a few questions ahead of yours)';
 
@@ -80,7 +82,7 @@ export class ChatGateway {
       log.debug('delivery already taken: ignored');
       return 'duplicate';
     }
-    if (this.#slots.full) output.status(QUEUED);
+    output.status(this.#slots.full ? QUEUED : RECEIVED);
     const release = await this.#slots.take();
     try {
       const who = await resolveIdentity(db, message.identity, message.profile);
