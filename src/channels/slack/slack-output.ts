@@ -63,8 +63,15 @@ abstract class SlackOutputBase implements ChannelOutput {
 
   protected async uploadCharts(channel: string, threadTs: string | undefined, reply: Reply): Promise<void> {
     for (const [i, spec] of (reply.charts ?? []).entries()) {
+      let png: Buffer;
       try {
-        const { png } = await renderChart(spec);
+        ({ png } = await renderChart(spec));
+      } catch (err) {
+        // the answer and its table are out already: a chart that cannot be drawn now is left out
+        this.log.warn({ err, chart: spec.title }, 'chart not drawn');
+        continue;
+      }
+      try {
         const file = { file: png, filename: `shopiq-chart-${i + 1}.png`, title: spec.title };
         await this.client.filesUploadV2(
           threadTs ? { ...file, channel_id: channel, thread_ts: threadTs } : { ...file, channel_id: channel },

@@ -12,7 +12,13 @@ export async function renderForTerminal(reply: Reply, chartDir?: string): Promis
   const charts: string[] = [];
   if (chartDir) {
     for (const spec of reply.charts ?? []) {
-      const { png } = await renderChart(spec);
+      // an answer is printed whatever becomes of its chart
+      const drawn = await renderChart(spec).catch(() => undefined);
+      if (!drawn) {
+        charts.push(`(The chart "${spec.title}" could not be drawn.)`);
+        continue;
+      }
+      const { png } = drawn;
       mkdirSync(chartDir, { recursive: true });
       const file = path.join(
         chartDir,

@@ -8,11 +8,24 @@
  * thx/resvg-js#216), so a thread draws `CHARTS_PER_THREAD` charts and is ended, and
  * the next chart starts a fresh one. A thread that dies fails the chart it was
  * drawing; the next one starts a fresh thread too.
+ *
+ * Under a burst the thread cannot keep up (about ten charts a second): beyond
+ * `MAX_WAITING` charts waiting, a chart is refused at once (`ChartsBusy`) and the
+ * answer goes out with its table alone rather than seconds late.
  */
 import { Worker } from 'node:worker_threads';
 import type { ChartSpec, RenderedChart } from './chart.ts';
 
 const CHARTS_PER_THREAD = 40;
+const MAX_WAITING = 8;
+
+/** Too many charts are waiting to be drawn: this one is not. */
+export class ChartsBusy extends Error {
+  constructor() {
+    super(`over ${MAX_WAITING} charts are waiting to be drawn`);
+    this.name = 'ChartsBusy';
+  }
+}
 
 type WorkerAnswer = { svg: string; png: Uint8Array } | { error: string };
 interface Job {
@@ -26,6 +39,7 @@ let thread: { worker: Worker; drawn: number } | undefined;
 let drawing = false;
 
 export function renderChart(spec: ChartSpec): Promise<RenderedChart> {
+  if (queue.length >= MAX_WAITING) return Promise.reject(new ChartsBusy());
   return new Promise<RenderedChart>((resolve, reject) => {
     queue.push({ spec, resolve, reject });
     if (!drawing) void drawNext();
