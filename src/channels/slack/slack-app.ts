@@ -52,7 +52,8 @@ export function createSlackChannel(
   deps: SlackDeps & { vault: TokenVault; publicBaseUrl: string },
 ): SlackChannel {
   const logger = boltLogger(deps.log.child({ component: 'slack' }));
-  const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 2 } };
+  // a Slack call that hangs must not hold an answer (or the calls queued behind it) for ever
+  const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 2 }, timeout: 10_000 };
   const store: InstallationStore | undefined = config.oauth
     ? new PostgresInstallationStore(deps.db, deps.vault)
     : undefined;
