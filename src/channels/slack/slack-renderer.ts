@@ -7,6 +7,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Reply } from '../../conversation/reply.ts';
 import type { ToolTable } from '../../conversation/tools/tool.ts';
+import { moreRowsNote } from '../text-table.ts';
 
 export const MARKDOWN_LIMIT = 12_000;
 /** Rows of a table block, its header included. */
@@ -76,7 +77,7 @@ export function tableBlocks(table: ToolTable): KnownBlock[] {
       ? [
           {
             type: 'markdown' as const,
-            text: `…and ${cutRows} more row${cutRows === 1 ? '' : 's'} not shown: ask for a shorter period or a narrower breakdown.`,
+            text: moreRowsNote(cutRows),
           },
         ]
       : []),
