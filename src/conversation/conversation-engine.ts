@@ -14,7 +14,7 @@ import type { Logger } from '../logging/logger.ts';
 import { type ChatTurn, recentMessages, recordMessage, tokensUsedToday } from './chat-history.ts';
 import { runCommand } from './command-handlers.ts';
 import { parseCommand } from './commands.ts';
-import { describeFreshness, ensureFresh, type FreshnessOutcome, type SyncRequester } from './freshness-gate.ts';
+import { describeFreshness, ensureFresh, freshnessNote, type SyncRequester } from './freshness-gate.ts';
 import { LIMITED_MODE_EXAMPLES, matchIntent } from './limited-mode.ts';
 import type { LlmClient, LlmUsage } from './llm/llm-client.ts';
 import { type Reply, textReply } from './reply.ts';
@@ -290,18 +290,4 @@ export function onboarding(demo: boolean): string {
 /** What a channel's status line says while the model uses a tool. */
 function toolStatus(tool: string): string {
   return TOOL_STATUS[tool] ?? 'Looking at your data…';
-}
-
-/** What the answer says about how fresh each marketplace's data is (every answer from data says it). */
-function freshnessNote(fresh: FreshnessOutcome): string {
-  switch (fresh.refresh) {
-    case 'timeout':
-      return `Your data is being refreshed; these figures are from: ${describeFreshness(fresh.connections)}. I will tell you when the refresh is done.`;
-    case 'failed':
-      return `The refresh did not complete; these figures are from: ${describeFreshness(fresh.connections)}.`;
-    case 'unavailable':
-      return `Data: ${describeFreshness(fresh.connections)} (no refresh is running now).`;
-    default:
-      return fresh.connections.length ? `Data: ${describeFreshness(fresh.connections)}.` : '';
-  }
 }

@@ -69,3 +69,26 @@ export function namesOf(connections: Pick<ConnectionFreshness, 'marketplace'>[])
   const names = [...new Set(connections.map((c) => c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1)))];
   return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
+
+/**
+ * What an answer from data says last about how fresh each marketplace's data is: its
+ * own paragraph at the end of the text (`isFreshnessNote` tells channels which one).
+ */
+export function freshnessNote(fresh: FreshnessOutcome): string {
+  switch (fresh.refresh) {
+    case 'timeout':
+      return `Your data is being refreshed; these figures are from: ${describeFreshness(fresh.connections)}. I will tell you when the refresh is done.`;
+    case 'failed':
+      return `The refresh did not complete; these figures are from: ${describeFreshness(fresh.connections)}.`;
+    case 'unavailable':
+      return `Data: ${describeFreshness(fresh.connections)} (no refresh is running now).`;
+    default:
+      return fresh.connections.length ? `Data: ${describeFreshness(fresh.connections)}.` : '';
+  }
+}
+
+/** Whether a paragraph is one `freshnessNote` wrote. */
+export const isFreshnessNote = (paragraph: string): boolean =>
+  /^(?:Your data is being refreshed; these figures are from: |The refresh did not complete; these figures are from: |Data: )/.test(
+    paragraph,
+  ) && !paragraph.includes('\n');
