@@ -35,6 +35,7 @@ describe('migrations', () => {
     expect(tables.map((t) => t.table_name)).toEqual([
       'channel_identity',
       'chat_feedback',
+      'chat_media',
       'chat_message',
       'fx_rate',
       'link_attempt',

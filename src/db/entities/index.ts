@@ -1,5 +1,6 @@
 import { ChannelIdentity } from './channel-identity.entity.ts';
 import { ChatFeedback } from './chat-feedback.entity.ts';
+import { ChatMedia } from './chat-media.entity.ts';
 import { ChatMessage } from './chat-message.entity.ts';
 import { FxRate } from './fx-rate.entity.ts';
 import { LinkAttempt, LinkCode } from './link-code.entity.ts';
@@ -18,6 +19,7 @@ import { User } from './user.entity.ts';
 export {
   ChannelIdentity,
   ChatFeedback,
+  ChatMedia,
   ChatMessage,
   FxRate,
   LinkAttempt,
@@ -57,4 +59,5 @@ export const ENTITIES = [
   LinkAttempt,
   ChatFeedback,
   SlackInstallation,
+  ChatMedia,
 ];
