@@ -1,9 +1,11 @@
 /**
  * `purge-expired` (daily): what is kept only for a while. Chat delivery ids
  * (`processed_event`) outlive any retry by days (Slack retries within minutes, Twilio
- * within hours), spent and expired link codes and the record of tries are gone a day on.
+ * within hours), spent and expired link codes and the record of tries are gone a day on,
+ * chat images (chart URLs sent to WhatsApp) once expired.
  */
 import { purgeLinkCodes } from '../identity/link-codes.ts';
+import { purgeMedia } from '../media/media-store.ts';
 import type { JobContext } from './sync-jobs.ts';
 
 export function purgeExpiredJob(ctx: JobContext) {
@@ -13,6 +15,7 @@ export function purgeExpiredJob(ctx: JobContext) {
       `delete from processed_event where received_at < now() - interval '7 days'`,
     );
     await purgeLinkCodes(pool);
-    ctx.log.child({ job: 'purge-expired' }).info({ deliveries }, 'expired chat records purged');
+    const media = await purgeMedia(pool);
+    ctx.log.child({ job: 'purge-expired' }).info({ deliveries, media }, 'expired chat records purged');
   };
 }

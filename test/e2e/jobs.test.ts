@@ -135,7 +135,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
   });
 
   itOnStore(store)(
-    'purge-expired drops delivery ids past any retry and spent link codes, and keeps recent ones',
+    'purge-expired drops delivery ids past any retry, spent link codes and expired chat images, and keeps recent ones',
     async () => {
       const [seller] = (await h.pool.query<{ id: string }>('select id from "user" order by created_at limit 1')).rows;
       await h.pool.query(
@@ -148,11 +148,19 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
               ($1, 'live', now() + interval '5 minutes', now())`,
         [seller?.id],
       );
+      await h.pool.query(
+        `insert into chat_media (id, content_type, bytes, created_at, expires_at)
+       values ('expired-chart', 'image/png', $1, now() - interval '25 hours', now() - interval '1 hour'),
+              ('live-chart', 'image/png', $1, now(), now() + interval '1 day')`,
+        [Buffer.from([0x89, 0x50, 0x4e, 0x47])],
+      );
       expect(await runNow('purge-expired')).toBeDefined();
       const events = await h.pool.query(`select event_id from processed_event where event_id in ('EvOLD', 'EvNEW')`);
       expect(events.rows.map((r) => r.event_id)).toEqual(['EvNEW']);
       const codes = await h.pool.query('select code_hash from link_code where user_id = $1', [seller?.id]);
       expect(codes.rows.map((r) => r.code_hash)).toEqual(['live']);
+      const media = await h.pool.query(`select id from chat_media where id in ('expired-chart', 'live-chart')`);
+      expect(media.rows.map((r) => r.id)).toEqual(['live-chart']);
     },
   );
 
