@@ -8,6 +8,10 @@ import type { Router } from 'express';
 import type pg from 'pg';
 import { ChatGateway } from './channels/chat-gateway.ts';
 import { createSlackChannel, type SlackChannel } from './channels/slack/slack-app.ts';
+import { twilioRest } from './channels/whatsapp/twilio-rest.ts';
+import { WhatsAppOutput } from './channels/whatsapp/whatsapp-output.ts';
+import { whatsappRouter } from './channels/whatsapp/whatsapp-router.ts';
+import { WhatsAppSender } from './channels/whatsapp/whatsapp-sender.ts';
 import type { Config, Role } from './config/config.ts';
 import type { ConversationEngine } from './conversation/conversation-engine.ts';
 import { createConversationEngine } from './conversation/create-engine.ts';
@@ -25,6 +29,7 @@ import { listen, type RunningServer } from './http/http-server.ts';
 import { openJobStore } from './jobs/job-store.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
+import { mediaRouter } from './media/media-router.ts';
 
 export interface AppOptions {
   role?: Role;
@@ -110,6 +115,23 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         gateway = new ChatGateway({ db: pool, engine, log, maxConcurrentTurns: config.conversation.concurrency });
         if (config.cronSecret)
           routers.push({ path: '/api/cron', router: cronRouter({ secret: config.cronSecret, scheduler, log }) });
+        routers.push({ path: '/', router: mediaRouter({ db: pool, log }) });
+        if (config.twilio) {
+          const sender = new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
+          const outputDeps = { sender, db: pool, publicBaseUrl: config.publicBaseUrl, log };
+          routers.push({
+            path: '/twilio',
+            router: whatsappRouter({
+              twilio: config.twilio,
+              publicBaseUrl: config.publicBaseUrl,
+              gateway,
+              db: pool,
+              log,
+              outputFor: (number) => new WhatsAppOutput(outputDeps, number),
+            }),
+          });
+          log.info({ from: config.twilio.whatsappFrom }, 'WhatsApp channel on');
+        }
         if (config.slack) {
           slack = createSlackChannel(config.slack, {
             gateway,

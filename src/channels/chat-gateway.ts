@@ -40,6 +40,9 @@ export interface ChatGatewayDeps {
   maxConcurrentTurns: number;
 }
 
+const ASK_TIMEZONE =
+  'Which timezone are you in? Your days and months are counted in UTC until you tell me, e.g. `timezone America/New_York`.';
+
 /** Said at once, before any other work: a sign of life while the answer is put together. */
 const RECEIVED = 'Looking into it…';
 /** Said at once to a message that waits for others to be answered first. */
@@ -101,7 +104,10 @@ export class ChatGateway {
           text: (delta) => output.text(delta),
         },
       );
-      await output.send(reply);
+      // a new seller whose channel could not tell their timezone (a WhatsApp number of a
+      // country with several zones) is asked for it with their first answer
+      const ask = who.created && !who.profile?.timezone ? `\n\n${ASK_TIMEZONE}` : '';
+      await output.send(ask ? { ...reply, text: `${reply.text}${ask}` } : reply);
       return 'answered';
     } catch (err) {
       log.error({ err }, 'answering a chat message failed');

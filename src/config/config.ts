@@ -40,6 +40,20 @@ export interface SlackConfig {
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
+/** WhatsApp through Twilio: the sender, its REST base, its pace, the follow-up template. */
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  /** `whatsapp:+E164`. */
+  whatsappFrom: string;
+  /** Instead of https://api.twilio.com (a stand-in, a test server). */
+  baseUrl: string | undefined;
+  /** Messages a second the sender may send. */
+  messagesPerS: number;
+  /** Approved template (Content SID) for messages outside WhatsApp's 24-hour window. */
+  followUpTemplate: string | undefined;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   home: string;
@@ -53,7 +67,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined; model: string };
   slack: SlackConfig | undefined;
-  twilio: { accountSid: string; authToken: string; whatsappFrom: string; baseUrl: string | undefined } | undefined;
+  twilio: TwilioConfig | undefined;
   shopify: {
     apiKey: string | undefined;
     apiSecret: string | undefined;
@@ -220,6 +234,17 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_WHATSAPP_FROM: optionalString,
   TWILIO_BASE_URL: optionalHttpUrl('for the Twilio API'),
+  TWILIO_MESSAGES_PER_S: z.coerce
+    .number({ message: 'expected messages per second' })
+    .positive({ message: 'expected a positive number of messages per second' })
+    .default(10),
+  TWILIO_TEMPLATE_FOLLOW_UP: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^HX[0-9a-fA-F]{32}$/, { message: 'expected a Content SID (HX followed by 32 hex digits)' })
+      .optional(),
+  ),
   SHOPIFY_API_KEY: optionalString,
   SHOPIFY_API_SECRET: optionalString,
   SHOPIFY_API_VERSION: z
@@ -343,6 +368,9 @@ function buildConfig(e: Env, cwd: string): Config {
     }
   }
   problems.push(...slackProblems(e));
+  if (e.TWILIO_WHATSAPP_FROM && !/^whatsapp:\+[1-9]\d{6,14}$/.test(e.TWILIO_WHATSAPP_FROM)) {
+    problems.push('TWILIO_WHATSAPP_FROM: expected whatsapp:+<E.164 number>, e.g. whatsapp:+14155238886');
+  }
   const encryption = resolveEncryption(e, problems);
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
@@ -372,7 +400,9 @@ function buildConfig(e: Env, cwd: string): Config {
             accountSid: e.TWILIO_ACCOUNT_SID,
             authToken: e.TWILIO_AUTH_TOKEN,
             whatsappFrom: e.TWILIO_WHATSAPP_FROM,
-            baseUrl: e.TWILIO_BASE_URL,
+            baseUrl: e.TWILIO_BASE_URL?.replace(/\/+$/, ''),
+            messagesPerS: e.TWILIO_MESSAGES_PER_S,
+            followUpTemplate: e.TWILIO_TEMPLATE_FOLLOW_UP,
           }
         : undefined,
     shopify: {

@@ -20,6 +20,8 @@ export interface ResolvedIdentity {
   userId: string;
   /** This message created the seller (first contact). */
   created: boolean;
+  /** When created: what the channel told of the person (no timezone: it could not say). */
+  profile?: ChatProfile;
 }
 
 /** What the channel knows of a new person: read only on first contact. */
@@ -41,8 +43,10 @@ export async function resolveIdentity(
     await pool.query('update channel_identity set last_seen_at = now() where id = $1', [known.identityId]);
     return { ...known, created: false };
   }
-  const about = await profile().catch((): ChatProfile => ({}));
-  const timezone = (about.timezone && canonicalTimezone(about.timezone)) || 'UTC';
+  const told = await profile().catch((): ChatProfile => ({}));
+  const zone = told.timezone && canonicalTimezone(told.timezone);
+  const about = { ...told, timezone: zone || undefined };
+  const timezone = zone || 'UTC';
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(
       `insert into "user" (id, display_name, timezone, created_at, updated_at) values (gen_random_uuid(), $1, $2, now(), now()) returning id`,
@@ -56,7 +60,7 @@ export async function resolveIdentity(
       [userId, identity.channel, identity.externalId, about.displayName ?? null],
     );
     const identityId = inserted.rows[0]?.id;
-    if (identityId) return { identityId, userId, created: true };
+    if (identityId) return { identityId, userId, created: true, profile: about };
     // a concurrent first message of the same person won: use its seller, drop ours
     await client.query('delete from "user" where id = $1', [userId]);
     const winner = await findIdentity(client, identity);

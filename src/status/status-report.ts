@@ -44,6 +44,10 @@ export interface SellerSyncStatus {
   nextSyncAt: string | undefined;
   /** The next sync as the seller's clock reads it. */
   nextSyncLocal: string | undefined;
+  /** Chat messages to the seller that did not arrive in the last 24 hours (WhatsApp delivery reports). */
+  failedDeliveries24h: number;
+  /** The last of them: Twilio's error code. */
+  lastDeliveryError: string | null;
 }
 
 /** Where status reads the recurring syncs from (the job store). */
@@ -112,6 +116,21 @@ export async function collectStatus(
     error: r.error,
   }));
   const schedules = new Map((await scheduledSyncs?.())?.map((s) => [s.userId, s]));
+  const failures = new Map(
+    (
+      await conn
+        .execute<{ user_id: string; failed: number; last_error: string | null }[]>(
+          `select i.user_id, count(*)::int as failed,
+                (array_agg(f.error_code order by f.failed_at desc))[1] as last_error
+           from chat_delivery_failure f
+           join channel_identity i on i.channel = f.channel and i.external_id = f.external_id
+          where f.failed_at > now() - interval '24 hours'
+          group by i.user_id`,
+          // a database a migration behind has no such table yet: nothing to say then
+        )
+        .catch(() => [])
+    ).map((f) => [f.user_id, f]),
+  );
   report.sellerSyncs = (
     await conn.execute<{ id: string; display_name: string | null; timezone: string; sync_tier: string }[]>(
       'select id, display_name, timezone, sync_tier from "user" order by created_at, id',
@@ -126,6 +145,8 @@ export async function collectStatus(
       schedule: s ? describeSchedule(s) : undefined,
       nextSyncAt: s?.nextRunAt?.toISOString(),
       nextSyncLocal: s?.nextRunAt ? localTime(s.nextRunAt, s.timezone) : undefined,
+      failedDeliveries24h: failures.get(u.id)?.failed ?? 0,
+      lastDeliveryError: failures.get(u.id)?.last_error ?? null,
     };
   });
   return report;
@@ -153,6 +174,11 @@ export function formatStatus(r: StatusReport): string {
   for (const seller of r.sellerSyncs.slice(0, SELLERS_SHOWN)) {
     const next = seller.nextSyncLocal ? `next sync ${seller.nextSyncLocal}, ${seller.schedule}` : 'no recurring sync';
     lines.push(`seller       ${seller.name ?? '(unnamed)'} ${seller.userId}: ${next}`);
+    if (seller.failedDeliveries24h > 0) {
+      lines.push(
+        `  messages   ${seller.failedDeliveries24h} not delivered in the last 24 h (last error ${seller.lastDeliveryError ?? 'unknown'})`,
+      );
+    }
     for (const run of r.lastSyncRuns.filter((x) => x.userId === seller.userId)) {
       lines.push(
         `  last sync  ${run.marketplace} ${run.status} at ${run.startedAt} (${run.ordersUpserted} orders)${run.error ? `: ${run.error}` : ''}`,

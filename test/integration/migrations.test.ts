@@ -34,6 +34,7 @@ describe('migrations', () => {
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       'channel_identity',
+      'chat_delivery_failure',
       'chat_feedback',
       'chat_media',
       'chat_message',

@@ -1,4 +1,5 @@
 import { ChannelIdentity } from './channel-identity.entity.ts';
+import { ChatDeliveryFailure } from './chat-delivery-failure.entity.ts';
 import { ChatFeedback } from './chat-feedback.entity.ts';
 import { ChatMedia } from './chat-media.entity.ts';
 import { ChatMessage } from './chat-message.entity.ts';
@@ -18,6 +19,7 @@ import { User } from './user.entity.ts';
 
 export {
   ChannelIdentity,
+  ChatDeliveryFailure,
   ChatFeedback,
   ChatMedia,
   ChatMessage,
@@ -60,4 +62,5 @@ export const ENTITIES = [
   ChatFeedback,
   SlackInstallation,
   ChatMedia,
+  ChatDeliveryFailure,
 ];

@@ -1,0 +1,85 @@
+/**
+ * Sends one turn to a WhatsApp number: the answer as WhatsApp text (split under 1,600
+ * characters, in order), each chart as an image served by ShopIQ (`/media/<id>.png`,
+ * kept a day in PostgreSQL so any web replica serves it). WhatsApp shows no typing
+ * sign to a business sender's webhook reply, so an answer that takes longer than
+ * about 2 s is announced with one short message ("Looking at your sales…"). A
+ * follow-up goes through the 24-hour rule (whatsapp-sender.ts).
+ */
+import type pg from 'pg';
+import { renderChart } from '../../conversation/charts/chart-renderer.ts';
+import type { Reply } from '../../conversation/reply.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { saveMedia } from '../../media/media-store.ts';
+import type { ChannelOutput } from '../chat-gateway.ts';
+import { renderForWhatsApp } from './whatsapp-renderer.ts';
+import type { WhatsAppSender } from './whatsapp-sender.ts';
+
+/** How long an answer may take before the seller is told it is coming. */
+const SLOW_ANSWER_MS = 2000;
+
+export type WhatsAppOutputFactory = (number: string) => ChannelOutput;
+
+export interface WhatsAppOutputDeps {
+  sender: WhatsAppSender;
+  db: pg.Pool;
+  publicBaseUrl: string;
+  log: Logger;
+}
+
+export class WhatsAppOutput implements ChannelOutput {
+  readonly #deps: WhatsAppOutputDeps;
+  /** `whatsapp:+E164`. */
+  readonly #to: string;
+  readonly #number: string;
+  #timer: NodeJS.Timeout | undefined;
+  #doing = 'Looking into it…';
+  #answered = false;
+
+  constructor(deps: WhatsAppOutputDeps, number: string) {
+    this.#deps = deps;
+    this.#number = number;
+    this.#to = `whatsapp:${number}`;
+  }
+
+  status(text: string): void {
+    this.#doing = text;
+    this.#timer ??= setTimeout(() => {
+      if (this.#answered) return;
+      this.#deps.sender
+        .send(this.#to, { body: this.#doing })
+        .catch((err: unknown) => this.#deps.log.warn({ err }, 'the "answer is coming" message failed'));
+    }, SLOW_ANSWER_MS);
+    this.#timer.unref();
+  }
+
+  text(): void {}
+
+  async send(reply: Reply): Promise<void> {
+    this.#answered = true;
+    clearTimeout(this.#timer);
+    const { messages, charts } = renderForWhatsApp(reply);
+    for (const body of messages) await this.#deps.sender.send(this.#to, { body });
+    for (const spec of charts) {
+      try {
+        const { png } = await renderChart(spec);
+        const { path } = await saveMedia(this.#deps.db, { bytes: png, contentType: 'image/png' });
+        await this.#deps.sender.send(this.#to, { mediaUrl: `${this.#deps.publicBaseUrl}${path}` });
+      } catch (err) {
+        // the answer and its table are out already
+        this.#deps.log.warn({ err, chart: spec.title }, 'chart not sent');
+      }
+    }
+  }
+
+  async followUp(reply: Reply): Promise<void> {
+    const { rows } = await this.#deps.db.query<{ last_seen_at: Date | null }>(
+      `select last_seen_at from channel_identity where channel = 'whatsapp' and external_id = $1`,
+      [this.#number],
+    );
+    const lastInbound = rows[0]?.last_seen_at ?? undefined;
+    for (const body of renderForWhatsApp(reply).messages) {
+      if ((await this.#deps.sender.sendUnasked(this.#to, body, lastInbound)) !== 'sent') return;
+    }
+  }
+}

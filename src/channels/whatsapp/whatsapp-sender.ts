@@ -1,0 +1,76 @@
+/**
+ * Sends WhatsApp messages through Twilio's REST API at the sender's pace
+ * (`TWILIO_MESSAGES_PER_S`, shared by every conversation of this process). A message
+ * the seller did not just ask for (a follow-up) goes as free text only inside
+ * WhatsApp's 24-hour window since their last message; outside it, or when Twilio says
+ * the window is closed (error 63016), it goes as the approved template
+ * (`TWILIO_TEMPLATE_FOLLOW_UP`), or, without one, is held back and the reason logged.
+ */
+import type { TwilioConfig } from '../../config/config.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { TokenBucketPacer } from '../../marketplaces/token-bucket-pacer.ts';
+import type { TwilioRest } from './twilio-rest.ts';
+
+const WINDOW_MS = 24 * 3_600_000;
+/** Twilio: "Failed to send freeform message because you are outside the allowed window". */
+const OUTSIDE_WINDOW = 63016;
+/** Template variables are short lines. */
+const TEMPLATE_VARIABLE_LIMIT = 900;
+
+export type Delivered = 'sent' | 'template' | 'held';
+
+export class WhatsAppSender {
+  readonly #rest: TwilioRest;
+  readonly #config: TwilioConfig;
+  readonly #statusCallback: string;
+  readonly #log: Logger;
+  readonly #pacer: TokenBucketPacer;
+
+  constructor(rest: TwilioRest, config: TwilioConfig, publicBaseUrl: string, log: Logger) {
+    this.#rest = rest;
+    this.#config = config;
+    this.#statusCallback = `${publicBaseUrl}/twilio/status`;
+    this.#log = log;
+    this.#pacer = new TokenBucketPacer(config.messagesPerS, 1);
+  }
+
+  /** A message in answer to the seller's (inside the window by definition). */
+  async send(to: string, content: { body: string } | { mediaUrl: string }): Promise<void> {
+    await this.#pacer.acquire();
+    await this.#rest.messages.create({
+      from: this.#config.whatsappFrom,
+      to,
+      statusCallback: this.#statusCallback,
+      ...('body' in content ? { body: content.body } : { mediaUrl: [content.mediaUrl] }),
+    });
+  }
+
+  /** A message the seller did not just ask for; `lastInbound`: when they last wrote. */
+  async sendUnasked(to: string, body: string, lastInbound: Date | undefined): Promise<Delivered> {
+    if (lastInbound && Date.now() - lastInbound.getTime() < WINDOW_MS) {
+      try {
+        await this.send(to, { body });
+        return 'sent';
+      } catch (err) {
+        if ((err as { code?: number }).code !== OUTSIDE_WINDOW) throw err;
+      }
+    }
+    const template = this.#config.followUpTemplate;
+    if (!template) {
+      this.#log.warn(
+        { to },
+        'follow-up held back: outside the 24-hour window and no TWILIO_TEMPLATE_FOLLOW_UP template is set',
+      );
+      return 'held';
+    }
+    await this.#pacer.acquire();
+    await this.#rest.messages.create({
+      from: this.#config.whatsappFrom,
+      to,
+      contentSid: template,
+      contentVariables: JSON.stringify({ 1: body.split('\n')[0]?.slice(0, TEMPLATE_VARIABLE_LIMIT) ?? '' }),
+      statusCallback: this.#statusCallback,
+    });
+    return 'template';
+  }
+}
