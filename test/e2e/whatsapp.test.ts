@@ -4,6 +4,9 @@
  * month, and a scripted model whose answer is long (it must be split) and brings a
  * table and a chart.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
@@ -12,7 +15,8 @@ import { closePool } from '../../src/db/pool.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
 import { issueLinkCode } from '../../src/identity/link-codes.ts';
 import { type SeededSeller, seedOrder, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
-import { testConfig } from '../support/test-config.ts';
+import { runCli } from '../support/cli.ts';
+import { TEST_KEY, testConfig } from '../support/test-config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import {
   inboundMessage,
@@ -231,5 +235,14 @@ describe('ShopIQ on WhatsApp', () => {
     expect((await postToTwilioWebhook(app.url, '/twilio/status', status, 'forged')).status).toBe(403);
     const { rows } = await pool.query('select external_id, status, error_code from chat_delivery_failure');
     expect(rows).toEqual([{ external_id: SELLER, status: 'undelivered', error_code: '63024' }]);
+    // the operator sees it against the seller
+    const report = await runCli(['status'], {
+      DATABASE_URL: db.url,
+      ENCRYPTION_KEYS: TEST_KEY,
+      SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-status-')),
+    });
+    expect(report.stdout).toMatch(
+      /seller {7}asha .*\n {2}messages {3}1 not delivered in the last 24 h \(last error 63024\)/,
+    );
   });
 });
