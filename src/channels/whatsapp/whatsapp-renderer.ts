@@ -69,7 +69,8 @@ function rowLines(columns: string[], rows: ToolTable['rows']): string[] {
     const header = columns[i] ?? '';
     if (value === '–') return `${header} –`;
     const kind = cellKind(value);
-    if (kind === 'count') return `${value} ${header}`;
+    // "1 order", "2 orders"
+    if (kind === 'count') return `${value} ${value === '1' ? header.replace(/s$/, '') : header}`;
     if (kind === 'money' || kind === 'percent')
       return kinds.filter((k) => k === kind).length > 1 ? `${value} ${header}` : value;
     if (kind === 'pair' || /^(?:\d|yes$|no$)/i.test(value)) return `${header} ${value}`;
