@@ -36,11 +36,14 @@ const LONG_ANSWER = Array.from(
   (_, i) => `Point ${i + 1}: ${'your Flipkart sales carried last month, and the rest followed. '.repeat(5).trim()}`,
 ).join('\n\n');
 
-/** Asks for last month's sales by marketplace, then answers at length. */
+/** Asks for last month's sales by marketplace, then answers at length (thinking 2.5 s first when asked "slowly"). */
 const scriptedModel: LlmClient = {
   model: 'scripted',
   async complete(request: LlmRequest): Promise<LlmResponse> {
     const last = request.messages.at(-1);
+    if (typeof last?.content === 'string' && last.content.includes('slowly')) {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+    }
     const answered = Array.isArray(last?.content) && last.content.some((b) => b.type === 'tool_result');
     return answered
       ? { content: [{ type: 'text', text: LONG_ANSWER }], stopReason: 'end_turn', usage }
@@ -137,6 +140,19 @@ describe('ShopIQ on WhatsApp', () => {
     expect((await fetch(`${app.url}/media/${'x'.repeat(32)}.png`)).status).toBe(404);
   });
 
+  it('says an answer is coming when it takes longer than about 2 seconds', async () => {
+    const number = '+919855555555';
+    await linkIdentity(pool, { channel: 'whatsapp', externalId: number }, seller.userId);
+    await post(inboundMessage(number, 'What were my total sales last month? Think slowly.'));
+    await vi.waitFor(() => expect(twilio.to(number).some((m) => m.MediaUrl)).toBe(true), { timeout: 15_000 });
+    const [first, ...rest] = bodies(twilio.to(number));
+    expect(first).toBe('Looking into it…');
+    expect(rest.join('\n')).toMatch(/Point 1:/);
+    // a quick answer gets no such message
+    const quick = bodies(twilio.to(SELLER));
+    expect(quick.some((b) => b.startsWith('Looking'))).toBe(false);
+  });
+
   it('answers the same MessageSid delivered 5 times at once, once', async () => {
     const number = '+919800000005';
     const params = inboundMessage(number, 'status');
@@ -196,6 +212,14 @@ describe('ShopIQ on WhatsApp', () => {
     await vi.waitFor(() => expect(bodies(twilio.to(partner)).some((b) => /8,800/.test(b))).toBe(true), {
       timeout: 15_000,
     });
+    // the same figures as the seller's own number got
+    const table = (number: string) =>
+      bodies(twilio.to(number))
+        .join('\n')
+        .split('\n')
+        .filter((line) => /^\*(Amazon|Flipkart|Total)\*:/.test(line));
+    expect(table(partner).length).toBeGreaterThan(0);
+    expect(table(partner)).toEqual(table(SELLER));
     const { rows } = await pool.query(`select count(distinct user_id)::int as n from channel_identity`);
     expect(rows[0].n).toBeGreaterThan(0);
     const owners = await pool.query(

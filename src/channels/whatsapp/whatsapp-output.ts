@@ -43,7 +43,8 @@ export class WhatsAppOutput implements ChannelOutput {
   }
 
   status(text: string): void {
-    this.#doing = text;
+    // "checking how fresh…" is for a status line, not worth a message of its own
+    if (!text.startsWith('Checking')) this.#doing = text;
     this.#timer ??= setTimeout(() => {
       if (this.#answered) return;
       this.#deps.sender
