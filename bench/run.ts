@@ -25,6 +25,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   'chat-turn': () => import('./chat-turn.bench.ts'),
   analytics: () => import('./analytics.bench.ts'),
   slack: () => import('./slack.bench.ts'),
+  whatsapp: () => import('./whatsapp.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -15,15 +15,12 @@
  * to its answer (stopStream or postMessage), answers given twice or never. Beside it,
  * in the same run: the engine alone answering the same question (`app.engine.handle`).
  */
-import diagnostics from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type App, createApp } from '../src/app.ts';
-import { renderChart } from '../src/conversation/charts/chart-renderer.ts';
-import { linkIdentity } from '../src/identity/chat-identities.ts';
 import { SIGNING_SECRET, TEAM } from '../test/support/slack-payloads.ts';
 import type { Bench } from './run.ts';
-import { seedBenchSeller, seedUsdInrRates } from './support/analytics-data.ts';
-import { SCRIPTED_ANSWER_DELTAS, scriptedModel } from './support/scripted-model.ts';
+import { countBy, seedChatSeller, serverSideTimes, timeEngine } from './support/chat-bench.ts';
+import { scriptedModel } from './support/scripted-model.ts';
 import { ANSWER_CALLS, type SentEvent, startSlackLoad } from './support/slack-load.ts';
 import type { StandInCall } from './support/slack-stand-in.ts';
 import { percentile, round } from './support/stats.ts';
@@ -33,7 +30,6 @@ const QUESTION = 'What were my sales last month by marketplace?';
 /** Slack calls that show a turn has begun: its status line, its stream, or a whole message. */
 const FIRST_CALLS = new Set(['assistant.threads.setStatus', 'chat.startStream', 'chat.postMessage']);
 const WARM_UP_EVENTS = 20;
-const CHARTS_TIMED = 30;
 
 const bench: Bench = async (options) => {
   const orders = Number(options.orders ?? 20_000);
@@ -55,17 +51,14 @@ const bench: Bench = async (options) => {
   let app: App | undefined;
   const rss = rssSampler();
   try {
-    await seedUsdInrRates(db.pool);
     process.stderr.write(`seeding ${orders} orders, linking ${users} Slack users\n`);
-    const userId = await seedBenchSeller(db.pool, 'bench', orders);
     const slackUsers = Array.from({ length: users }, (_, i) => `U${String(i).padStart(4, '0')}BENCH`);
-    for (const user of slackUsers)
-      await linkIdentity(db.pool, { channel: 'slack', externalId: `${TEAM}:${user}` }, userId);
-    await db.pool.query('analyze');
+    const identities = slackUsers.map((user) => ({ channel: 'slack' as const, externalId: `${TEAM}:${user}` }));
+    const userId = await seedChatSeller(db.pool, orders, identities);
     app = createApp(db.config, { role: 'web', log: db.log, llm: scriptedModel(by) });
     await app.start();
 
-    const { engine, chart } = await timeEngine(app, userId, engineTurns);
+    const { engine, chart } = await timeEngine(app, { userId, channel: 'slack', question: QUESTION }, engineTurns);
     process.stderr.write(
       `engine alone: p50 ${round(percentile(engine, 50), 1)} ms; chart ${round(percentile(chart, 50), 1)} ms\n`,
     );
@@ -76,7 +69,7 @@ const bench: Bench = async (options) => {
     process.stderr.write(`${events} events at ${rate}/s, each delivered twice\n`);
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
-    const served = serverSideTimes();
+    const served = serverSideTimes('/slack/events');
     const run = await slack.deliver({ ...plan, count: events, rate });
     served.stop();
     loop.disable();
@@ -138,53 +131,6 @@ const bench: Bench = async (options) => {
   }
 };
 
-/**
- * The same question to the engine alone, one turn at a time, each in a new conversation,
- * and (the first 30 times) its chart drawn, which the Slack output does after the engine: ms each.
- */
-async function timeEngine(app: App, userId: string, turns: number): Promise<{ engine: number[]; chart: number[] }> {
-  const took = { engine: [] as number[], chart: [] as number[] };
-  for (let i = -20; i < turns; i++) {
-    let t = performance.now();
-    const reply = await app.engine.handle({ userId, channel: 'slack', conversationId: `engine:${i}`, text: QUESTION });
-    if (i >= 0) took.engine.push(performance.now() - t);
-    if (!reply.text.startsWith(SCRIPTED_ANSWER_DELTAS.join(''))) throw new Error(`unexpected reply: ${reply.text}`);
-    if (i < 0 || i >= CHARTS_TIMED) continue;
-    t = performance.now();
-    for (const spec of reply.charts ?? []) await renderChart(spec);
-    took.chart.push(performance.now() - t);
-  }
-  return took;
-}
-
-/**
- * How long the web process took over each request to /slack/events, from Node's own
- * HTTP diagnostics channels: what the ack costs there, without the load generator's
- * own delays in reading the response.
- */
-function serverSideTimes(): { times: number[]; stop(): void } {
-  const started = new WeakMap<object, number>();
-  const times: number[] = [];
-  const onStart = (message: unknown) => {
-    const { request, response } = message as { request: { url?: string }; response: object };
-    if (request.url?.startsWith('/slack/events')) started.set(response, performance.now());
-  };
-  const onFinish = (message: unknown) => {
-    const { response } = message as { response: object };
-    const at = started.get(response);
-    if (at !== undefined) times.push(performance.now() - at);
-  };
-  diagnostics.subscribe('http.server.request.start', onStart);
-  diagnostics.subscribe('http.server.response.finish', onFinish);
-  return {
-    times,
-    stop() {
-      diagnostics.unsubscribe('http.server.request.start', onStart);
-      diagnostics.unsubscribe('http.server.response.finish', onFinish);
-    },
-  };
-}
-
 /** Per event, from the stand-in's record: its first call, its answer, answers twice or never. */
 function readTurns(calls: StandInCall[], sent: SentEvent[]) {
   const byThread = new Map<string, StandInCall[]>();
@@ -219,8 +165,5 @@ function readTurns(calls: StandInCall[], sent: SentEvent[]) {
   }
   return { ...turns, retriesBeforeAnswer, calls: sent.flatMap((s) => byThread.get(s.threadTs) ?? []) };
 }
-
-const countBy = (values: string[]) =>
-  Object.fromEntries([...new Set(values)].map((v) => [v, values.filter((x) => x === v).length]));
 
 export default bench;

@@ -1,14 +1,12 @@
 /**
- * Slack's side of the slack benchmark, in a child process of its own so that the web
- * process measured runs nothing but the service: the Web API stand-in, and the load,
- * DM events delivered signed to `/slack/events` by the clock, each twice. Times are
- * taken in the child only (when a delivery went out, when its response came, when a
- * Slack call arrived), so they share one clock. The parent drives it by `startSlackLoad`.
+ * Slack's side of the slack benchmark, in a child process of its own
+ * (`load-process.ts`): the Web API stand-in, and the load, DM events delivered signed
+ * to `/slack/events` by the clock, each twice. The parent drives it by `startSlackLoad`.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { dmEvent, eventEnvelope, postToSlack, slackSignature } from '../../test/support/slack-payloads.ts';
+import { forkLoadProcess, paceByClock, repeatAfterMs, serveParent, waitUntil } from './load-process.ts';
 import { type SlackStandIn, type StandInCall, startSlackStandIn } from './slack-stand-in.ts';
 
 /** Slack calls that deliver an answer. */
@@ -52,47 +50,25 @@ export interface SlackLoad {
 }
 
 export async function startSlackLoad(): Promise<SlackLoad> {
-  const child = fork(fileURLToPath(import.meta.url), [], { serialization: 'advanced', stdio: 'inherit' });
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as T));
-      child.once('exit', (code) => reject(new Error(`the Slack load process exited with ${code}`)));
-    });
-  const ask = <T>(request: Request) => {
-    const answer = next<T>();
-    child.send(request);
-    return answer;
-  };
-  const { apiUrl } = await next<{ apiUrl: string }>();
+  const child = await forkLoadProcess<{ apiUrl: string }>(fileURLToPath(import.meta.url));
   return {
-    apiUrl,
-    deliver: (plan) => ask<Delivered>({ deliver: plan }),
-    calls: () => ask<StandInCall[]>({ calls: true }),
-    stop: () => stopChild(child),
+    apiUrl: child.hello.apiUrl,
+    deliver: (plan) => child.ask<Delivered>({ deliver: plan } satisfies Request),
+    calls: () => child.ask<StandInCall[]>({ calls: true } satisfies Request),
+    stop: () => child.stop(),
   };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.disconnect();
-  });
 }
 
 /** The child: a stand-in, and each plan the parent sends, delivered. */
 async function serveLoad(): Promise<void> {
   const standIn = await startSlackStandIn();
-  const send = (m: unknown) => process.send?.(m);
   const answer = async (request: Request) => {
     if ('calls' in request) return standIn.calls;
     const delivered = await deliver(request.deliver);
     await waitForAnswers(standIn, delivered.sent, request.deliver.timeoutS);
     return delivered;
   };
-  process.on('message', (request: Request) => void answer(request).then(send));
-  process.once('disconnect', () => void standIn.stop());
-  send({ apiUrl: standIn.apiUrl });
+  serveParent({ apiUrl: standIn.apiUrl }, answer, () => standIn.stop());
 }
 
 /** `count` DM events at `rate`/s by the clock (not waiting for answers), each delivered twice. */
@@ -110,41 +86,30 @@ async function deliver(plan: LoadPlan): Promise<Delivered> {
     await response.arrayBuffer();
     return t;
   };
-  const sending: Promise<unknown>[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < plan.count; i++) {
-    const wait = t0 + (i * 1000) / plan.rate - performance.now();
-    if (wait > 1) await delay(wait);
+  await paceByClock(plan.count, plan.rate, async (i) => {
     const event = dmEvent(plan.users[i % plan.users.length] as string, plan.question);
     const body = eventEnvelope(event, { eventId: `EvBENCH${event.ts.replace('.', '')}` });
     const sent: SentEvent = { threadTs: event.ts, sentAt: performance.now(), retrySentAt: Number.NaN };
     result.sent.push(sent);
-    sending.push(
-      (async () => {
-        const first = post(body, false);
-        // Slack retries after 3 s without a response; sooner here, so that most retries meet a turn still running
-        await delay(50 + ((i * 37) % 151));
-        sent.retrySentAt = await post(body, true);
-        await first;
-      })(),
-    );
-  }
-  await Promise.all(sending);
+    const first = post(body, false);
+    await delay(repeatAfterMs(i));
+    sent.retrySentAt = await post(body, true);
+    await first;
+  });
   return result;
 }
 
-/** Polls the stand-in's record until every thread has had an answer, or the time is up. */
+/** Waits until every thread has had an answer, or the time is up. */
 async function waitForAnswers(standIn: SlackStandIn, sent: SentEvent[], timeoutS: number): Promise<void> {
-  const deadline = performance.now() + timeoutS * 1000;
   const waiting = new Set(sent.map((s) => s.threadTs));
   let seen = 0;
-  while (waiting.size > 0 && performance.now() < deadline) {
+  await waitUntil(() => {
     for (; seen < standIn.calls.length; seen++) {
       const call = standIn.calls[seen] as StandInCall;
       if (ANSWER_CALLS.has(call.method) && call.threadTs) waiting.delete(call.threadTs);
     }
-    await delay(50);
-  }
+    return waiting.size === 0;
+  }, timeoutS);
   if (waiting.size > 0) process.stderr.write(`${waiting.size} threads unanswered after ${timeoutS} s\n`);
 }
 
