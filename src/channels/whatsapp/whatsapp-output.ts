@@ -3,7 +3,8 @@
  * characters, in order), each chart as an image served by ShopIQ (`/media/<id>.png`,
  * kept a day in PostgreSQL so any web replica serves it). WhatsApp shows no typing
  * sign to a business sender's webhook reply, so an answer that takes longer than
- * about 2 s is announced with one short message ("Looking at your sales…"). A
+ * about 2 s is announced with one short message ("Looking at your sales…"), unless
+ * the sender is backed up (it would arrive late, and hold up answers). A
  * follow-up goes through the 24-hour rule (whatsapp-sender.ts).
  */
 import type pg from 'pg';
@@ -46,7 +47,7 @@ export class WhatsAppOutput implements ChannelOutput {
     // "checking how fresh…" is for a status line, not worth a message of its own
     if (!text.startsWith('Checking')) this.#doing = text;
     this.#timer ??= setTimeout(() => {
-      if (this.#answered) return;
+      if (this.#answered || this.#deps.sender.backedUp) return;
       this.#deps.sender
         .send(this.#to, { body: this.#doing })
         .catch((err: unknown) => this.#deps.log.warn({ err }, 'the "answer is coming" message failed'));

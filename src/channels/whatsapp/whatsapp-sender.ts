@@ -5,10 +5,14 @@
  * WhatsApp's 24-hour window since their last message; outside it, or when Twilio says
  * the window is closed (error 63016), it goes as the approved template
  * (`TWILIO_TEMPLATE_FOLLOW_UP`), or, without one, is held back and the reason logged.
+ *
+ * The pace is kept by spacing: a message leaves no sooner than 1/rate after the one
+ * before actually left (a reserved slot that a late timer let slip would let two go
+ * out together), so no second ever carries more than the rate allows.
  */
 import type { TwilioConfig } from '../../config/config.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { TokenBucketPacer } from '../../marketplaces/token-bucket-pacer.ts';
+import { sleep } from '../../marketplaces/sleep.ts';
 import type { TwilioRest } from './twilio-rest.ts';
 
 const WINDOW_MS = 24 * 3_600_000;
@@ -24,19 +28,41 @@ export class WhatsAppSender {
   readonly #config: TwilioConfig;
   readonly #statusCallback: string;
   readonly #log: Logger;
-  readonly #pacer: TokenBucketPacer;
+  readonly #spacingMs: number;
+  /** Messages waiting for their turn to leave. */
+  #waiting = 0;
+  #turn: Promise<void> = Promise.resolve();
+  #lastLeftAt = 0;
 
   constructor(rest: TwilioRest, config: TwilioConfig, publicBaseUrl: string, log: Logger) {
     this.#rest = rest;
     this.#config = config;
     this.#statusCallback = `${publicBaseUrl}/twilio/status`;
     this.#log = log;
-    this.#pacer = new TokenBucketPacer(config.messagesPerS, 1);
+    this.#spacingMs = 1000 / config.messagesPerS;
+  }
+
+  /** More than a second of messages waits to leave: a message that only says "coming" would come late. */
+  get backedUp(): boolean {
+    return this.#waiting * this.#spacingMs > 1000;
+  }
+
+  /** Resolves when this message may leave. */
+  #paced(): Promise<void> {
+    this.#waiting++;
+    const mine = this.#turn.then(async () => {
+      const wait = this.#lastLeftAt + this.#spacingMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      this.#lastLeftAt = Date.now();
+      this.#waiting--;
+    });
+    this.#turn = mine;
+    return mine;
   }
 
   /** A message in answer to the seller's (inside the window by definition). */
   async send(to: string, content: { body: string } | { mediaUrl: string }): Promise<void> {
-    await this.#pacer.acquire();
+    await this.#paced();
     await this.#rest.messages.create({
       from: this.#config.whatsappFrom,
       to,
@@ -63,7 +89,7 @@ export class WhatsAppSender {
       );
       return 'held';
     }
-    await this.#pacer.acquire();
+    await this.#paced();
     await this.#rest.messages.create({
       from: this.#config.whatsappFrom,
       to,
