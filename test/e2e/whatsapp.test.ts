@@ -36,13 +36,13 @@ const LONG_ANSWER = Array.from(
   (_, i) => `Point ${i + 1}: ${'your Flipkart sales carried last month, and the rest followed. '.repeat(5).trim()}`,
 ).join('\n\n');
 
-/** Asks for last month's sales by marketplace, then answers at length (thinking 2.5 s first when asked "slowly"). */
+/** Asks for last month's sales by marketplace, then answers at length (thinking 3.5 s first when asked "slowly"). */
 const scriptedModel: LlmClient = {
   model: 'scripted',
   async complete(request: LlmRequest): Promise<LlmResponse> {
     const last = request.messages.at(-1);
     if (typeof last?.content === 'string' && last.content.includes('slowly')) {
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await new Promise((resolve) => setTimeout(resolve, 3500));
     }
     const answered = Array.isArray(last?.content) && last.content.some((b) => b.type === 'tool_result');
     return answered
