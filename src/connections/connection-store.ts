@@ -62,3 +62,21 @@ export async function saveConnection(
     return { id, created: existing.rows.length === 0 };
   });
 }
+
+/**
+ * Disconnects a seller's marketplace: its tokens are forgotten and it is no longer
+ * synced. A sync running at that moment stops at its next page (commitPage refuses a
+ * disconnected connection) and nothing it writes afterwards (tokens it refreshed, its
+ * final status) brings the connection back. Its synced data stays. False: nothing was
+ * connected there.
+ */
+export async function disconnectConnection(db: Pick<pg.Pool, 'query'>, userId: string, marketplace: Marketplace) {
+  const { rowCount } = await db.query(
+    `update marketplace_connection
+        set status = 'DISCONNECTED', access_token_sealed = null, refresh_token_sealed = null, token_expires_at = null,
+            updated_at = now()
+      where user_id = $1 and marketplace = $2 and status <> 'DISCONNECTED'`,
+    [userId, marketplace],
+  );
+  return (rowCount ?? 0) > 0;
+}

@@ -53,7 +53,10 @@ export function readTokens(connection: SealedTokens, vault: TokenVault): Connect
   };
 }
 
-/** Seals and saves renewed tokens of a connection straight to its row (sync runs work in SQL). */
+/**
+ * Seals and saves renewed tokens of a connection straight to its row (sync runs work in
+ * SQL); never to a connection disconnected meanwhile (its tokens stay forgotten).
+ */
 export async function saveTokens(
   db: Pick<pg.Pool, 'query'>,
   vault: TokenVault,
@@ -64,7 +67,7 @@ export async function saveTokens(
   await db.query(
     `update marketplace_connection
         set access_token_sealed = $2, refresh_token_sealed = $3, token_expires_at = $4, updated_at = now()
-      where id = $1`,
+      where id = $1 and status <> 'DISCONNECTED'`,
     [connectionId, sealed.accessTokenSealed, sealed.refreshTokenSealed, sealed.tokenExpiresAt],
   );
 }

@@ -7,7 +7,8 @@ import { connectionFreshness } from '../analytics/freshness.ts';
 import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
-import { MARKETPLACES, type SyncTier } from '../db/enums.ts';
+import { disconnectConnection } from '../connections/connection-store.ts';
+import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 import { joinIdentity } from '../identity/chat-identities.ts';
 import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
@@ -133,7 +134,7 @@ function joined(outcome: Awaited<ReturnType<typeof joinIdentity>>, whose: string
   }
 }
 
-const isKnown = (m: string) => (MARKETPLACES as readonly string[]).includes(m);
+const isKnown = (m: string): m is Marketplace => (MARKETPLACES as readonly string[]).includes(m);
 
 async function status(ctx: CommandContext): Promise<Reply> {
   const connections = await connectionFreshness(ctx.db, ctx.scope, ctx.now, ctx.config.conversation.staleAfterMs);
@@ -174,13 +175,9 @@ async function disconnect(ctx: CommandContext, marketplace: string | undefined):
   if (!marketplace || !isKnown(marketplace)) {
     return textReply(`Which one? \`disconnect <${MARKETPLACES.join('|')}>\`.`);
   }
-  const { rowCount } = await ctx.db.query(
-    `update marketplace_connection
-        set status = 'DISCONNECTED', access_token_sealed = null, refresh_token_sealed = null, updated_at = now()
-      where user_id = $1 and marketplace = $2 and status <> 'DISCONNECTED'`,
-    [ctx.scope.userId, marketplace],
-  );
-  if (!rowCount) return textReply(`${marketplace} is not connected.`);
+  if (!(await disconnectConnection(ctx.db, ctx.scope.userId, marketplace))) {
+    return textReply(`${marketplace} is not connected.`);
+  }
   await ctx.reschedule?.(ctx.scope.userId);
   return textReply(
     `Disconnected ${marketplace}: ShopIQ no longer reads it and has forgotten its access. ` +

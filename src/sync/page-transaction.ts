@@ -2,7 +2,8 @@
  * Page-atomic writes: a page's rows, its quarantined records and the stream's advanced
  * cursor commit in ONE transaction, after checking the seller's sync lease inside it.
  * A crash loses at most the page in flight, which the next run reads again; a worker
- * that lost its lease cannot write at all.
+ * that lost its lease cannot write at all, nor can a run whose connection the seller
+ * disconnected meanwhile (the run stops there).
  */
 import type pg from 'pg';
 import type { StreamCursor } from '../db/entities/marketplace-connection.entity.ts';
@@ -29,6 +30,14 @@ export interface PageCommit extends PageTarget {
 
 const PAYLOAD_LIMIT = 20_000;
 
+/** The connection was disconnected while its sync ran: nothing more is written for it. */
+export class ConnectionGoneError extends Error {
+  constructor(connectionId: string) {
+    super(`connection ${connectionId} was disconnected while it synced`);
+    this.name = 'ConnectionGoneError';
+  }
+}
+
 export async function commitPage<T>(
   pool: pg.Pool,
   page: PageCommit,
@@ -38,6 +47,13 @@ export async function commitPage<T>(
   if (page.lease.userId !== page.userId) throw new LeaseLostError(page.lease);
   return inTransaction(pool, async (client) => {
     await assertLease(client, page.lease);
+    // held until the page commits: a disconnect waits for it, and the next page sees it
+    const { rows } = await client.query<{ status: string }>(
+      'select status from marketplace_connection where id = $1 for share',
+      [page.connectionId],
+    );
+    if (rows[0]?.status === 'DISCONNECTED')
+      throw new ConnectionGoneError(page.connectionId);
     const result = await writeRows(client);
     await recordQuarantine(client, page);
     await advanceCursor(client, page.connectionId, page.stream, page.cursor);

@@ -24,6 +24,7 @@ import { providerFor } from '../marketplaces/marketplace-registry.ts';
 import { TokenManager } from '../marketplaces/token-manager.ts';
 import type { LeaseKeeper } from './lease-keeper.ts';
 import { writeOrderPage } from './order-page-writer.ts';
+import { ConnectionGoneError } from './page-transaction.ts';
 import { writeProductPage } from './product-page-writer.ts';
 import { writeReturnPage } from './return-page-writer.ts';
 import { LeaseLostError } from './sync-lease.ts';
@@ -246,7 +247,11 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     if (repaired > 0) log.info({ repaired }, 'converted amounts whose FX rate arrived since');
   } catch (error) {
     // stopped because a sibling connection found the lease taken over: fenced as well
-    const fenced = error instanceof LeaseLostError || input.signal?.reason instanceof LeaseLostError;
+    // or because the seller disconnected the marketplace meanwhile: not to be written to either
+    const fenced =
+      error instanceof LeaseLostError ||
+      error instanceof ConnectionGoneError ||
+      input.signal?.reason instanceof LeaseLostError;
     result.status = fenced ? 'fenced' : 'failed';
     // stopped from outside (a shutdown): say why, whatever the read in flight threw
     const stopped = input.signal?.aborted && !fenced;
@@ -295,7 +300,7 @@ async function recordOutcome(
     // data is at least as fresh as the moment this run started reading
     await pool.query(
       `update marketplace_connection set last_sync_at = $2, status = 'CONNECTED', last_error = null, updated_at = now()
-        where id = $1`,
+        where id = $1 and status <> 'DISCONNECTED'`,
       [connection.id, started],
     );
   } else if (r.status === 'failed') {
@@ -303,7 +308,7 @@ async function recordOutcome(
       `update marketplace_connection
           set last_error = $2, updated_at = now(),
               status = case when $3 = 'auth_revoked' then 'NEEDS_REAUTH' else status end
-        where id = $1`,
+        where id = $1 and status <> 'DISCONNECTED'`,
       [connection.id, r.error, r.failureKind],
     );
   }
