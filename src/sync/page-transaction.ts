@@ -52,8 +52,7 @@ export async function commitPage<T>(
       'select status from marketplace_connection where id = $1 for share',
       [page.connectionId],
     );
-    if (rows[0]?.status === 'DISCONNECTED')
-      throw new ConnectionGoneError(page.connectionId);
+    if (rows[0]?.status === 'DISCONNECTED') throw new ConnectionGoneError(page.connectionId);
     const result = await writeRows(client);
     await recordQuarantine(client, page);
     await advanceCursor(client, page.connectionId, page.stream, page.cursor);

@@ -154,6 +154,12 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
               ('live-chart', 'image/png', $1, now(), now() + interval '1 day')`,
         [Buffer.from([0x89, 0x50, 0x4e, 0x47])],
       );
+      await h.pool.query(
+        `insert into oauth_state (state_hash, user_id, marketplace, channel, conversation_id, created_at, expires_at)
+         values ('state-long-gone', $1, 'shopify', 'slack', 'D1', now() - interval '2 days', now() - interval '2 days'),
+                ('state-live', $1, 'shopify', 'slack', 'D1', now(), now() + interval '10 minutes')`,
+        [seller?.id],
+      );
       expect(await runNow('purge-expired')).toBeDefined();
       const events = await h.pool.query(`select event_id from processed_event where event_id in ('EvOLD', 'EvNEW')`);
       expect(events.rows.map((r) => r.event_id)).toEqual(['EvNEW']);
@@ -161,6 +167,8 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
       expect(codes.rows.map((r) => r.code_hash)).toEqual(['live']);
       const media = await h.pool.query(`select id from chat_media where id in ('expired-chart', 'live-chart')`);
       expect(media.rows.map((r) => r.id)).toEqual(['live-chart']);
+      const states = await h.pool.query(`select state_hash from oauth_state where user_id = $1`, [seller?.id]);
+      expect(states.rows.map((r) => r.state_hash)).toEqual(['state-live']);
     },
   );
 

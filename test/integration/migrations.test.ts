@@ -43,6 +43,7 @@ describe('migrations', () => {
       'link_code',
       'marketplace_connection',
       'mikro_orm_migrations',
+      'oauth_state',
       'processed_event',
       'sales_rollup',
       'sales_rollup_mark',

@@ -6,6 +6,7 @@ import { ChatMessage } from './chat-message.entity.ts';
 import { FxRate } from './fx-rate.entity.ts';
 import { LinkAttempt, LinkCode } from './link-code.entity.ts';
 import { MarketplaceConnection } from './marketplace-connection.entity.ts';
+import { OAuthState } from './oauth-state.entity.ts';
 import { ProcessedEvent } from './processed-event.entity.ts';
 import { SalesRollup, SalesRollupMark, SalesRollupState } from './sales-rollup.entity.ts';
 import { SlackInstallation } from './slack-installation.entity.ts';
@@ -27,6 +28,7 @@ export {
   LinkAttempt,
   LinkCode,
   MarketplaceConnection,
+  OAuthState,
   ProcessedEvent,
   SalesRollup,
   SalesRollupMark,
@@ -63,4 +65,5 @@ export const ENTITIES = [
   SlackInstallation,
   ChatMedia,
   ChatDeliveryFailure,
+  OAuthState,
 ];
