@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import type { ConversationEngine } from '../conversation/conversation-engine.ts';
 import { type Reply, textReply } from '../conversation/reply.ts';
+import { claimDelivery } from '../db/deliveries.ts';
 import type { Channel } from '../db/enums.ts';
 import { type ChatIdentity, type ChatProfile, identityKey, resolveIdentity } from '../identity/chat-identities.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -146,14 +147,4 @@ class TurnSlots {
       else this.#used--;
     };
   }
-}
-
-/** Takes a delivery: true the first time its id is seen, false for every retry of it. */
-export async function claimDelivery(db: Pick<pg.Pool, 'query'>, source: string, deliveryId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `insert into processed_event (source, event_id, received_at) values ($1, $2, now())
-     on conflict (source, event_id) do nothing`,
-    [source, deliveryId],
-  );
-  return rowCount === 1;
 }

@@ -4,8 +4,8 @@
  */
 import type { App } from '@slack/bolt';
 import { LIMITED_MODE_EXAMPLES } from '../../../../conversation/limited-mode.ts';
+import { claimDelivery } from '../../../../db/deliveries.ts';
 import { resolveIdentity } from '../../../../identity/chat-identities.ts';
-import { claimDelivery } from '../../../chat-gateway.ts';
 import { homeView } from '../../app-home.ts';
 import { slackErrorCode } from '../../slack-output.ts';
 import { type SlackDeps, slackInbound } from '../../slack-turn.ts';

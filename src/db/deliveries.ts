@@ -1,0 +1,16 @@
+/**
+ * Inbound deliveries taken once (`processed_event`): a Slack event, a Twilio message, a
+ * Shopify webhook. The key is inserted before any work, so a retry, even one arriving
+ * while the first is still being handled, finds it and does nothing.
+ */
+import type { Queryable } from './pool.ts';
+
+/** Takes a delivery: true the first time its id is seen, false for every retry of it. */
+export async function claimDelivery(db: Queryable, source: string, deliveryId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `insert into processed_event (source, event_id, received_at) values ($1, $2, now())
+     on conflict (source, event_id) do nothing`,
+    [source, deliveryId],
+  );
+  return rowCount === 1;
+}
