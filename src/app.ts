@@ -13,6 +13,7 @@ import { WhatsAppOutput } from './channels/whatsapp/whatsapp-output.ts';
 import { whatsappRouter } from './channels/whatsapp/whatsapp-router.ts';
 import { WhatsAppSender } from './channels/whatsapp/whatsapp-sender.ts';
 import type { Config, Role } from './config/config.ts';
+import { shopifyWebhooksRouter } from './connections/shopify-webhooks.ts';
 import type { ConversationEngine } from './conversation/conversation-engine.ts';
 import { createConversationEngine } from './conversation/create-engine.ts';
 import type { LlmClient } from './conversation/llm/llm-client.ts';
@@ -116,6 +117,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         if (config.cronSecret)
           routers.push({ path: '/api/cron', router: cronRouter({ secret: config.cronSecret, scheduler, log }) });
         routers.push({ path: '/', router: mediaRouter({ db: pool, log }) });
+        if (config.shopify.apiSecret) {
+          routers.push({
+            path: '/webhooks/shopify',
+            router: shopifyWebhooksRouter({ db: pool, secret: config.shopify.apiSecret, log }),
+          });
+        }
         if (config.twilio) {
           const sender = new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
           const outputDeps = { sender, db: pool, publicBaseUrl: config.publicBaseUrl, log };

@@ -64,19 +64,24 @@ export async function saveConnection(
 }
 
 /**
- * Disconnects a seller's marketplace: its tokens are forgotten and it is no longer
- * synced. A sync running at that moment stops at its next page (commitPage refuses a
+ * Disconnects marketplace connections (a seller's, or every one of an account: a shop
+ * that uninstalled the app): their tokens are forgotten and they are no longer synced.
+ * A sync running at that moment stops at its next page (commitPage refuses a
  * disconnected connection) and nothing it writes afterwards (tokens it refreshed, its
- * final status) brings the connection back. Its synced data stays. False: nothing was
- * connected there.
+ * final status) brings the connection back. Their synced data stays. Returns how many
+ * were connected.
  */
-export async function disconnectConnection(db: Pick<pg.Pool, 'query'>, userId: string, marketplace: Marketplace) {
+export async function disconnectConnections(
+  db: Pick<pg.Pool, 'query'>,
+  which: { marketplace: Marketplace; userId?: string; account?: string },
+): Promise<number> {
   const { rowCount } = await db.query(
     `update marketplace_connection
         set status = 'DISCONNECTED', access_token_sealed = null, refresh_token_sealed = null, token_expires_at = null,
             updated_at = now()
-      where user_id = $1 and marketplace = $2 and status <> 'DISCONNECTED'`,
-    [userId, marketplace],
+      where marketplace = $1 and ($2::uuid is null or user_id = $2) and ($3::text is null or external_account_id = $3)
+        and status <> 'DISCONNECTED'`,
+    [which.marketplace, which.userId ?? null, which.account ?? null],
   );
-  return (rowCount ?? 0) > 0;
+  return rowCount ?? 0;
 }

@@ -7,7 +7,7 @@ import { connectionFreshness } from '../analytics/freshness.ts';
 import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
-import { disconnectConnection } from '../connections/connection-store.ts';
+import { disconnectConnections } from '../connections/connection-store.ts';
 import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 import { joinIdentity } from '../identity/chat-identities.ts';
 import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
@@ -175,7 +175,7 @@ async function disconnect(ctx: CommandContext, marketplace: string | undefined):
   if (!marketplace || !isKnown(marketplace)) {
     return textReply(`Which one? \`disconnect <${MARKETPLACES.join('|')}>\`.`);
   }
-  if (!(await disconnectConnection(ctx.db, ctx.scope.userId, marketplace))) {
+  if ((await disconnectConnections(ctx.db, { marketplace, userId: ctx.scope.userId })) === 0) {
     return textReply(`${marketplace} is not connected.`);
   }
   await ctx.reschedule?.(ctx.scope.userId);

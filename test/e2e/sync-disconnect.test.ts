@@ -5,7 +5,7 @@
  * CONNECTED again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disconnectConnection } from '../../src/connections/connection-store.ts';
+import { disconnectConnections } from '../../src/connections/connection-store.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { syncSeller } from '../../src/sync/sync-manager.ts';
 import { startSandbox } from '../support/sandbox.ts';
@@ -46,13 +46,13 @@ describe('disconnecting a marketplace while it syncs', () => {
       onProgress: (progress) => {
         // after the first page of orders: the seller disconnects Flipkart
         if (progress.stream !== 'orders' || disconnecting !== undefined) return;
-        disconnecting = disconnectConnection(h.pool, userId, 'flipkart').then(async (done) => {
+        disconnecting = disconnectConnections(h.pool, { marketplace: 'flipkart', userId }).then(async (done) => {
           ordersAtDisconnect = (await connection())?.orders;
           return done;
         });
       },
     });
-    expect(await disconnecting).toBe(true);
+    expect(await disconnecting).toBe(1);
     const [run] = result.connections;
     expect(run?.status).toBe('fenced');
     expect(run?.error).toMatch(/disconnected while it synced/);

@@ -1,0 +1,147 @@
+/**
+ * Shopify's webhooks to the app (`POST /webhooks/shopify`, the topic in
+ * `X-Shopify-Topic`): checked by `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the
+ * raw body with the app secret; 401 otherwise), taken once by `X-Shopify-Webhook-Id`.
+ * - `app/uninstalled`: the shop's connections are disconnected, their tokens forgotten.
+ * - `customers/data_request`: answered with what ShopIQ holds of that customer (the
+ *   name and e-mail on their orders).
+ * - `customers/redact`: that customer's name and e-mail are removed everywhere: their
+ *   orders, the raw records kept in quarantine, and chat history.
+ * - `shop/redact`: everything of that shop is deleted (its connections, and with them
+ *   their orders, lines, products, runs and rollups).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type Router } from 'express';
+import type pg from 'pg';
+import { z } from 'zod';
+import { claimDelivery } from '../db/deliveries.ts';
+import { inTransaction } from '../db/pool.ts';
+import type { Logger } from '../logging/logger.ts';
+import { disconnectConnections } from './connection-store.ts';
+
+const customerPayload = z.object({
+  shop_domain: z.string(),
+  customer: z.object({ id: z.union([z.number(), z.string()]).optional(), email: z.string().nullish() }),
+  orders_to_redact: z.array(z.union([z.number(), z.string()])).optional(),
+  orders_requested: z.array(z.union([z.number(), z.string()])).optional(),
+});
+const shopPayload = z.object({ shop_domain: z.string().optional(), domain: z.string().optional() });
+
+const REDACTED = '[redacted]';
+
+export function validShopifyWebhook(raw: Buffer, hmac: string | undefined, secret: string): boolean {
+  if (!hmac) return false;
+  const expected = createHmac('sha256', secret).update(raw).digest();
+  const given = Buffer.from(hmac, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function shopifyWebhooksRouter(deps: { db: pg.Pool; secret: string; log: Logger }): Router {
+  const router = express.Router();
+  const log = deps.log.child({ webhook: 'shopify' });
+  router.post('/', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!validShopifyWebhook(raw, req.get('x-shopify-hmac-sha256'), deps.secret)) {
+      log.warn('Shopify webhook with a bad HMAC refused');
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    const topic = req.get('x-shopify-topic') ?? '';
+    const shop = req.get('x-shopify-shop-domain') ?? '';
+    const id = req.get('x-shopify-webhook-id');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    if (id && !(await claimDelivery(deps.db, 'shopify', id))) {
+      res.status(200).json({ duplicate: true });
+      return;
+    }
+    const answer = await handle(deps.db, topic, shop, payload);
+    log.info({ topic, shop }, 'Shopify webhook handled');
+    res.status(200).json(answer);
+  });
+  return router;
+}
+
+async function handle(db: pg.Pool, topic: string, shopHeader: string, payload: unknown): Promise<unknown> {
+  switch (topic) {
+    case 'app/uninstalled': {
+      const shop = shopHeader || shopPayload.parse(payload).domain || '';
+      return { disconnected: await disconnectConnections(db, { marketplace: 'shopify', account: shop }) };
+    }
+    case 'shop/redact': {
+      const shop = shopPayload.parse(payload).shop_domain ?? shopHeader;
+      return inTransaction(db, async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          `delete from marketplace_connection where marketplace = 'shopify' and external_account_id = $1 returning id`,
+          [shop],
+        );
+        // deleting the orders marked their days for the rollup: those marks name the shop too
+        const ids = rows.map((r) => r.id);
+        await client.query('delete from sales_rollup_mark where connection_id = any($1::uuid[])', [ids]);
+        return { connections_deleted: ids.length };
+      });
+    }
+    case 'customers/redact':
+      return redactCustomer(db, customerPayload.parse(payload));
+    case 'customers/data_request':
+      return { orders: await customerOrders(db, customerPayload.parse(payload)) };
+    default:
+      return { ignored: topic };
+  }
+}
+
+type CustomerPayload = z.infer<typeof customerPayload>;
+
+/** The shop's orders of this customer: by e-mail, or by the order ids Shopify names. */
+async function customerOrders(db: pg.Pool | pg.PoolClient, p: CustomerPayload) {
+  const ids = [...(p.orders_to_redact ?? []), ...(p.orders_requested ?? [])].map((id) => `gid://shopify/Order/${id}`);
+  const { rows } = await db.query<{
+    id: string;
+    user_id: string;
+    external_order_id: string;
+    customer_name: string | null;
+    customer_email: string | null;
+    ordered_at: Date;
+  }>(
+    `select o.id, o.user_id, o.external_order_id, o.customer_name, o.customer_email, o.ordered_at
+       from unified_order o join marketplace_connection c on c.id = o.connection_id
+      where c.marketplace = 'shopify' and c.external_account_id = $1
+        and ((o.customer_email is not null and lower(o.customer_email) = lower($2)) or o.external_order_id = any($3))`,
+    [p.shop_domain, p.customer.email ?? '', ids],
+  );
+  return rows;
+}
+
+async function redactCustomer(db: pg.Pool, p: CustomerPayload): Promise<unknown> {
+  return inTransaction(db, async (client) => {
+    const orders = await customerOrders(client, p);
+    const secrets = [
+      ...new Set([p.customer.email, ...orders.flatMap((o) => [o.customer_name, o.customer_email])].filter(Boolean)),
+    ] as string[];
+    await client.query('update unified_order set customer_name = null, customer_email = null where id = any($1)', [
+      orders.map((o) => o.id),
+    ]);
+    const sellers = [...new Set(orders.map((o) => o.user_id))];
+    let scrubbed = 0;
+    for (const secret of secrets) {
+      // raw records kept for operators, and anything said in chat, lose the name and e-mail too
+      const chat = await client.query(
+        `update chat_message set content = replace(content, $2, $3)
+          where user_id = any($1) and strpos(content, $2) > 0`,
+        [sellers, secret, REDACTED],
+      );
+      const kept = await client.query(
+        `update sync_quarantine set payload = replace(payload, $2, $3)
+          where user_id = any($1) and strpos(payload, $2) > 0`,
+        [sellers, secret, REDACTED],
+      );
+      scrubbed += (chat.rowCount ?? 0) + (kept.rowCount ?? 0);
+    }
+    return { orders_redacted: orders.length, other_rows_scrubbed: scrubbed };
+  });
+}
