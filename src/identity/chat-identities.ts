@@ -38,11 +38,13 @@ export async function resolveIdentity(
   identity: ChatIdentity,
   profile: () => Promise<ChatProfile>,
 ): Promise<ResolvedIdentity> {
-  const known = await findIdentity(pool, identity);
-  if (known) {
-    await pool.query('update channel_identity set last_seen_at = now() where id = $1', [known.identityId]);
-    return { ...known, created: false };
-  }
+  // every message: found and marked seen in one round trip
+  const { rows: seen } = await pool.query<{ id: string; user_id: string }>(
+    `update channel_identity set last_seen_at = now() where channel = $1 and external_id = $2 returning id, user_id`,
+    [identity.channel, identity.externalId],
+  );
+  const known = seen[0];
+  if (known) return { identityId: known.id, userId: known.user_id, created: false };
   const told = await profile().catch((): ChatProfile => ({}));
   const zone = told.timezone && canonicalTimezone(told.timezone);
   const about = { ...told, timezone: zone || undefined };
