@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
-import { type SeededSeller, seedOrder, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
+import { type SeededSeller, seedLastMonthRugOrders, seedSeller } from '../support/analytics-seed.ts';
 import {
   dmEvent,
   eventEnvelope,
@@ -119,21 +119,7 @@ describe('a model’s answer streamed into Slack', () => {
     db = await createTestDatabase();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     seller = await seedSeller(pool, { name: 'meera', currency: 'INR' });
-    const lastMonth = new Date();
-    lastMonth.setUTCDate(1);
-    lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
-    const day = lastMonth.toISOString().slice(0, 10);
-    await seedUsdRate(pool, day, 'INR', '88.0');
-    await seedOrder(pool, seller, {
-      marketplace: 'flipkart',
-      id: 'f1',
-      orderedAt: `${day}T06:00:00Z`,
-      currency: 'INR',
-      total: '4400.00',
-      usd: '50.00',
-      items: [{ sku: 'RUG', quantity: 1, price: '4400.00', title: 'Jute rug' }],
-    });
-    await pool.query('update marketplace_connection set last_sync_at = now() where user_id = $1', [seller.userId]);
+    await seedLastMonthRugOrders(pool, seller, ['flipkart'], 1);
     await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U5MEERA` }, seller.userId);
     slack = mockSlackApi();
     app = await startWebService(db.url, {

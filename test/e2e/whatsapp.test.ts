@@ -14,7 +14,7 @@ import type { LlmClient, LlmRequest, LlmResponse } from '../../src/conversation/
 import { closePool } from '../../src/db/pool.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
 import { issueLinkCode } from '../../src/identity/link-codes.ts';
-import { type SeededSeller, seedOrder, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
+import { type SeededSeller, seedLastMonthRugOrders, seedSeller } from '../support/analytics-seed.ts';
 import { runCli } from '../support/cli.ts';
 import { TEST_KEY, testConfig } from '../support/test-config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -77,23 +77,7 @@ describe('ShopIQ on WhatsApp', () => {
     db = await createTestDatabase();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     seller = await seedSeller(pool, { name: 'asha', currency: 'INR', timezone: 'Asia/Kolkata' });
-    const lastMonth = new Date();
-    lastMonth.setUTCDate(10);
-    lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
-    const day = lastMonth.toISOString().slice(0, 10);
-    await seedUsdRate(pool, day, 'INR', '88.0');
-    for (const [i, marketplace] of (['flipkart', 'flipkart', 'amazon'] as const).entries()) {
-      await seedOrder(pool, seller, {
-        marketplace,
-        id: `o${i}`,
-        orderedAt: `${day}T06:00:00Z`,
-        currency: 'INR',
-        total: '4400.00',
-        usd: '50.00',
-        items: [{ sku: 'RUG', quantity: 1, price: '4400.00', title: 'Jute rug' }],
-      });
-    }
-    await pool.query('update marketplace_connection set last_sync_at = now() where user_id = $1', [seller.userId]);
+    await seedLastMonthRugOrders(pool, seller, ['flipkart', 'flipkart', 'amazon']);
     await linkIdentity(pool, { channel: 'whatsapp', externalId: SELLER }, seller.userId);
     twilio = mockTwilioApi();
     app = createApp(testConfig({ DATABASE_URL: db.url, ...twilioEnv() }), { role: 'web', llm: scriptedModel });

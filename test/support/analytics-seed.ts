@@ -129,3 +129,33 @@ export async function seedProduct(
     ],
   );
 }
+
+/**
+ * A seller's data as of now: one ₹4,400 order of a jute rug on each marketplace given
+ * (repeats allowed), on the `day`th of last month (UTC), at 88 INR to the dollar, and
+ * every connection just synced (no refresh is asked for before answering).
+ */
+export async function seedLastMonthRugOrders(
+  pool: pg.Pool,
+  seller: SeededSeller,
+  marketplaces: readonly Marketplace[],
+  day = 10,
+): Promise<void> {
+  const at = new Date();
+  at.setUTCDate(day);
+  at.setUTCMonth(at.getUTCMonth() - 1);
+  const date = at.toISOString().slice(0, 10);
+  await seedUsdRate(pool, date, 'INR', '88.0');
+  for (const [i, marketplace] of marketplaces.entries()) {
+    await seedOrder(pool, seller, {
+      marketplace,
+      id: `rug-${i}`,
+      orderedAt: `${date}T06:00:00Z`,
+      currency: 'INR',
+      total: '4400.00',
+      usd: '50.00',
+      items: [{ sku: 'RUG', quantity: 1, price: '4400.00', title: 'Jute rug' }],
+    });
+  }
+  await pool.query('update marketplace_connection set last_sync_at = now() where user_id = $1', [seller.userId]);
+}
