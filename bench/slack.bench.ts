@@ -19,7 +19,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type App, createApp } from '../src/app.ts';
 import { SIGNING_SECRET, TEAM } from '../test/support/slack-payloads.ts';
 import type { Bench } from './run.ts';
-import { countBy, seedChatSeller, serverSideTimes, timeEngine } from './support/chat-bench.ts';
+import {
+  countBy,
+  engineBaseline,
+  processMetrics,
+  seedChatSeller,
+  serverSideTimes,
+  timeEngine,
+} from './support/chat-bench.ts';
 import { scriptedModel } from './support/scripted-model.ts';
 import { ANSWER_CALLS, type SentEvent, startSlackLoad } from './support/slack-load.ts';
 import type { StandInCall } from './support/slack-stand-in.ts';
@@ -108,16 +115,9 @@ const bench: Bench = async (options) => {
         missing_answers: turns.missing,
         events_per_s: round(((run.sent.length - 1) * 1000) / (last - first), 1),
         answers_per_s: round((turns.answer.length * 1000) / (lastAnswer - first), 1),
-        event_loop_delay_p99_ms: round(loop.percentile(99) / 1e6, 1),
-        event_loop_delay_max_ms: round(loop.max / 1e6, 1),
-        peak_rss_mb: rss.peakMb(),
+        ...processMetrics(loop, rss),
       },
-      baseline: {
-        engine_p50_ms: ms(engine, 50),
-        engine_p95_ms: ms(engine, 95),
-        chart_render_p50_ms: ms(chart, 50),
-        chart_render_p95_ms: ms(chart, 95),
-      },
+      baseline: engineBaseline({ engine, chart }),
       ratio: {
         first_call_p95_vs_engine_p95: round(percentile(turns.firstCall, 95) / percentile(engine, 95), 2),
         answer_p50_vs_engine_p50: round(percentile(turns.answer, 50) / percentile(engine, 50), 2),

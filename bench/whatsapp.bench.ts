@@ -21,7 +21,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type App, createApp } from '../src/app.ts';
 import { twilioEnv } from '../test/support/twilio-payloads.ts';
 import type { Bench } from './run.ts';
-import { seedChatSeller, serverSideTimes, timeEngine } from './support/chat-bench.ts';
+import { engineBaseline, processMetrics, seedChatSeller, serverSideTimes, timeEngine } from './support/chat-bench.ts';
 import { SCRIPTED_ANSWER_DELTAS, scriptedModel } from './support/scripted-model.ts';
 import { percentile, round } from './support/stats.ts';
 import { openBenchDatabase, rssSampler } from './support/sync-setup.ts';
@@ -120,16 +120,9 @@ const bench: Bench = async (options) => {
         outbound_per_s: round((outbound.length * 1000) / (lastOut - first), 1),
         outbound_max_per_s: mostInOneSecond(outbound.map((m) => m.at)),
         outbound_min_gap_ms: round(Math.min(...gaps(outbound.map((m) => m.at))), 1),
-        event_loop_delay_p99_ms: round(loop.percentile(99) / 1e6, 1),
-        event_loop_delay_max_ms: round(loop.max / 1e6, 1),
-        peak_rss_mb: rss.peakMb(),
+        ...processMetrics(loop, rss),
       },
-      baseline: {
-        engine_p50_ms: ms(engine, 50),
-        engine_p95_ms: ms(engine, 95),
-        chart_render_p50_ms: ms(chart, 50),
-        chart_render_p95_ms: ms(chart, 95),
-      },
+      baseline: engineBaseline({ engine, chart }),
       ratio: {
         first_outbound_p95_vs_engine_p95: round(percentile(turns.firstOutbound, 95) / percentile(engine, 95), 2),
         answer_p50_vs_engine_p50: round(percentile(turns.answer, 50) / percentile(engine, 50), 2),

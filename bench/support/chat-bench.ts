@@ -4,12 +4,14 @@
  * baseline), and the web process's own time over each webhook request.
  */
 import diagnostics from 'node:diagnostics_channel';
+import type { monitorEventLoopDelay } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { App } from '../../src/app.ts';
 import { renderChart } from '../../src/conversation/charts/chart-renderer.ts';
 import { type ChatIdentity, linkIdentity } from '../../src/identity/chat-identities.ts';
 import { seedBenchSeller, seedUsdInrRates } from './analytics-data.ts';
 import { SCRIPTED_ANSWER_DELTAS } from './scripted-model.ts';
+import { percentile, round } from './stats.ts';
 
 const CHARTS_TIMED = 30;
 
@@ -75,3 +77,23 @@ export function serverSideTimes(path: string): { times: number[]; stop(): void }
 
 export const countBy = (values: string[]) =>
   Object.fromEntries([...new Set(values)].map((v) => [v, values.filter((x) => x === v).length]));
+
+/** The engine alone and the chart alone, as both benchmarks report them beside the channel. */
+export function engineBaseline(took: { engine: number[]; chart: number[] }) {
+  const ms = (values: number[], q: number) => round(percentile(values, q), 1);
+  return {
+    engine_p50_ms: ms(took.engine, 50),
+    engine_p95_ms: ms(took.engine, 95),
+    chart_render_p50_ms: ms(took.chart, 50),
+    chart_render_p95_ms: ms(took.chart, 95),
+  };
+}
+
+/** The web process's own health over the load: event-loop delay and peak memory. */
+export function processMetrics(loop: ReturnType<typeof monitorEventLoopDelay>, rss: { peakMb(): number }) {
+  return {
+    event_loop_delay_p99_ms: round(loop.percentile(99) / 1e6, 1),
+    event_loop_delay_max_ms: round(loop.max / 1e6, 1),
+    peak_rss_mb: rss.peakMb(),
+  };
+}
