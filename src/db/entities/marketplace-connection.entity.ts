@@ -45,6 +45,8 @@ export const MarketplaceConnection = defineEntity({
     cursors: p.json<ConnectionCursors>().default('{}'),
     lastSyncAt: p.datetime().nullable(),
     lastError: p.text().nullable(),
+    /** When the seller was told this connection needs them to sign in again (told once). */
+    reauthToldAt: p.datetime().nullable(),
     connectedAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

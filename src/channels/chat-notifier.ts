@@ -1,0 +1,32 @@
+/**
+ * Messages ShopIQ starts itself, outside a turn: a marketplace connected from chat, its
+ * first sync's progress and end, a connection that needs the seller to sign in again.
+ * Any process may send them (the web process answers an OAuth callback, a worker runs
+ * the backfill), so a notifier is built from the configuration, not from a request.
+ */
+import type { Reply } from '../conversation/reply.ts';
+import type { Channel } from '../db/enums.ts';
+
+/** Where a message goes: a conversation of a channel, and who is spoken to there. */
+export interface ChatAddress {
+  channel: Channel;
+  /** As the channel's turns name it: Slack `channel:threadTs` or `direct:team:user`, WhatsApp `whatsapp:+…`. */
+  conversationId: string;
+  /** The chat identity's external id (Slack `teamId:userId`, WhatsApp `+E164`; the terminal `local`). */
+  identity: string;
+}
+
+/** A message sent; `ref` when the channel can edit it later (Slack's `ts`). */
+export interface PostedMessage {
+  address: ChatAddress;
+  ref?: string;
+}
+
+export interface ChatNotifier {
+  /** Sends a message; undefined when the channel is not configured in this process or refused it (logged). */
+  post(address: ChatAddress, reply: Reply): Promise<PostedMessage | undefined>;
+  /** Replaces a message's content where the channel can (`ref` set); false otherwise. */
+  update(message: PostedMessage, reply: Reply): Promise<boolean>;
+  /** Whether messages of this channel can be edited in place (progress updated, not repeated). */
+  editable(channel: Channel): boolean;
+}
