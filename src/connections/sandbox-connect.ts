@@ -7,35 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
 import type pg from 'pg';
-import { z } from 'zod';
 import type { Config } from '../config/config.ts';
 import type { TokenVault } from '../crypto/token-vault.ts';
-import type { Marketplace } from '../db/enums.ts';
+import { MARKETPLACES, type Marketplace } from '../db/enums.ts';
 import { AppError } from '../errors/app-error.ts';
-import { amazonApp } from '../marketplaces/amazon/amazon-app.ts';
-import { AmazonOAuth, consentUrl } from '../marketplaces/amazon/amazon-oauth.ts';
-import { emptyStats } from '../marketplaces/api-stats.ts';
-import { FLIPKART_SCOPE, flipkartApp } from '../marketplaces/flipkart/flipkart-app.ts';
-import { FlipkartOAuth, authorizeUrl as flipkartAuthorizeUrl } from '../marketplaces/flipkart/flipkart-oauth.ts';
-import { shopifyApp } from '../marketplaces/shopify/shopify-app.ts';
-import { authorizeUrl, completeAuthorization } from '../marketplaces/shopify/shopify-oauth.ts';
+import { AUTHORIZERS } from '../oauth/authorizers.ts';
 import { saveConnection } from './connection-store.ts';
-import type { ConnectionTokens } from './connection-tokens.ts';
-
-const storesSchema = z.object({
-  stores: z.array(
-    z.object({
-      key: z.string(),
-      seller: z.number(),
-      sellerName: z.string(),
-      marketplace: z.string(),
-      accountId: z.string(),
-      currency: z.string(),
-      amazonMarketplace: z.object({ id: z.string() }).nullish(),
-    }),
-  ),
-});
-type SandboxStore = z.infer<typeof storesSchema>['stores'][number];
+import { type SandboxStore, sandboxStores } from './sandbox-stores.ts';
 
 export interface SandboxConnectResult {
   userId: string;
@@ -68,99 +46,51 @@ export async function connectSandboxSeller(
   const { userId, created } = await sellerFor(deps.pool, sandboxUrl, sellerName, mine);
   const result: SandboxConnectResult = { userId, sellerName, createdSeller: created, connections: [], skipped: [] };
   for (const store of mine) {
-    const connect = CONNECTORS[store.marketplace as Marketplace];
-    if (!connect) {
+    if (!(MARKETPLACES as readonly string[]).includes(store.marketplace)) {
       result.skipped.push({ marketplace: store.marketplace, account: store.accountId, reason: 'not supported yet' });
       continue;
     }
-    const state = randomBytes(16).toString('hex');
-    const redirectUri = `${deps.config.publicBaseUrl}/oauth/${store.marketplace}/callback`;
-    const grant = await connect({ config: deps.config, sandboxUrl, store, state, redirectUri });
+    const marketplace = store.marketplace as Marketplace;
+    const grant = await authorizeStore(deps.config, sandboxUrl, marketplace, store);
     const saved = await saveConnection(deps.pool, deps.vault, {
       userId,
-      marketplace: store.marketplace as Marketplace,
-      externalAccountId: store.accountId,
-      displayName: `${sellerName} (${store.marketplace} sandbox)`,
-      region: grant.region ?? null,
+      marketplace,
+      externalAccountId: grant.externalAccountId,
+      displayName: `${sellerName} (${marketplace} sandbox)`,
+      region: grant.region,
       sandboxUrl,
       scopes: grant.scopes,
       tokens: grant.tokens,
     });
-    result.connections.push({
-      marketplace: store.marketplace as Marketplace,
-      account: store.accountId,
-      connectionId: saved.id,
-    });
+    result.connections.push({ marketplace, account: store.accountId, connectionId: saved.id });
   }
   return result;
 }
 
-interface ConnectInput {
-  config: Config;
-  sandboxUrl: string;
-  store: SandboxStore;
-  state: string;
-  redirectUri: string;
-}
-
-/** Each marketplace's authorization, as its real flow goes: approve, check the callback, exchange. */
-const CONNECTORS: Partial<
-  Record<
-    Marketplace,
-    (input: ConnectInput) => Promise<{ tokens: ConnectionTokens; scopes: string[]; region?: string | undefined }>
-  >
-> = {
-  shopify: async ({ config, sandboxUrl, store, state, redirectUri }) => {
-    const app = shopifyApp(config, sandboxUrl);
-    const callback = await approve(authorizeUrl(app, { shop: store.accountId, state, redirectUri }));
-    const grant = await completeAuthorization(app, emptyStats(), callback, { state, shop: store.accountId });
-    return { tokens: grant, scopes: grant.scopes };
-  },
-  flipkart: async ({ config, sandboxUrl, store, state, redirectUri }) => {
-    const app = flipkartApp(config, sandboxUrl);
-    const url = new URL(flipkartAuthorizeUrl(app, { state, redirectUri }));
-    url.searchParams.set('seller', store.accountId); // the sandbox's stand-in for the seller who logs in
-    const callback = await approve(url.toString());
-    if (callback.state !== state || !callback.code) {
-      throw new AppError('BAD_REQUEST', 'Flipkart authorization came back without its state or code');
-    }
-    const tokens = await new FlipkartOAuth(app, emptyStats()).exchangeCode(callback.code, redirectUri, state);
-    return { tokens, scopes: [FLIPKART_SCOPE] };
-  },
-  amazon: async ({ config, sandboxUrl, store, state, redirectUri }) => {
-    const marketplaceId = store.amazonMarketplace?.id;
-    if (!marketplaceId)
-      throw new AppError('BAD_REQUEST', `the sandbox's Amazon store ${store.key} names no marketplace`);
-    const app = amazonApp(config, sandboxUrl);
-    const url = new URL(consentUrl(app, { marketplaceId, state, redirectUri }));
-    url.searchParams.set('seller', store.accountId); // the sandbox's stand-in for the seller who signs in
-    const callback = await approve(url.toString());
-    if (callback.state !== state || !callback.spapi_oauth_code) {
-      throw new AppError('BAD_REQUEST', 'Amazon authorization came back without its state or code');
-    }
-    if (callback.selling_partner_id !== store.accountId) {
-      throw new AppError('BAD_REQUEST', 'Amazon authorized another selling partner than the one asked for');
-    }
-    const tokens = await new AmazonOAuth(app, emptyStats()).exchangeCode(callback.spapi_oauth_code, redirectUri);
-    // the marketplace is what the client needs to pick the region host
-    return { tokens, scopes: [], region: marketplaceId };
-  },
-};
-
-async function sandboxStores(sandboxUrl: string): Promise<SandboxStore[]> {
-  try {
-    const { data } = await axios.get(`${sandboxUrl}/_sandbox/stores`, { timeout: 10_000 });
-    return storesSchema.parse(data).stores;
-  } catch (cause) {
-    const reason = axios.isAxiosError(cause) ? (cause.code ?? `HTTP ${cause.response?.status}`) : 'unexpected answer';
-    throw new AppError(
-      'BAD_REQUEST',
-      `cannot read the sandbox at ${sandboxUrl} (${reason}): is \`shopiq sandbox\` running there?`,
-      {
-        cause,
-      },
-    );
+/** One store's authorization, as its real flow goes: consent (approved as the seller would), the callback checked, the code exchanged. */
+async function authorizeStore(config: Config, sandboxUrl: string, marketplace: Marketplace, store: SandboxStore) {
+  const authorizer = AUTHORIZERS[marketplace];
+  const target = { config, sandboxUrl };
+  const account =
+    marketplace === 'shopify'
+      ? store.accountId
+      : marketplace === 'amazon'
+        ? (store.amazonMarketplace?.id ?? null)
+        : null;
+  if (marketplace === 'amazon' && !account) {
+    throw new AppError('BAD_REQUEST', `the sandbox's Amazon store ${store.key} names no marketplace`);
   }
+  const state = randomBytes(32).toString('base64url');
+  const redirectUri = `${config.publicBaseUrl}/oauth/${marketplace}/callback`;
+  const url = new URL(authorizer.consentUrl(target, { account, state, redirectUri }));
+  // the sandbox's stand-in for the seller who signs in
+  if (marketplace !== 'shopify') url.searchParams.set('seller', store.accountId);
+  const callback = await approve(url.toString());
+  authorizer.check(target, callback);
+  if (callback.state !== state) throw new AppError('BAD_REQUEST', `${authorizer.name} answered with another state`);
+  // a Flipkart store's account is the sandbox's seller id; an Amazon one must be the partner asked for
+  const renewing = marketplace === 'shopify' ? null : store.accountId;
+  return authorizer.finish(target, callback, { account, state, redirectUri, renewing });
 }
 
 /** The seller already connected to these sandbox stores, or a new one. */
