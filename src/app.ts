@@ -13,6 +13,7 @@ import { WhatsAppOutput } from './channels/whatsapp/whatsapp-output.ts';
 import { whatsappRouter } from './channels/whatsapp/whatsapp-router.ts';
 import { WhatsAppSender } from './channels/whatsapp/whatsapp-sender.ts';
 import type { Config, Role } from './config/config.ts';
+import { ConnectService } from './connections/connect-service.ts';
 import { shopifyWebhooksRouter } from './connections/shopify-webhooks.ts';
 import type { ConversationEngine } from './conversation/conversation-engine.ts';
 import { createConversationEngine } from './conversation/create-engine.ts';
@@ -31,6 +32,7 @@ import { openJobStore } from './jobs/job-store.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { mediaRouter } from './media/media-router.ts';
+import { oauthRouter } from './oauth/oauth-router.ts';
 
 export interface AppOptions {
   role?: Role;
@@ -57,8 +59,13 @@ export interface App {
   readonly engine: ConversationEngine;
   /** Where chat channels hand their messages (web role). */
   readonly gateway: ChatGateway;
-  /** The demo seller a new chat identity may look at (`demo`); undefined: no demo. */
-  setDemoSeller(userId: string | undefined): void;
+  /** Connecting and disconnecting marketplaces (chat commands, the OAuth routes). */
+  readonly connections: ConnectService;
+  /**
+   * The demo seller a new chat identity may look at (`demo`), and the demo's sandbox,
+   * which `connect` then goes through; undefined: no demo.
+   */
+  setDemo(demo: { userId: string; sandboxUrl: string } | undefined): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -75,7 +82,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let engine: ConversationEngine | undefined;
   let gateway: ChatGateway | undefined;
   let slack: SlackChannel | undefined;
-  let demoUserId: string | undefined;
+  let demo: { userId: string; sandboxUrl: string } | undefined;
+  let connections: ConnectService | undefined;
   let starting: Promise<void> | undefined;
   let tearingDown: Promise<void> | undefined;
 
@@ -102,12 +110,24 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
       if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
       else await scheduler.listen();
+      const jobs = scheduler;
+      connections = new ConnectService({
+        db: pool,
+        vault,
+        config,
+        log,
+        sandboxUrl: () => config.sandboxUrl ?? demo?.sandboxUrl,
+        notifier: undefined,
+        schedule: (userId) => jobs.scheduleSeller(userId),
+        backfill: undefined,
+      });
       engine = createConversationEngine({
         config,
         db: pool,
         log,
         scheduler,
-        demoUserId: () => demoUserId,
+        demoUserId: () => demo?.userId,
+        connections,
         llm: options.llm,
       });
       // every role answers the health probes; only web serves the rest
@@ -117,6 +137,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         if (config.cronSecret)
           routers.push({ path: '/api/cron', router: cronRouter({ secret: config.cronSecret, scheduler, log }) });
         routers.push({ path: '/', router: mediaRouter({ db: pool, log }) });
+        routers.push({
+          path: '/oauth',
+          router: oauthRouter({ db: pool, connections, publicBaseUrl: config.publicBaseUrl, log }),
+        });
         if (config.shopify.apiSecret) {
           routers.push({
             path: '/webhooks/shopify',
@@ -223,8 +247,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     get gateway() {
       return started(gateway, 'chat gateway (web role)');
     },
-    setDemoSeller(userId) {
-      demoUserId = userId;
+    get connections() {
+      return started(connections, 'connections');
+    },
+    setDemo(value) {
+      demo = value;
     },
     start,
     stop,

@@ -42,7 +42,7 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
   await app.start();
   if (!config.demo || role !== 'all') return;
   demo = await startDemo(app);
-  app.setDemoSeller(demo.userId);
+  app.setDemo({ userId: demo.userId, sandboxUrl: demo.sandboxUrl });
   if (!chatting) {
     process.stderr.write(
       `Demo ready: ask with \`npx shopiq chat\` in another terminal; the service runs at ${app.url}.\n`,

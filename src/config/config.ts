@@ -88,6 +88,11 @@ export interface Config {
    * sandbox's for sandbox connections, else the public default (see fxBaseUrlFor).
    */
   fxBaseUrl: string | undefined;
+  /**
+   * `connect` from chat goes through this sandbox's consent pages instead of the real
+   * marketplaces (the demo sets its own in-process sandbox).
+   */
+  sandboxUrl: string | undefined;
   mongodbUrl: string | undefined;
   cronSecret: string | undefined;
   jobs: {
@@ -265,6 +270,7 @@ const envSchema = z.object({
   AMAZON_LWA_BASE_URL: optionalHttpUrl('for Login with Amazon'),
   AMAZON_SP_API_BASE_URL: optionalHttpUrl('for the Selling Partner API'),
   FX_BASE_URL: optionalHttpUrl('of a daily exchange-rate API'),
+  SANDBOX_URL: optionalHttpUrl('of a running `shopiq sandbox` (connect from chat goes through its consent pages)'),
   MONGODB_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z
@@ -425,6 +431,7 @@ function buildConfig(e: Env, cwd: string): Config {
       spApiBaseUrl: e.AMAZON_SP_API_BASE_URL,
     },
     fxBaseUrl: e.FX_BASE_URL?.replace(/\/+$/, ''),
+    sandboxUrl: e.SANDBOX_URL?.replace(/\/+$/, ''),
     mongodbUrl: e.MONGODB_URL,
     cronSecret: e.CRON_SECRET,
     jobs: { lockLifetimeMs: e.JOB_LOCK_LIFETIME_MS, syncConcurrency: e.SYNC_CONCURRENCY },

@@ -1,7 +1,9 @@
 /**
  * Saving a marketplace connection once its OAuth grant is in hand: created, or (same
- * seller, marketplace and account) given the new tokens. Tokens are sealed against the
- * row's id, so the id is fixed before sealing.
+ * seller, marketplace and account) given the new tokens, keeping its data and cursors
+ * (a reconnect after `NEEDS_REAUTH` or a disconnect goes on where it stopped). Tokens
+ * are sealed against the row's id, so the id is fixed before sealing. Disconnecting
+ * forgets the tokens; deleting removes the connection with everything synced under it.
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -44,7 +46,7 @@ export async function saveConnection(
          display_name = excluded.display_name, region = excluded.region, sandbox_url = excluded.sandbox_url,
          status = 'CONNECTED', access_token_sealed = excluded.access_token_sealed,
          refresh_token_sealed = excluded.refresh_token_sealed, token_expires_at = excluded.token_expires_at,
-         scopes = excluded.scopes, last_error = null, connected_at = now(), updated_at = now()`,
+         scopes = excluded.scopes, last_error = null, reauth_told_at = null, connected_at = now(), updated_at = now()`,
       [
         id,
         c.userId,
@@ -84,4 +86,27 @@ export async function disconnectConnections(
     [which.marketplace, which.userId ?? null, which.account ?? null],
   );
   return rowCount ?? 0;
+}
+
+/**
+ * Deletes connections (a seller's `disconnect … delete`, a shop's `shop/redact`) with
+ * everything synced under them: orders, items, products, quarantined records and runs
+ * go with the row; the rollup marks their deletion left behind go too. Returns the ids.
+ */
+export async function deleteConnections(
+  pool: pg.Pool,
+  which: { marketplace: Marketplace; userId?: string; account?: string },
+): Promise<string[]> {
+  return inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: string }>(
+      `delete from marketplace_connection
+        where marketplace = $1 and ($2::uuid is null or user_id = $2) and ($3::text is null or external_account_id = $3)
+        returning id`,
+      [which.marketplace, which.userId ?? null, which.account ?? null],
+    );
+    const ids = rows.map((r) => r.id);
+    // deleting the orders marked their days for the rollup: those marks name the connection too
+    await client.query('delete from sales_rollup_mark where connection_id = any($1::uuid[])', [ids]);
+    return ids;
+  });
 }

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { claimDelivery } from '../db/deliveries.ts';
 import { inTransaction } from '../db/pool.ts';
 import type { Logger } from '../logging/logger.ts';
-import { disconnectConnections } from './connection-store.ts';
+import { deleteConnections, disconnectConnections } from './connection-store.ts';
 
 const customerPayload = z.object({
   shop_domain: z.string(),
@@ -75,16 +75,7 @@ async function handle(db: pg.Pool, topic: string, shopHeader: string, payload: u
     }
     case 'shop/redact': {
       const shop = shopPayload.parse(payload).shop_domain ?? shopHeader;
-      return inTransaction(db, async (client) => {
-        const { rows } = await client.query<{ id: string }>(
-          `delete from marketplace_connection where marketplace = 'shopify' and external_account_id = $1 returning id`,
-          [shop],
-        );
-        // deleting the orders marked their days for the rollup: those marks name the shop too
-        const ids = rows.map((r) => r.id);
-        await client.query('delete from sales_rollup_mark where connection_id = any($1::uuid[])', [ids]);
-        return { connections_deleted: ids.length };
-      });
+      return { connections_deleted: (await deleteConnections(db, { marketplace: 'shopify', account: shop })).length };
     }
     case 'customers/redact':
       return redactCustomer(db, customerPayload.parse(payload));

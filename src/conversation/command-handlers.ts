@@ -6,7 +6,9 @@ import type pg from 'pg';
 import { connectionFreshness } from '../analytics/freshness.ts';
 import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
+import type { ChatAddress } from '../channels/chat-notifier.ts';
 import type { Config } from '../config/config.ts';
+import type { ConnectService } from '../connections/connect-service.ts';
 import { disconnectConnections } from '../connections/connection-store.ts';
 import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 import { joinIdentity } from '../identity/chat-identities.ts';
@@ -29,6 +31,10 @@ export interface CommandContext {
   demoUserId?: () => string | undefined;
   /** The chat identity that asked (none in the terminal). */
   identity: { id: string; key: string } | undefined;
+  /** Where this conversation is reached later (a connection's progress is announced there). */
+  address: ChatAddress;
+  /** Connecting and disconnecting marketplaces; undefined: only disconnecting, without revoking. */
+  connections?: ConnectService | undefined;
   followUp(request: SyncRequest): void;
 }
 
@@ -52,13 +58,9 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
     case 'sync':
       return sync(ctx, command.marketplace);
     case 'connect':
-      return textReply(
-        `Connecting ${command.marketplace && isKnown(command.marketplace) ? command.marketplace : 'a marketplace'} from chat ` +
-          'comes with the Slack and WhatsApp link flow. Until then, an operator connects accounts with ' +
-          '`shopiq sandbox-connect` (the sandbox stores) or the marketplace’s OAuth link.',
-      );
+      return connect(ctx, command.marketplace, command.account);
     case 'disconnect':
-      return disconnect(ctx, command.marketplace);
+      return disconnect(ctx, command.marketplace, command.remove);
     case 'timezone':
       return timezone(ctx, command.zone);
     case 'currency':
@@ -171,17 +173,72 @@ async function sync(ctx: CommandContext, marketplace: string | undefined): Promi
   );
 }
 
-async function disconnect(ctx: CommandContext, marketplace: string | undefined): Promise<Reply> {
+const NAMES: Record<Marketplace, string> = { shopify: 'Shopify', flipkart: 'Flipkart', amazon: 'Amazon' };
+const WHICH = `<${MARKETPLACES.join('|')}>`;
+const APP_SETTINGS: Record<Marketplace, string> = {
+  shopify: 'your Shopify admin (Settings, Apps)',
+  flipkart: 'Flipkart Seller Hub',
+  amazon: 'Seller Central (Apps and Services, Manage Your Apps)',
+};
+
+async function connect(ctx: CommandContext, marketplace: string | undefined, account: string | undefined) {
   if (!marketplace || !isKnown(marketplace)) {
-    return textReply(`Which one? \`disconnect <${MARKETPLACES.join('|')}>\`.`);
+    return textReply(
+      `Which marketplace? \`connect ${WHICH} [store]\`, e.g. \`connect shopify my-shop.myshopify.com\`.`,
+    );
   }
-  if ((await disconnectConnections(ctx.db, { marketplace, userId: ctx.scope.userId })) === 0) {
-    return textReply(`${marketplace} is not connected.`);
+  if (!ctx.connections) return textReply('Connecting marketplaces is not available here.');
+  return ctx.connections.offer({ userId: ctx.scope.userId, marketplace, asked: account, announce: ctx.address });
+}
+
+async function disconnect(
+  ctx: CommandContext,
+  marketplace: string | undefined,
+  remove: 'ask' | 'confirmed' | undefined,
+): Promise<Reply> {
+  if (!marketplace || !isKnown(marketplace)) return textReply(`Which one? \`disconnect ${WHICH}\`.`);
+  const name = NAMES[marketplace];
+  const { rows } = await ctx.db.query<{ n: string }>(
+    'select count(*) as n from marketplace_connection where user_id = $1 and marketplace = $2',
+    [ctx.scope.userId, marketplace],
+  );
+  if (Number(rows[0]?.n) === 0) return textReply(`${name} is not connected.`);
+  if (remove && !ctx.connections) return textReply('Deleting data is not available here.');
+  if (remove === 'ask' && ctx.connections) {
+    const orders = await ctx.connections.countOrders(ctx.scope.userId, marketplace);
+    return textReply(
+      `This disconnects ${name} and deletes everything synced from it: ${orders.toLocaleString('en-US')} orders with ` +
+        'their items, and its products. It cannot be undone. ' +
+        `To go ahead, send \`disconnect ${marketplace} delete confirm\`.`,
+    );
   }
-  await ctx.reschedule?.(ctx.scope.userId);
+  if (!ctx.connections) {
+    if ((await disconnectConnections(ctx.db, { marketplace, userId: ctx.scope.userId })) === 0) {
+      return textReply(`${name} is already disconnected.`);
+    }
+    await ctx.reschedule?.(ctx.scope.userId);
+    return textReply(`Disconnected ${name}: ShopIQ no longer reads it and has forgotten its access.`);
+  }
+  const done = await ctx.connections.disconnect({
+    userId: ctx.scope.userId,
+    marketplace,
+    deleteData: remove === 'confirmed',
+  });
+  if (remove === 'confirmed') {
+    return textReply(
+      `Disconnected ${name} and deleted its data (${done.ordersDeleted.toLocaleString('en-US')} orders and ` +
+        'everything synced with them). Connect it again any time with ' +
+        `\`connect ${marketplace}\`.`,
+    );
+  }
+  if (done.count === 0) return textReply(`${name} is already disconnected.`);
+  const revoked =
+    done.revoked > 0
+      ? ` ${name} has revoked it too.`
+      : ` To remove ShopIQ on ${name}'s side as well, remove the app in ${APP_SETTINGS[marketplace]}.`;
   return textReply(
-    `Disconnected ${marketplace}: ShopIQ no longer reads it and has forgotten its access. ` +
-      'Its past data stays in your answers until you ask for it to be deleted.',
+    `Disconnected ${name}: ShopIQ no longer reads it and has forgotten its access.${revoked} ` +
+      `Its past data stays in your answers; \`disconnect ${marketplace} delete\` removes it.`,
   );
 }
 

@@ -11,7 +11,7 @@ export type Command =
   | { name: 'status' }
   | { name: 'sync'; marketplace?: Marketplace }
   | { name: 'connect'; marketplace?: string; account?: string }
-  | { name: 'disconnect'; marketplace?: string }
+  | { name: 'disconnect'; marketplace?: string; remove?: 'ask' | 'confirmed' }
   | { name: 'timezone'; zone?: string }
   | { name: 'currency'; code?: string }
   | { name: 'frequency'; tier?: SyncTier; asked?: string }
@@ -23,7 +23,8 @@ export const COMMAND_HELP: Record<Command['name'], string> = {
   status: 'status: your marketplaces and how fresh their data is',
   sync: 'sync [shopify|flipkart|amazon]: refresh your data now',
   connect: 'connect <shopify|flipkart|amazon> [shop]: link a marketplace account',
-  disconnect: 'disconnect <shopify|flipkart|amazon>: unlink it (its data stays until you ask to delete it)',
+  disconnect:
+    'disconnect <shopify|flipkart|amazon> [delete]: unlink it; its data stays unless you add `delete` (asked to confirm)',
   timezone: 'timezone <zone, e.g. Asia/Kolkata>: the timezone your days and scheduled syncs follow',
   currency: 'currency <code, e.g. INR>: the currency answers are given in',
   frequency: 'frequency <every 15 minutes|hourly|every 6 hours|twice daily|daily>: how often your data is refreshed',
@@ -79,8 +80,12 @@ export function parseCommand(text: string): Command | undefined {
     }
     case 'connect':
       return rest.length <= 2 ? { name: 'connect', marketplace: arg?.toLowerCase(), account: rest[1] } : undefined;
-    case 'disconnect':
-      return rest.length <= 1 ? { name: 'disconnect', marketplace: arg?.toLowerCase() } : undefined;
+    case 'disconnect': {
+      const [, del, confirm] = rest.map((w) => w.toLowerCase());
+      if (rest.length <= 1) return { name: 'disconnect', marketplace: arg?.toLowerCase() };
+      if (del !== 'delete' || (confirm !== undefined && confirm !== 'confirm') || rest.length > 3) return undefined;
+      return { name: 'disconnect', marketplace: arg?.toLowerCase(), remove: confirm ? 'confirmed' : 'ask' };
+    }
     case 'timezone':
     case 'tz':
       return rest.length <= 1 ? { name: 'timezone', zone: arg } : undefined;

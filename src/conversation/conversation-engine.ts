@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { type ConnectionFreshness, connectionFreshness } from '../analytics/freshness.ts';
 import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
 import type { Config } from '../config/config.ts';
+import type { ConnectService } from '../connections/connect-service.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type ChatTurn, recentMessages, recordMessage, tokensUsedToday } from './chat-history.ts';
@@ -63,6 +64,8 @@ export interface ConversationDeps {
   reschedule?: (userId: string) => Promise<unknown>;
   /** The demo seller a new chat identity may look at (`demo`), while the demo runs. */
   demoUserId?: () => string | undefined;
+  /** `connect` and `disconnect`: links to each marketplace's authorization, revocation, deletion. */
+  connections?: ConnectService | undefined;
   clock?: () => Date;
 }
 
@@ -102,6 +105,12 @@ export class ConversationEngine {
         now: this.#clock(),
         limitedMode: this.limitedMode,
         identity: message.identity,
+        address: {
+          channel: message.channel,
+          conversationId: message.conversationId,
+          // the identity's external id: its key without the channel
+          identity: message.identity ? message.identity.key.slice(message.channel.length + 1) : 'local',
+        },
         demoUserId: this.#deps.demoUserId,
         followUp: (request) => this.#followUp(request, scope, hooks.notify),
       });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Config } from '../config/config.ts';
+import type { ConnectService } from '../connections/connect-service.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
 import { ConversationEngine } from './conversation-engine.ts';
@@ -13,6 +14,7 @@ export function createConversationEngine(deps: {
   log: Logger;
   scheduler: Scheduler | undefined;
   demoUserId?: () => string | undefined;
+  connections?: ConnectService | undefined;
   /** Instead of the configured model. */
   llm?: LlmClient;
 }): ConversationEngine {
@@ -35,5 +37,6 @@ export function createConversationEngine(deps: {
     syncs: scheduler,
     reschedule: scheduler ? (userId) => scheduler.scheduleSeller(userId) : undefined,
     demoUserId: deps.demoUserId,
+    connections: deps.connections,
   });
 }

@@ -37,7 +37,7 @@ export async function startDemo(app: App): Promise<Demo> {
   today.setUTCHours(0, 0, 0, 0);
   const sandbox = createSandbox({
     seed: 42,
-    sellers: 1,
+    sellers: 2,
     ordersPerStore: DEMO_ORDERS_PER_STORE,
     startMs: today.getTime(),
     limits: false,

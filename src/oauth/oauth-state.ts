@@ -157,6 +157,20 @@ export async function takeOAuthState(
   return { ok: false, reason: row.same_browser ? 'used' : 'other_browser' };
 }
 
+/** Where a state's authorization goes (the sandbox or the real marketplace), without taking it; undefined: no such state. */
+export async function stateTarget(
+  db: Pick<pg.Pool, 'query'>,
+  state: string,
+  marketplace: Marketplace,
+): Promise<{ sandboxUrl: string | null } | undefined> {
+  if (!TOKEN.test(state)) return undefined;
+  const { rows } = await db.query<{ sandbox_url: string | null }>(
+    'select sandbox_url from oauth_state where state_hash = $1 and marketplace = $2',
+    [hash('state', state), marketplace],
+  );
+  return rows[0] ? { sandboxUrl: rows[0].sandbox_url } : undefined;
+}
+
 /** The authorization went through: its link is spent. */
 export async function completeConnectTicket(db: Pick<pg.Pool, 'query'>, id: string): Promise<void> {
   await db.query('update oauth_state set completed_at = now() where id = $1', [id]);

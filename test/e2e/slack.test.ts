@@ -384,7 +384,7 @@ describe('ShopIQ in Slack', () => {
   });
 
   it('offers a new Slack user the demo store with one word while the demo runs', async () => {
-    app.setDemoSeller(userId);
+    app.setDemo({ userId, sandboxUrl: sandboxBase });
     try {
       const hello = nextTs();
       await send(dmEvent('U10VISITOR', 'hi', hello));
@@ -399,7 +399,7 @@ describe('ShopIQ in Slack', () => {
       await vi.waitFor(() => expect(postsTo('DU10VISITOR', ask)).toHaveLength(1), { timeout: 10_000 });
       expect(tableOf(postsTo('DU10VISITOR', ask)[0])).toBeDefined();
     } finally {
-      app.setDemoSeller(undefined);
+      app.setDemo(undefined);
     }
   });
 
