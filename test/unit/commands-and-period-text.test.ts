@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePeriodText } from '../../src/analytics/period-text.ts';
 import { parseCommand } from '../../src/conversation/commands.ts';
+import { amazonMarketplaceOf, normalizeShopDomain } from '../../src/oauth/authorizers.ts';
 import { canonicalTimezone } from '../../src/time/local-time.ts';
 
 describe('commands', () => {
@@ -33,6 +34,45 @@ describe('commands', () => {
     expect(parseCommand('link 042917')).toEqual({ name: 'link', code: '042917' });
     expect(parseCommand('link my amazon account')).toBeUndefined();
     expect(parseCommand('demo')).toEqual({ name: 'demo' });
+  });
+
+  it('reads disconnect with delete as a request to confirm, and its confirmation', () => {
+    expect(parseCommand('disconnect shopify delete')).toEqual({
+      name: 'disconnect',
+      marketplace: 'shopify',
+      remove: 'ask',
+    });
+    expect(parseCommand('disconnect Shopify DELETE confirm')).toEqual({
+      name: 'disconnect',
+      marketplace: 'shopify',
+      remove: 'confirmed',
+    });
+    expect(parseCommand('disconnect shopify and amazon')).toBeUndefined();
+    expect(parseCommand('disconnect shopify delete everything now')).toBeUndefined();
+  });
+
+  it('reads the store or marketplace a seller names when connecting', () => {
+    for (const typed of [
+      'my-shop',
+      'My-Shop.myshopify.com',
+      'https://my-shop.myshopify.com/admin',
+      '<https://my-shop.myshopify.com|my-shop.myshopify.com>',
+    ]) {
+      expect(normalizeShopDomain(typed)).toBe('my-shop.myshopify.com');
+    }
+    for (const bad of [
+      'evil.com',
+      'my-shop.myshopify.com.evil.com',
+      'https://evil.com/my-shop.myshopify.com',
+      '-x',
+      'a b',
+    ]) {
+      expect(normalizeShopDomain(bad)).toBeUndefined();
+    }
+    expect(amazonMarketplaceOf('in')).toBe('A21TJRUUN4KGV');
+    expect(amazonMarketplaceOf('GB')).toBe('A1F83G8C2ARO7P');
+    expect(amazonMarketplaceOf('ATVPDKIKX0DER')).toBe('ATVPDKIKX0DER');
+    expect(amazonMarketplaceOf('mars')).toBeUndefined();
   });
 
   it('leaves questions that start with a command word to the model', () => {
