@@ -104,7 +104,6 @@ export function oauthRouter(deps: OAuthRouterDeps): Router {
     const marketplace = req.params.marketplace as Marketplace;
     const callback = queryStrings(req.query);
     const browser = readCookie(req.headers.cookie, COOKIE);
-    res.clearCookie(COOKIE, { path: `/oauth/${marketplace}/`, httpOnly: true, secure, sameSite: 'lax' });
     const authorizer = AUTHORIZERS[marketplace];
     const finish = (outcome: Outcome, channel?: Channel) => res.redirect(303, done(marketplace, outcome, channel));
     try {
@@ -124,6 +123,8 @@ export function oauthRouter(deps: OAuthRouterDeps): Router {
         const outcome = STATE_OUTCOMES[taken.reason];
         return void finish(outcome);
       }
+      // the state is spent: so is this browser's tie to it
+      res.clearCookie(COOKIE, { path: `/oauth/${marketplace}/`, httpOnly: true, secure, sameSite: 'lax' });
       const { binding } = taken;
       const channel = binding.announce.channel;
       if (callback.error) {

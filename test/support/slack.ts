@@ -28,9 +28,13 @@ export const slackEnv = (extra: Record<string, string> = {}): Record<string, str
   ...extra,
 });
 
-/** The service's web role on a test database, with the settings given (Slack's among them), started. */
-export async function startWebService(databaseUrl: string, env: Record<string, string>): Promise<App> {
-  const app = createApp(testConfig({ DATABASE_URL: databaseUrl, ...env }), { role: 'web' });
+/** The service (its web role unless told) on a test database, with the settings given (Slack's among them), started. */
+export async function startWebService(
+  databaseUrl: string,
+  env: Record<string, string>,
+  role: 'web' | 'all' = 'web',
+): Promise<App> {
+  const app = createApp(testConfig({ DATABASE_URL: databaseUrl, ...env }), { role });
   await app.start();
   return app;
 }
