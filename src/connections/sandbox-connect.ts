@@ -114,9 +114,18 @@ async function sellerFor(
   return { userId: created.rows[0]?.id as string, created: true };
 }
 
-/** The browser step: follow the authorize URL to the redirect and read the callback's query. */
+/**
+ * The browser step: the seller approves on the consent page, i.e. its form posts the
+ * authorize URL's parameters back to the same path; the redirect's query is the callback.
+ */
 async function approve(url: string): Promise<Record<string, string>> {
-  const response = await axios.get(url, { maxRedirects: 0, validateStatus: () => true, timeout: 10_000 });
+  const authorize = new URL(url);
+  const response = await axios.post(`${authorize.origin}${authorize.pathname}`, authorize.searchParams.toString(), {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    maxRedirects: 0,
+    validateStatus: () => true,
+    timeout: 10_000,
+  });
   const location = response.headers.location as string | undefined;
   if (response.status !== 302 || !location) {
     throw new AppError('BAD_REQUEST', `the sandbox did not approve the authorization (HTTP ${response.status})`);

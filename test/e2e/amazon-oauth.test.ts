@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AMAZON_MARKETPLACES, amazonApp, amazonRegionOf } from '../../src/marketplaces/amazon/amazon-app.ts';
 import { AmazonOAuth, consentUrl } from '../../src/marketplaces/amazon/amazon-oauth.ts';
 import { emptyStats } from '../../src/marketplaces/api-stats.ts';
-import { json, useSandboxes } from '../support/sandbox.ts';
+import { approveConsent, json, useSandboxes } from '../support/sandbox.ts';
 import { testConfig } from '../support/test-config.ts';
 
 const sandboxes = useSandboxes('');
@@ -17,7 +17,7 @@ describe('Amazon authorization', () => {
     const redirectUri = 'http://127.0.0.1:1/oauth/amazon/callback';
     const url = new URL(consentUrl(app, { marketplaceId: store.amazonMarketplace.id, state: 'st', redirectUri }));
     url.searchParams.set('seller', store.accountId);
-    const consent = await fetch(url, { redirect: 'manual' });
+    const consent = await approveConsent(url);
     expect(consent.status).toBe(302);
     const callback = new URL(consent.headers.get('location') ?? '').searchParams;
     expect(callback.get('state')).toBe('st');

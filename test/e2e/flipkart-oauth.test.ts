@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyStats } from '../../src/marketplaces/api-stats.ts';
 import { flipkartApp } from '../../src/marketplaces/flipkart/flipkart-app.ts';
 import { authorizeUrl, FlipkartOAuth } from '../../src/marketplaces/flipkart/flipkart-oauth.ts';
-import { json, useSandboxes } from '../support/sandbox.ts';
+import { approveConsent, json, useSandboxes } from '../support/sandbox.ts';
 import { testConfig } from '../support/test-config.ts';
 
 const sandboxes = useSandboxes('');
@@ -36,7 +36,7 @@ describe('Flipkart OAuth', () => {
     const { base } = await sandboxes();
     const app = flipkartApp(testConfig(), base);
     const redirectUri = 'http://127.0.0.1:1/oauth/flipkart/callback';
-    const approved = await fetch(authorizeUrl(app, { state: 's-1', redirectUri }), { redirect: 'manual' });
+    const approved = await approveConsent(authorizeUrl(app, { state: 's-1', redirectUri }));
     expect(approved.status).toBe(302);
     const callback = new URL(approved.headers.get('location') ?? '');
     expect(callback.searchParams.get('state')).toBe('s-1');

@@ -6,7 +6,7 @@ import { DEFAULT_APPS } from '../../src/sandbox/sandbox-context.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { computeTruth } from '../../src/sandbox/truth/truth.ts';
 import { updatedAt } from '../../src/sandbox/world/lifecycle.ts';
-import { useSandboxes } from '../support/sandbox.ts';
+import { approveConsent, useSandboxes } from '../support/sandbox.ts';
 
 const APP = DEFAULT_APPS.amazon;
 const REDIRECT = 'https://shopiq.example/oauth/amazon/callback';
@@ -31,7 +31,7 @@ async function consent(at: string, seller: string, state = 'st-1'): Promise<URL>
     redirect_uri: REDIRECT,
     seller,
   });
-  const res = await fetch(`${at}/apps/authorize/consent?${q}`, { redirect: 'manual' });
+  const res = await approveConsent(`${at}/apps/authorize/consent?${q}`);
   expect(res.status).toBe(302);
   return new URL(String(res.headers.get('location')));
 }

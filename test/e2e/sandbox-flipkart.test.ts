@@ -5,7 +5,7 @@ import { flipkartTruthView } from '../../src/sandbox/flipkart/flipkart-truth.ts'
 import { DEFAULT_APPS } from '../../src/sandbox/sandbox-context.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { updatedAt } from '../../src/sandbox/world/lifecycle.ts';
-import { SANDBOX_START as START, useSandboxes } from '../support/sandbox.ts';
+import { approveConsent, SANDBOX_START as START, useSandboxes } from '../support/sandbox.ts';
 
 const APP = DEFAULT_APPS.flipkart;
 const REDIRECT = 'https://shopiq.example/oauth/flipkart/callback';
@@ -128,7 +128,7 @@ describe('Flipkart sandbox: OAuth', () => {
       state: 'st-42',
       seller: 's2-flipkart',
     });
-    const consent = await call(base, `/oauth-service/oauth/authorize?${q}`);
+    const consent = await approveConsent(`${base}/oauth-service/oauth/authorize?${q}`);
     expect(consent.status).toBe(302);
     const back = new URL(String(consent.headers.get('location')));
     expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);

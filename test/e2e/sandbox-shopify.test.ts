@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { signShopifyQuery } from '../../src/sandbox/shopify/shopify-oauth.ts';
-import { json, SANDBOX_START, startSandbox } from '../support/sandbox.ts';
+import { approveConsent, json, SANDBOX_START, startSandbox } from '../support/sandbox.ts';
 
 const SHOP = 'indigo-loom.myshopify.com';
 const ORDERS = `query($after: String, $q: String) {
@@ -19,9 +19,8 @@ describe('sandbox: Shopify Admin GraphQL', () => {
 
   async function connect(shop = SHOP, extra: Record<string, string> = {}) {
     const { clientId, clientSecret } = sandbox.context.apps.shopify;
-    const auth = await fetch(
+    const auth = await approveConsent(
       `${base}/shopify/${shop}/admin/oauth/authorize?client_id=${clientId}&scope=read_orders,read_all_orders&redirect_uri=${encodeURIComponent('https://shopiq.test/oauth/shopify')}&state=s-1`,
-      { redirect: 'manual' },
     );
     expect(auth.status).toBe(302);
     const query = Object.fromEntries(new URL(auth.headers.get('location') as string).searchParams);

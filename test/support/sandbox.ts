@@ -15,6 +15,18 @@ export async function json(response: Response | Promise<Response>): Promise<any>
   return (await response).json();
 }
 
+/**
+ * The seller's click on a sandbox consent page: its form posts the authorize URL's
+ * parameters (and the page's own fields, `extra`) to the same path. Redirects are not
+ * followed: the 302 carries the callback.
+ */
+export function approveConsent(authorizeUrl: string | URL, extra: Record<string, string> = {}): Promise<Response> {
+  const url = new URL(authorizeUrl);
+  const form = new URLSearchParams(url.searchParams);
+  for (const [name, value] of Object.entries(extra)) form.set(name, value);
+  return fetch(`${url.origin}${url.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
+}
+
 /** A call to the sandbox's own administration API (/_sandbox/…), JSON in and out. */
 export function sandboxAdmin(base: string, path: string, body: unknown, method = 'POST'): Promise<any> {
   return json(

@@ -1,13 +1,16 @@
 /**
  * Seller authorization (website flow) and Login with Amazon tokens.
  *   GET  /apps/authorize/consent?application_id&state[&version=beta]&redirect_uri[&seller]
+ *        the consent page: the seller picks one of the sandbox's Amazon accounts
+ *   POST /apps/authorize/consent   the page's form, the same parameters urlencoded
  *        → 302 to redirect_uri?state&selling_partner_id&spapi_oauth_code (code: 5 minutes, one use)
  *   POST /auth/o2/token  grant_type=authorization_code|refresh_token (form or JSON)
- * Real Amazon takes the redirect URI from the app registration and shows the seller a
- * consent page; the sandbox takes `redirect_uri` (required) and `seller` (store key or
- * selling partner id; default the first Amazon store) from the query and consents at once.
+ * Real Amazon takes the redirect URI from the app registration; the sandbox takes
+ * `redirect_uri` (required) from the query, and `seller` (store key or selling partner
+ * id; default the first Amazon store) preselects the account on the page.
  */
 import express, { type Response, Router } from 'express';
+import { type ConsentFlow, consentRoutes } from '../http/consent-routes.ts';
 import type { SandboxContext } from '../sandbox-context.ts';
 import type { StoreDef } from '../world/stores.ts';
 
@@ -17,28 +20,9 @@ export function createAmazonAuthRouter(ctx: SandboxContext): Router {
   const router = Router();
   const app = ctx.apps.amazon;
 
-  router.get('/apps/authorize/consent', (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    if (q.application_id !== app.applicationId)
-      return void res.status(400).type('text').send('Unknown application_id.');
-    const store = pickSeller(ctx, q.seller);
-    if (!store) return void res.status(400).type('text').send(`Unknown seller "${q.seller}".`);
-    let target: URL;
-    try {
-      target = new URL(String(q.redirect_uri));
-      if (!/^https?:$/.test(target.protocol)) throw new Error('scheme');
-    } catch {
-      return void res
-        .status(400)
-        .type('text')
-        .send('redirect_uri: an absolute http(s) URL is required (sandbox extension).');
-    }
-    const code = ctx.tokens.issueCode({ storeKey: store.key, redirectUri: target.toString() }, 300);
-    if (q.state !== undefined) target.searchParams.set('state', String(q.state));
-    target.searchParams.set('selling_partner_id', store.accountId);
-    target.searchParams.set('spapi_oauth_code', code);
-    res.redirect(302, target.toString());
-  });
+  const consent = consentRoutes(amazonConsent(ctx));
+  router.get('/apps/authorize/consent', consent.show);
+  router.post('/apps/authorize/consent', ...consent.submit);
 
   router.post(
     '/auth/o2/token',
@@ -99,6 +83,55 @@ export function createAmazonAuthRouter(ctx: SandboxContext): Router {
     },
   );
   return router;
+}
+
+const MARKETPLACE_SITES = { US: 'amazon.com', IN: 'amazon.in', UK: 'amazon.co.uk' } as const;
+
+/** The consent page: the seller picks which sandbox Amazon account authorizes the app. */
+function amazonConsent(ctx: SandboxContext): ConsentFlow<{ store: StoreDef; redirect: URL }> {
+  return {
+    check(q, _req, res) {
+      if (q.application_id !== ctx.apps.amazon.applicationId)
+        return void res.status(400).type('text').send('Unknown application_id.');
+      const store = pickSeller(ctx, q.seller);
+      if (!store) return void res.status(400).type('text').send(`Unknown seller "${q.seller}".`);
+      try {
+        const redirect = new URL(String(q.redirect_uri));
+        if (!/^https?:$/.test(redirect.protocol)) throw new Error('scheme');
+        return { store, redirect };
+      } catch {
+        return void res
+          .status(400)
+          .type('text')
+          .send('redirect_uri: an absolute http(s) URL is required (sandbox extension).');
+      }
+    },
+    page: ({ store }) => ({
+      marketplace: 'Amazon Seller Central',
+      title: 'Authorize ShopIQ?',
+      intro: 'ShopIQ will read your orders, reports, listings and inventory through the Selling Partner API.',
+      seller: {
+        label: 'Seller account',
+        choices: ctx.world.stores
+          .filter((s) => s.marketplace === 'amazon')
+          .map((s) => ({
+            value: s.accountId,
+            label: `${s.sellerName} · ${s.accountId} · ${s.amazonMarketplace ? MARKETPLACE_SITES[s.amazonMarketplace.code] : ''}`,
+            selected: s === store,
+          })),
+      },
+      approveLabel: 'Confirm',
+      accent: { background: '#ffd814', text: '#0f1111' },
+    }),
+    approve({ store, redirect }, q) {
+      const target = new URL(redirect);
+      const code = ctx.tokens.issueCode({ storeKey: store.key, redirectUri: target.toString() }, 300);
+      if (q.state !== undefined) target.searchParams.set('state', q.state);
+      target.searchParams.set('selling_partner_id', store.accountId);
+      target.searchParams.set('spapi_oauth_code', code);
+      return target;
+    },
+  };
 }
 
 function pickSeller(ctx: SandboxContext, seller: string | undefined): StoreDef | undefined {

@@ -4,13 +4,17 @@
  *   GET /oauth-service/oauth/token?grant_type=client_credentials&scope=Seller_Api
  *       self-access: every sandbox store has its own app (flipkartSelfAccessCredentials)
  *   GET /oauth-service/oauth/authorize?client_id&redirect_uri&response_type=code&scope=Seller_Api&state[&seller]
- *       third-party app (ctx.apps.flipkart): approved at once by `seller` (store key or
- *       Flipkart seller id, a sandbox extension; default the first Flipkart store)
+ *       third-party app (ctx.apps.flipkart): a sign-in stand-in, the seller picks one of
+ *       the sandbox's Flipkart accounts (`seller`, store key or Flipkart seller id, a
+ *       sandbox extension, preselects one; default the first Flipkart store)
+ *   POST /oauth-service/oauth/authorize   the page's form, the same parameters urlencoded
+ *       → 302 to redirect_uri?code&state
  *   GET /oauth-service/oauth/token?grant_type=authorization_code&code&redirect_uri&state
  *   GET /oauth-service/oauth/token?grant_type=refresh_token&refresh_token   (does not rotate)
  * Access tokens live about 60 days, or `tokenTtl` seconds under that fault, and expire.
  */
 import { type Response, Router } from 'express';
+import { type ConsentFlow, consentRoutes } from '../http/consent-routes.ts';
 import type { SandboxContext } from '../sandbox-context.ts';
 import { hashKeys } from '../world/random.ts';
 import type { StoreDef } from '../world/stores.ts';
@@ -36,26 +40,9 @@ export function createFlipkartAuthRouter(ctx: SandboxContext): Router {
   const router = Router();
   const app = ctx.apps.flipkart;
 
-  router.get('/oauth-service/oauth/authorize', (req, res) => {
-    const q = (name: string) => stringParam(req.query[name]);
-    if (q('client_id') !== app.appId) return void oauthError(res, 400, 'invalid_client', 'Unknown client_id');
-    if (q('response_type') !== 'code')
-      return void oauthError(res, 400, 'unsupported_response_type', 'Unsupported response types: [code] only');
-    const store = pickSeller(ctx, q('seller'));
-    if (!store) return void oauthError(res, 400, 'invalid_request', `Unknown seller "${q('seller')}"`);
-    let target: URL;
-    try {
-      target = new URL(String(q('redirect_uri')));
-      if (!/^https?:$/.test(target.protocol)) throw new Error('scheme');
-    } catch {
-      return void oauthError(res, 400, 'invalid_request', 'redirect_uri: an absolute http(s) URL is required');
-    }
-    const code = ctx.tokens.issueCode({ storeKey: store.key, scope: SCOPE, redirectUri: target.toString() }, 600);
-    target.searchParams.set('code', code);
-    const state = q('state');
-    if (state !== undefined) target.searchParams.set('state', state);
-    res.redirect(302, target.toString());
-  });
+  const consent = consentRoutes(flipkartConsent(ctx));
+  router.get('/oauth-service/oauth/authorize', consent.show);
+  router.post('/oauth-service/oauth/authorize', ...consent.submit);
 
   router.get(
     '/oauth-service/oauth/token',
@@ -111,6 +98,49 @@ export function createFlipkartAuthRouter(ctx: SandboxContext): Router {
     },
   );
   return router;
+}
+
+/** The sign-in stand-in: the seller picks which sandbox Flipkart account approves the app. */
+function flipkartConsent(ctx: SandboxContext): ConsentFlow<{ store: StoreDef; redirect: URL }> {
+  const app = ctx.apps.flipkart;
+  return {
+    check(params, _req, res) {
+      const q = (name: string) => stringParam(params[name]);
+      if (q('client_id') !== app.appId) return void oauthError(res, 400, 'invalid_client', 'Unknown client_id');
+      if (q('response_type') !== 'code')
+        return void oauthError(res, 400, 'unsupported_response_type', 'Unsupported response types: [code] only');
+      const store = pickSeller(ctx, q('seller'));
+      if (!store) return void oauthError(res, 400, 'invalid_request', `Unknown seller "${q('seller')}"`);
+      try {
+        const redirect = new URL(String(q('redirect_uri')));
+        if (!/^https?:$/.test(redirect.protocol)) throw new Error('scheme');
+        return { store, redirect };
+      } catch {
+        return void oauthError(res, 400, 'invalid_request', 'redirect_uri: an absolute http(s) URL is required');
+      }
+    },
+    page: ({ store }) => ({
+      marketplace: 'Flipkart Seller Hub',
+      title: 'Allow ShopIQ to access your seller account?',
+      intro: 'ShopIQ will read your orders, returns and listings through the Seller API (Seller_Api).',
+      seller: {
+        label: 'Signed in as',
+        choices: ctx.world.stores
+          .filter((s) => s.marketplace === 'flipkart')
+          .map((s) => ({ value: s.accountId, label: `${s.sellerName} · ${s.accountId}`, selected: s === store })),
+      },
+      approveLabel: 'Allow access',
+      accent: { background: '#2874f0', text: '#ffffff' },
+    }),
+    approve({ store, redirect }, params) {
+      const target = new URL(redirect);
+      const code = ctx.tokens.issueCode({ storeKey: store.key, scope: SCOPE, redirectUri: target.toString() }, 600);
+      target.searchParams.set('code', code);
+      const state = stringParam(params.state);
+      if (state !== undefined) target.searchParams.set('state', state);
+      return target;
+    },
+  };
 }
 
 function isSelfAccess(ctx: SandboxContext, store: StoreDef, client: { id: string; secret: string }): boolean {

@@ -1,16 +1,17 @@
 /**
- * Shopify under /shopify/<shop domain>/…: OAuth (`admin/oauth/authorize`,
- * `admin/oauth/access_token`), the Admin GraphQL API at the pinned version, and the
- * bulk-operation result files under /shopify/_bulk/<id>.jsonl (as Shopify's signed
- * storage URLs, they need no token).
+ * Shopify under /shopify/<shop domain>/…: OAuth (`admin/oauth/authorize`: the install
+ * page and its form; `admin/oauth/access_token`), the Admin GraphQL API at the pinned
+ * version, and the bulk-operation result files under /shopify/_bulk/<id>.jsonl (as
+ * Shopify's signed storage URLs, they need no token).
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { consentRoutes } from '../http/consent-routes.ts';
 import type { SandboxContext } from '../sandbox-context.ts';
 import type { StoreDef } from '../world/stores.ts';
 import { BulkOperations, writeBulkJsonl } from './shopify-bulk.ts';
 import { ShopData } from './shopify-data.ts';
 import { runShopifyGraphql } from './shopify-graphql.ts';
-import { accessToken, authorize } from './shopify-oauth.ts';
+import { accessToken, shopifyConsent } from './shopify-oauth.ts';
 import { SHOPIFY_SCHEMA_VERSION } from './shopify-schema.ts';
 
 type ShopRequest = Request<{ shop: string; version?: string }> & { store?: StoreDef };
@@ -42,9 +43,9 @@ export function createShopifyRouter(ctx: SandboxContext): Router {
     next();
   };
 
-  router.get('/:shop/admin/oauth/authorize', shopParam, (req: ShopRequest, res) =>
-    authorize(ctx, req.store as StoreDef, req, res),
-  );
+  const consent = consentRoutes(shopifyConsent(ctx));
+  router.get('/:shop/admin/oauth/authorize', shopParam, consent.show);
+  router.post('/:shop/admin/oauth/authorize', shopParam, ...consent.submit);
   router.post(
     '/:shop/admin/oauth/access_token',
     shopParam,
