@@ -1,13 +1,21 @@
 /**
- * One answer, whatever the channel: text, and the tables the tools produced (a
- * channel draws them its own way: Block Kit, WhatsApp text, the terminal).
+ * One answer, whatever the channel: text, the tables the tools produced and links to
+ * follow (a channel draws them its own way: Block Kit, WhatsApp text, the terminal).
  */
 import type { ChartSpec } from './charts/chart.ts';
 import type { ToolTable } from './tools/tool.ts';
 
+/** A link the seller follows (connect, sign in again): a button where the channel has them. */
+export interface ReplyAction {
+  label: string;
+  url: string;
+}
+
 export interface Reply {
   text: string;
   tables: ToolTable[];
+  /** Links under the text; the text need not repeat their URLs. */
+  actions?: ReplyAction[];
   /** Charts to draw (renderChart) under the answer. */
   charts?: ChartSpec[];
   /** Answered by the built-in matcher, without the model. */

@@ -424,4 +424,20 @@ describe('ShopIQ in Slack', () => {
       expect(rows).toEqual([{ identity: `${TEAM}:U1SELLER`, rating: 'down' }]);
     });
   });
+
+  it('acknowledges a link button’s click at once and answers nothing (Slack opens the URL itself)', async () => {
+    const posts = slack.of('chat.postMessage').length;
+    const click = await postToSlack(
+      app.url,
+      blockAction('U1SELLER', {
+        type: 'button',
+        action_id: 'open_link_0',
+        url: 'https://shopiq.example.com/oauth/shopify/start?ticket=t',
+      }),
+      FORM_TYPE,
+    );
+    expect(click.status).toBe(200);
+    await settle();
+    expect(slack.of('chat.postMessage')).toHaveLength(posts);
+  });
 });

@@ -43,4 +43,20 @@ describe('Slack rendering', () => {
     const { main } = renderReply({ text: 'Your timezone is UTC.', tables: [] });
     expect(main.blocks.map((b) => b.type)).toEqual(['markdown']);
   });
+
+  it('draws links as URL buttons above the feedback, their URLs in the notification text too', () => {
+    const url = 'https://shopiq.example.com/oauth/shopify/start?ticket=abc_DEF-123';
+    const reply: Reply = {
+      text: 'Your Shopify connection needs you to sign in again.',
+      tables: [],
+      actions: [{ label: 'Sign in to Shopify again', url }],
+      messageId: 7,
+    };
+    const { main } = renderReply(reply);
+    expect(main.blocks.map((b) => b.type)).toEqual(['markdown', 'actions', 'context_actions']);
+    const button = (main.blocks[1] as any).elements[0];
+    expect(button).toMatchObject({ type: 'button', action_id: 'open_link_0', url });
+    expect(button.text.text).toBe('Sign in to Shopify again');
+    expect(main.text).toBe(`Your Shopify connection needs you to sign in again.\n\nSign in to Shopify again: ${url}`);
+  });
 });

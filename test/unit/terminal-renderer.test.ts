@@ -47,4 +47,10 @@ describe('tables in the terminal', () => {
       'Jute rug    RUG-LONG   11 / ₹29,040',
     ]);
   });
+
+  it('prints a link’s URL on a line of its own under its label', async () => {
+    const url = 'https://shopiq.example.com/oauth/flipkart/start?ticket=xyz';
+    const text = await renderForTerminal({ text: 'Connect Flipkart:', tables: [], actions: [{ label: 'Open', url }] });
+    expect(text.split('\n')).toEqual(['Connect Flipkart:', '', 'Open:', url]);
+  });
 });

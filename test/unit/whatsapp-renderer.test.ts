@@ -142,6 +142,20 @@ describe('WhatsApp tables', () => {
   });
 });
 
+describe('links on WhatsApp', () => {
+  it('writes each link as "label: url" after the text and before the freshness note, the URL untouched', () => {
+    const url = 'https://shopiq.example.com/oauth/shopify/start?ticket=a_b*c';
+    const { messages } = renderForWhatsApp({
+      text: 'Connect your **store**.\n\nData: Shopify as of 2026-11-30 09:30 (Asia/Kolkata).',
+      tables: [],
+      actions: [{ label: 'Connect Shopify', url }],
+    });
+    expect(messages).toEqual([
+      `Connect your *store*.\n\nConnect Shopify: ${url}\n\nData: Shopify as of 2026-11-30 09:30 (Asia/Kolkata).`,
+    ]);
+  });
+});
+
 describe('splitting a long answer', () => {
   it('cuts 4,000 characters at paragraph, then line, then word boundaries, in order, losing nothing', () => {
     const intro = `In short: ${'your sales rose. '.repeat(40)}`.trim();

@@ -1,11 +1,12 @@
 /**
  * A `Reply` as Slack shows it: the text in a `markdown` block (standard Markdown, up
  * to 12,000 characters), each table as a `table` block (never Markdown pipes; one
- * table a message, at most 100 rows with the header, the rest cut with a note), and
- * thumbs up/down feedback buttons under an answer that was stored.
+ * table a message, at most 100 rows with the header, the rest cut with a note), its
+ * links as URL buttons (the notification text carries the URLs too), and thumbs
+ * up/down feedback buttons under an answer that was stored.
  */
 import type { KnownBlock } from '@slack/types';
-import type { Reply } from '../../conversation/reply.ts';
+import type { Reply, ReplyAction } from '../../conversation/reply.ts';
 import type { ToolTable } from '../../conversation/tools/tool.ts';
 import { moreRowsNote } from '../text-table.ts';
 
@@ -16,6 +17,11 @@ const TABLE_COLUMN_LIMIT = 20;
 /** The notification text of a message (what a phone's lock screen shows). */
 const FALLBACK_LIMIT = 3000;
 export const FEEDBACK_ACTION_ID = 'answer_feedback';
+/** Link buttons' action ids start with this (Slack still posts their clicks: acked, nothing else). */
+export const LINK_ACTION_ID = 'open_link';
+/** Slack's limits on a button's label and an actions block's elements. */
+const BUTTON_LABEL_LIMIT = 75;
+const ACTIONS_LIMIT = 25;
 
 export interface SlackMessage {
   /** Plain text for notifications and clients without blocks. */
@@ -31,24 +37,44 @@ export interface RenderedReply {
 }
 
 export function renderReply(reply: Reply): RenderedReply {
-  const [first, ...rest] = reply.tables;
+  const rest = reply.tables.slice(1);
   return {
     main: {
-      text: cut(reply.text, FALLBACK_LIMIT),
-      blocks: [
-        markdownBlock(reply.text),
-        ...(first ? tableBlocks(first) : []),
-        ...(reply.messageId ? [feedbackBlock(reply.messageId)] : []),
-      ],
+      text: fallbackText(reply),
+      blocks: [markdownBlock(reply.text), ...closingBlocks(reply)],
     },
     more: rest.map((table) => ({ text: table.title, blocks: tableBlocks(table) })),
   };
 }
 
-/** What follows streamed text when the stream stops: the first table and the feedback buttons. */
+/** What follows streamed text when the stream stops: the first table, the links and the feedback buttons. */
 export function closingBlocks(reply: Reply): KnownBlock[] {
   const first = reply.tables[0];
-  return [...(first ? tableBlocks(first) : []), ...(reply.messageId ? [feedbackBlock(reply.messageId)] : [])];
+  return [
+    ...(first ? tableBlocks(first) : []),
+    ...(reply.actions?.length ? [linksBlock(reply.actions)] : []),
+    ...(reply.messageId ? [feedbackBlock(reply.messageId)] : []),
+  ];
+}
+
+/** The text, then each link as "label: url" (what a notification or a client without blocks shows): links never cut. */
+function fallbackText(reply: Reply): string {
+  const links = (reply.actions ?? []).map((a) => `${a.label}: ${a.url}`).join('\n');
+  if (!links) return cut(reply.text, FALLBACK_LIMIT);
+  return `${cut(reply.text, Math.max(1, FALLBACK_LIMIT - links.length - 2))}\n\n${links}`;
+}
+
+/** URL buttons: Slack opens the link in the browser. */
+export function linksBlock(actions: ReplyAction[]): KnownBlock {
+  return {
+    type: 'actions',
+    elements: actions.slice(0, ACTIONS_LIMIT).map((a, i) => ({
+      type: 'button',
+      action_id: `${LINK_ACTION_ID}_${i}`,
+      text: { type: 'plain_text', text: cut(a.label, BUTTON_LABEL_LIMIT) },
+      url: a.url,
+    })),
+  };
 }
 
 export function markdownBlock(text: string): KnownBlock {

@@ -1,6 +1,7 @@
 /**
  * A reply for a terminal: the answer, each table with aligned columns (figures to the
- * right), and each chart as a PNG file in `chartDir`, its path printed.
+ * right), each link's URL on a line of its own (terminals make it clickable, and it
+ * copies whole), and each chart as a PNG file in `chartDir`, its path printed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,7 +30,8 @@ export async function renderForTerminal(reply: Reply, chartDir?: string): Promis
       charts.push(`Chart: ${file}`);
     }
   }
-  return [reply.text, ...reply.tables.map(renderTable), ...charts].join('\n\n');
+  const links = (reply.actions ?? []).map((a) => `${a.label}:\n${a.url}`);
+  return [reply.text, ...reply.tables.map(renderTable), ...links, ...charts].join('\n\n');
 }
 
 function renderTable(table: ToolTable): string {

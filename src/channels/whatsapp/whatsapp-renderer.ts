@@ -1,7 +1,8 @@
 /**
  * A `Reply` as WhatsApp shows it: the text in WhatsApp's own formatting, then each
  * table as short text that reads on a phone (a ``` block when its aligned lines fit the
- * screen, else one line a row; never Markdown pipes), then the freshness note, all in
+ * screen, else one line a row; never Markdown pipes), its links as "label: url" lines
+ * (WhatsApp makes them tappable), then the freshness note, all in
  * message bodies of at most 1,600 characters (Twilio's limit). Charts are handed back
  * as they are: the sender draws them and sends each as media.
  */
@@ -36,6 +37,7 @@ export function renderForWhatsApp(reply: Reply): WhatsAppRendering {
   const body = [
     toWhatsAppMarkdown(paragraphs.join('\n\n')),
     ...reply.tables.map(renderTable),
+    (reply.actions ?? []).map((a) => `${a.label}: ${a.url}`).join('\n'),
     note && toWhatsAppMarkdown(note),
   ]
     .filter((part) => part?.trim())

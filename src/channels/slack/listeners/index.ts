@@ -4,6 +4,7 @@ import type { InstallationStore } from '@slack/oauth';
 import type { SlackDeps } from '../slack-turn.ts';
 import { registerFeedback } from './actions/feedback.ts';
 import { registerHomeControls } from './actions/home-controls.ts';
+import { registerOpenLink } from './actions/open-link.ts';
 import { registerShopiqCommand } from './commands/shopiq.ts';
 import { registerAppHomeOpened } from './events/app-home-opened.ts';
 import { registerAppMention } from './events/app-mention.ts';
@@ -21,4 +22,5 @@ export function registerListeners(app: App, deps: SlackDeps, store: Installation
   registerShopiqCommand(app, deps);
   registerFeedback(app, deps);
   registerHomeControls(app, deps);
+  registerOpenLink(app);
 }
