@@ -20,8 +20,6 @@ export interface Reply {
   charts?: ChartSpec[];
   /** Answered by the built-in matcher, without the model. */
   limitedMode?: boolean;
-  /** Links offered as buttons (Slack) or lines (WhatsApp, terminal), e.g. a marketplace's connect link. */
-  actions?: { label: string; url: string }[];
   /** The answer as stored (chat_message id): what feedback on it is kept against. */
   messageId?: number;
 }
