@@ -100,6 +100,45 @@ describe('sandbox: Shopify Admin GraphQL', () => {
     expect((await refresh(body.refresh_token)).status).toBe(400);
   });
 
+  it('uninstall: DELETE api_permissions/current.json answers {} and the shop’s tokens stop working', async () => {
+    const shop = 'atelier-jaipur.myshopify.com';
+    const uninstall = (accessToken: string) =>
+      fetch(`${base}/shopify/${shop}/admin/api_permissions/current.json`, {
+        method: 'DELETE',
+        headers: { 'x-shopify-access-token': accessToken },
+      });
+    const first = (await connect(shop, { expiring: '1' })).body;
+    const second = (await connect(shop)).body.access_token as string;
+    expect((await gql('{ shop { name } }', {}, second, shop)).status).toBe(200);
+    const other = (await connect('desi-threads.myshopify.com')).body.access_token as string;
+    const refused = await uninstall(other);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({
+      errors: '[API] Invalid API key or access token (unrecognized login or wrong password)',
+    });
+
+    const done = await uninstall(first.access_token as string);
+    expect(done.status).toBe(200);
+    expect(await done.json()).toEqual({});
+    expect((await gql('{ shop { name } }', {}, first.access_token as string, shop)).status).toBe(401);
+    expect((await gql('{ shop { name } }', {}, second, shop)).status).toBe(401);
+    const { clientId, clientSecret } = sandbox.context.apps.shopify;
+    const refresh = await fetch(`${base}/shopify/${shop}/admin/oauth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: clientId,
+        client_secret: clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token,
+      }),
+    });
+    expect(refresh.status).toBe(400);
+    expect((await uninstall(second)).status).toBe(401);
+    // other shops keep their install
+    expect((await gql('{ shop { name } }', {}, other, 'desi-threads.myshopify.com')).status).toBe(200);
+  });
+
   it('answers 401 for a missing token, another shop’s token and an expired token', async () => {
     expect((await gql('{ shop { name } }', {}, 'shpat_nope')).status).toBe(401);
     const other = (await connect('desi-threads.myshopify.com')).body.access_token as string;

@@ -1,7 +1,7 @@
 /**
  * Shopify's authorization-code grant: the URL the seller approves the app at, the
  * callback's HMAC check, the code exchange (asking for an expiring offline token with
- * a rotating refresh token) and the refresh.
+ * a rotating refresh token), the refresh, and the revocation (uninstalling the app).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -90,15 +90,20 @@ export class ShopifyOAuth {
     );
   }
 
-  async #token(shop: string, body: Record<string, unknown>): Promise<ShopifyGrant> {
-    if (!SHOP_DOMAIN.test(shop)) throw new MarketplaceError('shopify', 'not_found', `not a shop domain: ${shop}`);
-    const http = new MarketplaceHttp({
-      marketplace: 'shopify',
-      baseURL: this.#app.shopUrl(shop),
-      timeoutMs: 30_000,
-      stats: this.#stats,
+  /**
+   * Uninstalls the app from the shop: this token and every other one of the app for the
+   * shop stop working. A token that already does not work is refused (auth_revoked).
+   */
+  async revoke(shop: string, accessToken: string): Promise<void> {
+    await this.#http(shop).request({
+      method: 'DELETE',
+      url: '/admin/api_permissions/current.json',
+      headers: { 'x-shopify-access-token': accessToken },
     });
-    const { data } = await http.request({
+  }
+
+  async #token(shop: string, body: Record<string, unknown>): Promise<ShopifyGrant> {
+    const { data } = await this.#http(shop).request({
       method: 'POST',
       url: '/admin/oauth/access_token',
       data: { client_id: this.#app.clientId, client_secret: this.#app.clientSecret, ...body },
@@ -113,5 +118,15 @@ export class ShopifyOAuth {
       expiresAt: t.expires_in ? new Date(Date.now() + t.expires_in * 1000) : undefined,
       scopes: (t.scope ?? '').split(',').filter(Boolean),
     };
+  }
+
+  #http(shop: string): MarketplaceHttp {
+    if (!SHOP_DOMAIN.test(shop)) throw new MarketplaceError('shopify', 'not_found', `not a shop domain: ${shop}`);
+    return new MarketplaceHttp({
+      marketplace: 'shopify',
+      baseURL: this.#app.shopUrl(shop),
+      timeoutMs: 30_000,
+      stats: this.#stats,
+    });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * OAuth artefacts the sandbox hands out: authorization codes (one use, short-lived),
  * access tokens (optionally expiring: the `tokenTtl` fault) and refresh tokens
- * (rotating when the marketplace rotates them). All in memory, keyed by random values.
+ * (rotating when the marketplace rotates them), revoked together when a store uninstalls
+ * the app. All in memory, keyed by random values.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -50,6 +51,16 @@ export class TokenStore {
     const grant = this.#refresh.get(token);
     if (grant && rotate) this.#refresh.delete(token);
     return grant;
+  }
+
+  /**
+   * Uninstall: every code, access and refresh token issued for the store stops working.
+   * The sandbox has one app per marketplace, so these are all that app's.
+   */
+  revokeStore(storeKey: string): void {
+    for (const issued of [this.#codes, this.#access, this.#refresh]) {
+      for (const [token, grant] of issued) if (grant.storeKey === storeKey) issued.delete(token);
+    }
   }
 
   /** 'expired' is told apart from unknown: the real APIs answer both with 401, clients react the same. */

@@ -4,7 +4,8 @@
  * state, timestamp`, the query signed as Shopify signs it (HMAC-SHA256 of the sorted
  * `k=v&…` without hmac, hex, with the app secret). `access_token` exchanges the code
  * for an offline token, or an expiring one with a rotating refresh token when asked
- * with `expiring=1`.
+ * with `expiring=1`. `api_permissions/current.json` (DELETE) uninstalls the app: every
+ * token and code issued for the shop stops working.
  */
 import { createHmac } from 'node:crypto';
 import type { Request, Response } from 'express';
@@ -130,4 +131,10 @@ export function accessToken(ctx: SandboxContext, store: StoreDef, req: Request, 
         }
       : {}),
   });
+}
+
+/** The app's access to the shop is revoked (the router checked the token belongs to this shop). */
+export function revokeAccess(ctx: SandboxContext, store: StoreDef, res: Response): void {
+  ctx.tokens.revokeStore(store.key);
+  res.json({});
 }

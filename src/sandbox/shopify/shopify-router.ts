@@ -1,6 +1,7 @@
 /**
  * Shopify under /shopify/<shop domain>/…: OAuth (`admin/oauth/authorize`: the install
- * page and its form; `admin/oauth/access_token`), the Admin GraphQL API at the pinned
+ * page and its form; `admin/oauth/access_token`), uninstalling the app
+ * (`admin/api_permissions/current.json`, DELETE), the Admin GraphQL API at the pinned
  * version, and the bulk-operation result files under /shopify/_bulk/<id>.jsonl (as
  * Shopify's signed storage URLs, they need no token).
  */
@@ -11,7 +12,7 @@ import type { StoreDef } from '../world/stores.ts';
 import { BulkOperations, writeBulkJsonl } from './shopify-bulk.ts';
 import { ShopData } from './shopify-data.ts';
 import { runShopifyGraphql } from './shopify-graphql.ts';
-import { accessToken, shopifyConsent } from './shopify-oauth.ts';
+import { accessToken, revokeAccess, shopifyConsent } from './shopify-oauth.ts';
 import { SHOPIFY_SCHEMA_VERSION } from './shopify-schema.ts';
 
 type ShopRequest = Request<{ shop: string; version?: string }> & { store?: StoreDef };
@@ -43,6 +44,17 @@ export function createShopifyRouter(ctx: SandboxContext): Router {
     next();
   };
 
+  /** 401 unless X-Shopify-Access-Token is a live token of this shop. */
+  const shopToken = (req: ShopRequest, res: Response, next: NextFunction) => {
+    const grant = ctx.tokens.verify(req.header('x-shopify-access-token'));
+    if (!grant || grant === 'expired' || grant.storeKey !== req.store?.key) {
+      return void res
+        .status(401)
+        .json({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+    }
+    next();
+  };
+
   const consent = consentRoutes(shopifyConsent(ctx));
   router.get('/:shop/admin/oauth/authorize', shopParam, consent.show);
   router.post('/:shop/admin/oauth/authorize', shopParam, ...consent.submit);
@@ -55,6 +67,10 @@ export function createShopifyRouter(ctx: SandboxContext): Router {
     (req: ShopRequest, res) => accessToken(ctx, req.store as StoreDef, req, res),
   );
 
+  router.delete('/:shop/admin/api_permissions/current.json', shopParam, shopToken, (req: ShopRequest, res) =>
+    revokeAccess(ctx, req.store as StoreDef, res),
+  );
+
   router.post(
     '/:shop/admin/api/:version/graphql.json',
     shopParam,
@@ -64,14 +80,9 @@ export function createShopifyRouter(ctx: SandboxContext): Router {
           .status(404)
           .json({ errors: `The sandbox serves Admin API version ${SHOPIFY_SCHEMA_VERSION} only` });
       }
-      const grant = ctx.tokens.verify(req.header('x-shopify-access-token'));
-      if (!grant || grant === 'expired' || grant.storeKey !== req.store?.key) {
-        return void res
-          .status(401)
-          .json({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
-      }
       next();
     },
+    shopToken,
     faults('graphql'),
     express.json({ limit: '1mb' }),
     (req: ShopRequest, res) => {
