@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { tokenContext } from '../../src/connections/connection-tokens.ts';
 import type { Marketplace } from '../../src/db/enums.ts';
 import { DEFAULT_APPS } from '../../src/sandbox/sandbox-context.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
@@ -183,6 +184,52 @@ describe('connecting marketplaces from a Slack DM', () => {
       expect(Number(String(row?.[1]).replace(/\D/g, ''))).toBe(expected);
     }, 90_000);
   }
+
+  it('disconnect revokes Shopify’s token at Shopify; disconnect … delete asks, then deletes that data', async () => {
+    const userId = await sellerId();
+    const { rows } = await app.pool.query(
+      `select id, access_token_sealed from marketplace_connection where user_id = $1 and marketplace = 'shopify'`,
+      [userId],
+    );
+    const token = app.vault.open(rows[0].access_token_sealed, tokenContext(rows[0].id, 'accessTokenSealed'));
+    const shop = storeOf('shopify').accountId;
+    const graphql = () =>
+      fetch(`${sandboxBase}/shopify/${shop}/admin/api/${app.config.shopify.apiVersion}/graphql.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
+        body: JSON.stringify({ query: '{ shop { name } }' }),
+      });
+    expect((await graphql()).status).toBe(200);
+    expect(textOf(await say('disconnect shopify'))).toMatch(/Disconnected Shopify.*Shopify has revoked it too/s);
+    expect((await graphql()).status).toBe(401);
+    const after = await app.pool.query(
+      `select status, access_token_sealed, refresh_token_sealed from marketplace_connection where id = $1`,
+      [rows[0].id],
+    );
+    expect(after.rows).toEqual([{ status: 'DISCONNECTED', access_token_sealed: null, refresh_token_sealed: null }]);
+
+    const orders = async () =>
+      Number(
+        (
+          await app.pool.query<{ n: string }>(
+            `select count(*) as n from unified_order where user_id = $1 and marketplace = 'flipkart'`,
+            [userId],
+          )
+        ).rows[0]?.n,
+      );
+    const held = await orders();
+    expect(held).toBeGreaterThan(0);
+    const ask = textOf(await say('disconnect flipkart delete'));
+    expect(ask).toContain(held.toLocaleString('en-US'));
+    expect(ask).toMatch(/disconnect flipkart delete confirm/);
+    expect(await orders()).toBe(held);
+    expect(textOf(await say('disconnect flipkart delete confirm'))).toMatch(/deleted its data/);
+    expect(await orders()).toBe(0);
+    const left = await app.pool.query(`select marketplace from marketplace_connection where user_id = $1 order by 1`, [
+      userId,
+    ]);
+    expect(left.rows.map((r) => r.marketplace)).toEqual(['amazon', 'shopify']);
+  });
 
   describe('a callback forged, replayed, expired, from another seller or for another shop', () => {
     const OTHER = 'U3OTHERSELLER';
