@@ -144,7 +144,8 @@ async function status(ctx: CommandContext): Promise<Reply> {
   const lines = connections.map(
     (c) =>
       `- ${c.marketplace} (${c.account}): ${c.state}, ` +
-      `data as of ${c.lastSyncLocal ?? 'never'}${c.syncing ? ', syncing now' : c.stale && c.syncable ? ' (stale)' : ''}`,
+      `data as of ${c.lastSyncLocal ?? 'never'}${c.syncing ? ', syncing now' : c.stale && c.syncable ? ' (stale)' : ''}` +
+      (c.syncable ? '' : ` (send \`connect ${c.marketplace}\` to reconnect)`),
   );
   return textReply(
     [`Your marketplaces (times in ${ctx.scope.timezone}; answers in ${ctx.scope.currency}):`, ...lines].join('\n'),
