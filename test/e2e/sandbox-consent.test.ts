@@ -222,8 +222,8 @@ describe('sandbox consent: Amazon account choice', () => {
     const page = await showPage(`${base}${path}?${query({ version: 'beta' })}`);
     expectPageBasics(page, path);
     expect(page.form.sellers).toEqual(amazon().map((s) => s.accountId));
-    expect(page.html).toContain(`Indigo Loom · ${amazon()[0]?.accountId} · amazon.com`);
-    expect(page.html).toContain(`Desi Threads · ${amazon()[1]?.accountId} · amazon.in`);
+    expect(page.html).toContain(`Indigo Loom · amazon.com · ${amazon()[0]?.accountId}`);
+    expect(page.html).toContain(`Desi Threads · amazon.in · ${amazon()[1]?.accountId}`);
     expect(page.html).toMatch(/<button id="approve" [^>]*>Confirm<\/button>/);
     expect(page.form.fields).toEqual(Object.fromEntries(query({ version: 'beta' })));
   });
