@@ -116,7 +116,8 @@ function amazonConsent(ctx: SandboxContext): ConsentFlow<{ store: StoreDef; redi
           .filter((s) => s.marketplace === 'amazon')
           .map((s) => ({
             value: s.accountId,
-            label: `${s.sellerName} · ${s.accountId} · ${s.amazonMarketplace ? MARKETPLACE_SITES[s.amazonMarketplace.code] : ''}`,
+            // the id last: a phone-wide select cuts the end off
+            label: `${s.sellerName} · ${s.amazonMarketplace ? MARKETPLACE_SITES[s.amazonMarketplace.code] : 'amazon'} · ${s.accountId}`,
             selected: s === store,
           })),
       },
