@@ -155,9 +155,10 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
         [Buffer.from([0x89, 0x50, 0x4e, 0x47])],
       );
       await h.pool.query(
-        `insert into oauth_state (state_hash, user_id, marketplace, channel, conversation_id, created_at, expires_at)
-         values ('state-long-gone', $1, 'shopify', 'slack', 'D1', now() - interval '2 days', now() - interval '2 days'),
-                ('state-live', $1, 'shopify', 'slack', 'D1', now(), now() + interval '10 minutes')`,
+        `insert into oauth_state (ticket_hash, user_id, marketplace, channel, conversation_id, chat_identity, created_at,
+                                  expires_at)
+         values ('link-long-gone', $1, 'shopify', 'slack', 'D1', 'T1:U1', now() - interval '2 days', now() - interval '2 days'),
+                ('link-live', $1, 'shopify', 'slack', 'D1', 'T1:U1', now(), now() + interval '10 minutes')`,
         [seller?.id],
       );
       expect(await runNow('purge-expired')).toBeDefined();
@@ -167,8 +168,8 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
       expect(codes.rows.map((r) => r.code_hash)).toEqual(['live']);
       const media = await h.pool.query(`select id from chat_media where id in ('expired-chart', 'live-chart')`);
       expect(media.rows.map((r) => r.id)).toEqual(['live-chart']);
-      const states = await h.pool.query(`select state_hash from oauth_state where user_id = $1`, [seller?.id]);
-      expect(states.rows.map((r) => r.state_hash)).toEqual(['state-live']);
+      const states = await h.pool.query(`select ticket_hash from oauth_state where user_id = $1`, [seller?.id]);
+      expect(states.rows.map((r) => r.ticket_hash)).toEqual(['link-live']);
     },
   );
 
