@@ -1,8 +1,9 @@
 /**
- * Connects a seller to the sandbox marketplaces the way a real seller connects: the
- * OAuth authorize step (the sandbox approves at once, as a seller clicking "Install"
- * would), the callback checked, the code exchanged, the tokens sealed and stored.
- * The zero-config first run uses the same path with the local sandbox.
+ * Connects a seller to the sandbox marketplaces the way a real seller connects, for
+ * scripts (`shopiq sandbox-connect`) and the zero-config first run: each marketplace's
+ * authorization (authorizers.ts, as chat's `connect` uses it), its consent page's form
+ * posted as the seller's click would, the callback checked, the code exchanged, the
+ * tokens sealed and stored.
  */
 import { randomBytes } from 'node:crypto';
 import axios from 'axios';
