@@ -7,6 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Router } from 'express';
 import type pg from 'pg';
 import { ChatGateway } from './channels/chat-gateway.ts';
+import type { ChatNotifier } from './channels/chat-notifier.ts';
+import { createChatNotifier } from './channels/notifier.ts';
 import { createSlackChannel, type SlackChannel } from './channels/slack/slack-app.ts';
 import { twilioRest } from './channels/whatsapp/twilio-rest.ts';
 import { WhatsAppOutput } from './channels/whatsapp/whatsapp-output.ts';
@@ -57,6 +59,8 @@ export interface App {
   readonly engine: ConversationEngine;
   /** Where chat channels hand their messages (web role). */
   readonly gateway: ChatGateway;
+  /** Messages ShopIQ starts itself (a connection's outcome, a backfill's progress), in any role. */
+  readonly notifier: ChatNotifier;
   /** The demo seller a new chat identity may look at (`demo`); undefined: no demo. */
   setDemoSeller(userId: string | undefined): void;
   start(): Promise<void>;
@@ -74,6 +78,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let server: RunningServer | undefined;
   let engine: ConversationEngine | undefined;
   let gateway: ChatGateway | undefined;
+  let notifier: ChatNotifier | undefined;
   let slack: SlackChannel | undefined;
   let demoUserId: string | undefined;
   let starting: Promise<void> | undefined;
@@ -99,6 +104,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
       // the sync engine's bulk SQL and Agenda's jobs (one client of it listens for on-demand jobs)
       pool = openPool(database.url, 4 * config.jobs.syncConcurrency + 4, log);
+      // one WhatsApp sender a process: answers and notices share its pace
+      const whatsappSender =
+        config.twilio && new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
+      notifier = createChatNotifier({ config, db: pool, vault, log, whatsappSender });
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
       if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
       else await scheduler.listen();
@@ -123,9 +132,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
             router: shopifyWebhooksRouter({ db: pool, secret: config.shopify.apiSecret, log }),
           });
         }
-        if (config.twilio) {
-          const sender = new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
-          const outputDeps = { sender, db: pool, publicBaseUrl: config.publicBaseUrl, log };
+        if (config.twilio && whatsappSender) {
+          const outputDeps = { sender: whatsappSender, db: pool, publicBaseUrl: config.publicBaseUrl, log };
           routers.push({
             path: '/twilio',
             router: whatsappRouter({
@@ -222,6 +230,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
     get gateway() {
       return started(gateway, 'chat gateway (web role)');
+    },
+    get notifier() {
+      return started(notifier, 'notifier');
     },
     setDemoSeller(userId) {
       demoUserId = userId;
