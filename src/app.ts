@@ -109,7 +109,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         config.twilio && new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
       notifier = createChatNotifier({ config, db: pool, vault, log, whatsappSender });
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
-      if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
+      if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log }, notifier);
       else await scheduler.listen();
       engine = createConversationEngine({
         config,

@@ -41,3 +41,8 @@ export interface ChannelNotifier {
   post(address: ChatAddress, reply: Reply): Promise<PostedMessage | undefined>;
   update?(message: PostedMessage, reply: Reply): Promise<boolean>;
 }
+
+/** The seller's own conversation with ShopIQ for a chat identity: Slack the DM with the app, WhatsApp the number. */
+export function directAddress(channel: 'slack' | 'whatsapp', externalId: string): ChatAddress {
+  return { channel, conversationId: channel === 'slack' ? `direct:${externalId}` : externalId, identity: externalId };
+}
