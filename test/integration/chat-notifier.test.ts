@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import type { Installation } from '@slack/oauth';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
 import type { ChatAddress, ChatNotifier } from '../../src/channels/chat-notifier.ts';
 import { createChatNotifier } from '../../src/channels/notifier.ts';
 import { PostgresInstallationStore } from '../../src/channels/slack/slack-installation-store.ts';
@@ -182,5 +183,18 @@ describe('the chat notifier', () => {
     expect(await notifier.post(address, textReply('After the chat ended'))).toBeUndefined();
     expect(written.map((r) => r.text)).toEqual(['Shopify connected.']);
     expect(notifier.editable('terminal')).toBe(false);
+  });
+
+  it('is built once by the app in every role: a worker posts to Slack too', async () => {
+    const app = createApp(testConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...slackEnv() }), { role: 'worker' });
+    await app.start();
+    try {
+      expect(
+        await app.notifier.post(slackAddress('C0WORK:1790000000.000700'), textReply('From a worker')),
+      ).toBeDefined();
+      expect(slack.of('chat.postMessage')[0]?.args).toMatchObject({ channel: 'C0WORK', text: 'From a worker' });
+    } finally {
+      await app.stop();
+    }
   });
 });
