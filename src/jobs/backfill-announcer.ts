@@ -43,12 +43,10 @@ export interface BackfillAnnouncerOptions {
   connectionId: string;
   timing: BackfillTiming;
   log: Logger;
-  clock?: () => number;
 }
 
 export class BackfillAnnouncer {
   readonly #o: BackfillAnnouncerOptions;
-  readonly #clock: () => number;
   readonly #editable: boolean;
   readonly #startedAt: number;
   readonly #streams = new Map<string, { done: number; estimatedTotal: number | undefined }>();
@@ -63,9 +61,8 @@ export class BackfillAnnouncer {
 
   constructor(options: BackfillAnnouncerOptions) {
     this.#o = options;
-    this.#clock = options.clock ?? Date.now;
     this.#editable = options.notifier.editable(options.address.channel);
-    this.#startedAt = this.#clock();
+    this.#startedAt = Date.now();
     // progress can pause for long (a report being prepared): the quiet rule and the time left still move on
     const beat = Math.min(options.timing.updateEveryMs, options.timing.quietMs, 1000);
     this.#timer = setInterval(() => this.#tick(), beat);
@@ -83,7 +80,7 @@ export class BackfillAnnouncer {
   progress(p: SyncProgress): void {
     if (p.connectionId !== this.#o.connectionId || this.#closed) return;
     this.#streams.set(p.stream, { done: p.done, estimatedTotal: p.estimatedTotal });
-    this.#first ??= { at: this.#clock(), done: this.done };
+    this.#first ??= { at: Date.now(), done: this.done };
     this.#tick();
   }
 
@@ -99,7 +96,7 @@ export class BackfillAnnouncer {
 
   #tick(): void {
     if (this.#closed || this.#inFlight || !this.#first) return;
-    const now = this.#clock();
+    const now = Date.now();
     const { timing } = this.#o;
     const first = !this.#posted && (this.#editable || now - this.#startedAt >= timing.quietMs);
     const edit = this.#editable && this.#message !== undefined && now - this.#shownAt >= timing.updateEveryMs;
@@ -133,7 +130,7 @@ export class BackfillAnnouncer {
       for (const s of this.#streams.values()) if (s.estimatedTotal === undefined) total += s.done;
     }
     const first = this.#first;
-    const elapsed = first ? this.#clock() - first.at : 0;
+    const elapsed = first ? Date.now() - first.at : 0;
     const rate = first && elapsed >= MIN_RATE_WINDOW_MS ? (done - first.done) / elapsed : 0;
     const remainingMs = total !== undefined && rate > 0 ? (total - done) / rate : undefined;
     return { done, estimatedTotal: total, remainingMs };

@@ -1,10 +1,10 @@
 /**
  * The sync jobs' handlers. Both run `syncSeller` under the seller's lease (`runSync`,
- * which the backfill job shares); while it runs
- * the job is touched on every page written (with its progress) and on the lease's
- * heartbeat, so its lock stays alive however slow the source is. A worker that dies
- * stops touching: after the lock lifetime another worker takes the job over, the
- * lease has lapsed by then, and the sync resumes from the saved cursors.
+ * which the backfill job shares); while it runs the job is touched on every page
+ * written (with its progress) and on the lease's heartbeat, so its lock stays alive
+ * however slow the source is. A worker that dies stops touching: after the lock
+ * lifetime another worker takes the job over, the lease has lapsed by then, and the
+ * sync resumes from the saved cursors.
  *
  * - `sync-seller` (recurring): if the seller is already syncing, this run is skipped.
  * - `sync-seller-now` (on demand): waits for a sync already running to end, then runs
