@@ -12,6 +12,7 @@
  *
  * Options: --sellers (default 10000), --pickups (default 100).
  */
+import { createChatNotifier } from '../src/channels/notifier.ts';
 import { SYNC_TIERS } from '../src/db/enums.ts';
 import { closePool, openPool } from '../src/db/pool.ts';
 import { JOB } from '../src/jobs/job-names.ts';
@@ -68,7 +69,10 @@ const bench: Bench = async (options) => {
     await db.pool.query('drop table bench_jobs_floor');
 
     await client.listen();
-    await worker.work({ pool: workerPool, vault, config, log });
+    await worker.work(
+      { pool: workerPool, vault, config, log },
+      createChatNotifier({ config, db: workerPool, vault, log }),
+    );
     const { rows } = await db.pool.query<{ id: string }>('select id from "user" order by random() limit $1', [pickups]);
     const pickup: number[] = [];
     const enqueue: number[] = [];

@@ -7,6 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Router } from 'express';
 import type pg from 'pg';
 import { ChatGateway } from './channels/chat-gateway.ts';
+import type { ChatNotifier } from './channels/chat-notifier.ts';
+import { createChatNotifier } from './channels/notifier.ts';
 import { createSlackChannel, type SlackChannel } from './channels/slack/slack-app.ts';
 import { twilioRest } from './channels/whatsapp/twilio-rest.ts';
 import { WhatsAppOutput } from './channels/whatsapp/whatsapp-output.ts';
@@ -59,6 +61,8 @@ export interface App {
   readonly engine: ConversationEngine;
   /** Where chat channels hand their messages (web role). */
   readonly gateway: ChatGateway;
+  /** Messages ShopIQ starts itself (a connection's outcome, a backfill's progress), in any role. */
+  readonly notifier: ChatNotifier;
   /** Connecting and disconnecting marketplaces (chat commands, the OAuth routes). */
   readonly connections: ConnectService;
   /**
@@ -81,6 +85,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let server: RunningServer | undefined;
   let engine: ConversationEngine | undefined;
   let gateway: ChatGateway | undefined;
+  let notifier: ChatNotifier | undefined;
   let slack: SlackChannel | undefined;
   let demo: { userId: string; sandboxUrl: string } | undefined;
   let connections: ConnectService | undefined;
@@ -107,8 +112,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
       // the sync engine's bulk SQL and Agenda's jobs (one client of it listens for on-demand jobs)
       pool = openPool(database.url, 4 * config.jobs.syncConcurrency + 4, log);
+      // one WhatsApp sender a process: answers and notices share its pace
+      const whatsappSender =
+        config.twilio && new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
+      notifier = createChatNotifier({ config, db: pool, vault, log, whatsappSender });
       scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
-      if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log });
+      if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log }, notifier);
       else await scheduler.listen();
       const jobs = scheduler;
       connections = new ConnectService({
@@ -117,9 +126,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         config,
         log,
         sandboxUrl: () => config.sandboxUrl ?? demo?.sandboxUrl,
-        notifier: undefined,
+        notifier,
         schedule: (userId) => jobs.scheduleSeller(userId),
-        backfill: undefined,
+        backfill: (connectionId, announce) => jobs.requestBackfill(connectionId, announce),
       });
       engine = createConversationEngine({
         config,
@@ -147,9 +156,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
             router: shopifyWebhooksRouter({ db: pool, secret: config.shopify.apiSecret, log }),
           });
         }
-        if (config.twilio) {
-          const sender = new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
-          const outputDeps = { sender, db: pool, publicBaseUrl: config.publicBaseUrl, log };
+        if (config.twilio && whatsappSender) {
+          const outputDeps = { sender: whatsappSender, db: pool, publicBaseUrl: config.publicBaseUrl, log };
           routers.push({
             path: '/twilio',
             router: whatsappRouter({
@@ -246,6 +254,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     },
     get gateway() {
       return started(gateway, 'chat gateway (web role)');
+    },
+    get notifier() {
+      return started(notifier, 'notifier');
     },
     get connections() {
       return started(connections, 'connections');

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createChatNotifier } from '../channels/notifier.ts';
 import { runTerminalChat } from '../channels/terminal/terminal-chat.ts';
 import type { Config } from '../config/config.ts';
 import { createConversationEngine } from '../conversation/create-engine.ts';
@@ -16,7 +17,7 @@ export async function chatCommand(config: Config, log: Logger, opts: ChatCommand
     const userId = await resolveOneSeller(pool, opts.seller);
     const jobs = await scheduler();
     // this process works jobs too, so a refresh asked for here happens even when no service runs
-    await jobs.work({ pool, vault, config, log });
+    await jobs.work({ pool, vault, config, log }, createChatNotifier({ config, db: pool, vault, log }));
     const engine = createConversationEngine({ config, db: pool, log, scheduler: jobs });
     try {
       await runTerminalChat(engine, userId, {

@@ -1,5 +1,6 @@
 /** The jobs ShopIQ runs, and the payload each carries (checked by its handler). */
 import { z } from 'zod';
+import { CHANNELS } from '../db/enums.ts';
 
 export const JOB = {
   /** Recurring, one per seller with a connected marketplace, in the seller's timezone. */
@@ -10,6 +11,8 @@ export const JOB = {
   refreshFxRates: 'refresh-fx-rates',
   /** Daily: chat delivery ids past any retry, spent and expired link codes. */
   purgeExpired: 'purge-expired',
+  /** Once a marketplace is connected from chat: its first sync, announced in that conversation. */
+  connectBackfill: 'connect-backfill',
 } as const;
 
 export const sellerJobData = z.object({ userId: z.uuid() });
@@ -22,3 +25,17 @@ export const syncNowData = sellerJobData.extend({
   trigger: z.enum(ON_DEMAND_TRIGGERS),
 });
 export type SyncNowData = z.infer<typeof syncNowData>;
+
+/** Where a job's outcome is told (a `ChatAddress`). */
+export const chatAddressSchema = z.object({
+  channel: z.enum(CHANNELS),
+  conversationId: z.string().min(1),
+  identity: z.string(),
+});
+
+/**
+ * Keyed by connection, never by seller: no `userId` here (the job store keeps one job a
+ * seller for data that has one).
+ */
+export const backfillData = z.object({ connectionId: z.uuid(), announce: chatAddressSchema });
+export type BackfillData = z.infer<typeof backfillData>;

@@ -2,7 +2,8 @@
  * ShopIQ's jobs on Agenda: every seller with a connected marketplace has one recurring
  * `sync-seller` job in its own timezone and tier; `sync-seller-now` runs a seller's sync
  * on demand, one queued-or-running job per seller (a second request joins the first);
- * `refresh-fx-rates` runs daily.
+ * `connect-backfill` runs a connection's first sync, told in the chat that connected it,
+ * one job a connection; `refresh-fx-rates` runs daily.
  *
  * Any process can schedule and request (`web`, CLI commands); a `worker` also runs the
  * jobs (`work`). Several workers share them through Agenda's locks; the seller's sync
@@ -10,13 +11,16 @@
  */
 import { backoffStrategies, type Job, type JobId } from 'agenda';
 import type pg from 'pg';
+import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
 import type { Config } from '../config/config.ts';
 import type { SyncTier } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps } from '../sync/sync-connection.ts';
 import { SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
+import { BACKFILL_TIMING, type BackfillTiming } from './backfill-announcer.ts';
+import { connectBackfillJob } from './backfill-job.ts';
 import { refreshFxRatesJob } from './fx-job.ts';
-import { JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
+import { type BackfillData, JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
 import { isDuplicateJob, type JobStore } from './job-store.ts';
 import { purgeExpiredJob } from './purge-job.ts';
 import { syncSellerJob, syncSellerNowJob } from './sync-jobs.ts';
@@ -52,6 +56,14 @@ export interface SchedulerOptions {
   log: Logger;
   /** The time schedules are computed from (tests step it across DST changes). */
   clock?: () => Date;
+  /** How often a backfill's progress is shown (tests shorten it). */
+  backfillTiming?: Partial<BackfillTiming>;
+}
+
+export interface BackfillRequest {
+  jobId: string;
+  /** The connection's backfill was already running: this request rides on it (told where it was asked). */
+  joined: boolean;
 }
 
 /** How many sellers are scheduled or requested at once in bulk operations. */
@@ -65,6 +77,7 @@ export class Scheduler {
   readonly #log: Logger;
   readonly #config: SchedulerOptions['config'];
   readonly #clock: () => Date;
+  readonly #backfillTiming: BackfillTiming;
   /** Handlers in flight in this process: stop() waits for them. */
   readonly #running = new Set<Promise<void>>();
   /** Aborted when stop() runs out of patience: syncs end at their next page boundary. */
@@ -77,6 +90,7 @@ export class Scheduler {
     this.#log = options.log;
     this.#config = options.config;
     this.#clock = options.clock ?? (() => new Date());
+    this.#backfillTiming = { ...BACKFILL_TIMING, ...options.backfillTiming };
   }
 
   get agenda() {
@@ -89,23 +103,27 @@ export class Scheduler {
   }
 
   /** Worker role: runs the jobs, after bringing every seller's recurring job up to date. */
-  async work(deps: SyncDeps): Promise<void> {
+  async work(deps: SyncDeps, notifier: ChatNotifier): Promise<void> {
     const { agenda } = this.#store;
     const { lockLifetimeMs, syncConcurrency } = this.#config.jobs;
     const context = {
       deps: { ...deps, leaseTtlMs: lockLifetimeMs },
       scheduler: this,
+      notifier,
+      backfillTiming: this.#backfillTiming,
       signal: this.#shutdown.signal,
       log: this.#log,
     };
     const shared = { lockLifetime: lockLifetimeMs, concurrency: syncConcurrency, lockLimit: syncConcurrency };
-    agenda.define(JOB.syncSeller, this.#tracked(syncSellerJob(context)), shared);
-    agenda.define(JOB.syncSellerNow, this.#tracked(syncSellerNowJob(context)), {
+    const onDemand = {
       ...shared,
-      priority: 'high',
+      priority: 'high' as const,
       // a run stopped by a shutdown or a database outage is picked up again, here or elsewhere
       backoff: backoffStrategies.exponential({ delay: 5000, maxDelay: 5 * 60_000, maxRetries: 6 }),
-    });
+    };
+    agenda.define(JOB.syncSeller, this.#tracked(syncSellerJob(context)), shared);
+    agenda.define(JOB.syncSellerNow, this.#tracked(syncSellerNowJob(context)), onDemand);
+    agenda.define(JOB.connectBackfill, this.#tracked(connectBackfillJob(context)), onDemand);
     agenda.define(JOB.refreshFxRates, this.#tracked(refreshFxRatesJob(context)), {
       lockLifetime: lockLifetimeMs,
       concurrency: 1,
@@ -117,7 +135,7 @@ export class Scheduler {
       concurrency: 1,
       lockLimit: 1,
     });
-    agenda.maxConcurrency(2 * syncConcurrency + 2);
+    agenda.maxConcurrency(3 * syncConcurrency + 2);
     const counts = await this.scheduleAll();
     await agenda.every(FX_SCHEDULE.cron, JOB.refreshFxRates, undefined, {
       timezone: FX_SCHEDULE.timezone,
@@ -289,6 +307,23 @@ export class Scheduler {
     if (existing) job.attrs._id = existing._id;
     await job.save();
     return { jobId: String(job.attrs._id), userId, joined: false, seen };
+  }
+
+  /**
+   * Asks for a connection's first sync, its progress and end told at `announce`. A
+   * backfill of this connection already running takes the request (it tells where it was
+   * asked); one still queued is told here instead. Two requests at the same instant may
+   * both queue one (no unique key serves a connection): the second then syncs nothing new.
+   */
+  async requestBackfill(connectionId: string, announce: ChatAddress): Promise<BackfillRequest> {
+    const { agenda } = this.#store;
+    const [existing] = (await agenda.queryJobs({ name: JOB.connectBackfill, data: { connectionId }, limit: 1 })).jobs;
+    if (existing?.lockedAt) return { jobId: String(existing._id), joined: true };
+    const data: BackfillData = { connectionId, announce };
+    const job = agenda.create(JOB.connectBackfill, data).priority('high').schedule(new Date());
+    if (existing) job.attrs._id = existing._id;
+    await job.save();
+    return { jobId: String(job.attrs._id), joined: false };
   }
 
   /** The external-cron path: one on-demand sync per seller with a connected marketplace. */

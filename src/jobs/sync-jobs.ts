@@ -1,26 +1,34 @@
 /**
- * The sync jobs' handlers. Both run `syncSeller` under the seller's lease; while it runs
- * the job is touched on every page written (with its progress) and on the lease's
- * heartbeat, so its lock stays alive however slow the source is. A worker that dies
- * stops touching: after the lock lifetime another worker takes the job over, the
- * lease has lapsed by then, and the sync resumes from the saved cursors.
+ * The sync jobs' handlers. Both run `syncSeller` under the seller's lease (`runSync`,
+ * which the backfill job shares); while it runs the job is touched on every page
+ * written (with its progress) and on the lease's heartbeat, so its lock stays alive
+ * however slow the source is. A worker that dies stops touching: after the lock
+ * lifetime another worker takes the job over, the lease has lapsed by then, and the
+ * sync resumes from the saved cursors.
  *
  * - `sync-seller` (recurring): if the seller is already syncing, this run is skipped.
  * - `sync-seller-now` (on demand): waits for a sync already running to end, then runs
  *   its own, so the data it answers for was read after the request.
  * A run cut short by a shutdown comes back: the on-demand job through its retry, the
- * recurring one as an on-demand job.
+ * recurring one as an on-demand job. After a run, a connection that now needs the
+ * seller to sign in again is told to them, once (reauth-notice.ts).
  */
 import type { Job } from 'agenda';
+import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
+import { tellReauthNeeded } from '../connections/reauth-notice.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps, SyncProgress } from '../sync/sync-connection.ts';
 import { type SellerSyncResult, syncSeller } from '../sync/sync-manager.ts';
+import type { BackfillTiming } from './backfill-announcer.ts';
 import { type OnDemandTrigger, sellerJobData, syncNowData } from './job-names.ts';
 import type { Scheduler } from './scheduler.ts';
 
 export interface JobContext {
   deps: SyncDeps & { leaseTtlMs: number };
   scheduler: Scheduler;
+  /** Messages to sellers: a backfill's progress and end, a connection to sign in to again. */
+  notifier: ChatNotifier;
+  backfillTiming: BackfillTiming;
   /** Aborted when the worker stops and will not wait any longer. */
   signal: AbortSignal;
   log: Logger;
@@ -29,7 +37,7 @@ export interface JobContext {
 export function syncSellerJob(ctx: JobContext) {
   return async (job: Job): Promise<void> => {
     const { userId } = sellerJobData.parse(job.attrs.data);
-    const result = await runSync(ctx, job, userId, 'scheduled', false);
+    const result = await runSync(ctx, job, userId, { trigger: 'scheduled', waitWhileBusy: false });
     if (result && ctx.signal.aborted) await ctx.scheduler.requestSync(userId, 'scheduled');
   };
 }
@@ -37,19 +45,33 @@ export function syncSellerJob(ctx: JobContext) {
 export function syncSellerNowJob(ctx: JobContext) {
   return async (job: Job): Promise<void> => {
     const { userId, trigger } = syncNowData.parse(job.attrs.data);
-    await runSync(ctx, job, userId, trigger, true);
+    await runSync(ctx, job, userId, { trigger, waitWhileBusy: true });
     if (ctx.signal.aborted) throw new Error('interrupted by a shutdown: to be resumed');
   };
 }
 
-/** Runs the seller's sync (waiting its turn if asked to); undefined when skipped. */
-async function runSync(
+export interface RunSyncOptions {
+  trigger: OnDemandTrigger;
+  /** Wait for a sync of this seller already running to end, then run; else this run is skipped. */
+  waitWhileBusy: boolean;
+  onProgress?: ((progress: SyncProgress) => void) | undefined;
+  /** Where a connection's notice to sign in again goes instead of the seller's last chat. */
+  reauthAddress?: ((connectionId: string) => ChatAddress | undefined) | undefined;
+}
+
+export interface SyncRun extends SellerSyncResult {
+  /** Connections whose seller was told, after this run, to sign in again. */
+  reauthTold: string[];
+}
+
+/** Runs the seller's sync (waiting its turn if asked to); undefined when skipped or stopped while waiting. */
+export async function runSync(
   ctx: JobContext,
   job: Job,
   userId: string,
-  trigger: OnDemandTrigger,
-  waitWhileBusy: boolean,
-): Promise<SellerSyncResult | undefined> {
+  options: RunSyncOptions,
+): Promise<SyncRun | undefined> {
+  const { trigger, waitWhileBusy } = options;
   const log = ctx.log.child({ job: job.attrs.name, jobId: String(job.attrs._id), userId });
   const progress = new ProgressTouch(job);
   const pollMs = Math.max(200, Math.floor(ctx.deps.leaseTtlMs / 10));
@@ -57,7 +79,10 @@ async function runSync(
     const result = await syncSeller(ctx.deps, userId, {
       trigger,
       signal: ctx.signal,
-      onProgress: (p) => progress.update(p),
+      onProgress: (p) => {
+        progress.update(p);
+        options.onProgress?.(p);
+      },
       onHeartbeat: () => job.touch(),
     });
     if (!result.busy) {
@@ -76,7 +101,15 @@ async function runSync(
       }
       // a revoked connection may have left the seller with none to sync
       await ctx.scheduler.scheduleSeller(userId);
-      return result;
+      const reauthTold = await tellReauthNeeded(
+        { pool: ctx.deps.pool, notifier: ctx.notifier, publicBaseUrl: ctx.deps.config.publicBaseUrl, log },
+        userId,
+        options.reauthAddress,
+      ).catch((err: unknown) => {
+        log.error({ err }, 'telling the seller to sign in again failed: the next sync tries again');
+        return [];
+      });
+      return { ...result, reauthTold };
     }
     if (!waitWhileBusy) {
       log.info('another sync of this seller is running: this run is skipped');

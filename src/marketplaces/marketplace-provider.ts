@@ -11,6 +11,9 @@ import type { MarketplaceClient } from './marketplace-client.ts';
 import type { RetryPolicy } from './marketplace-http.ts';
 import type { TokenManager } from './token-manager.ts';
 
+/** How far back a first sync reads where the source is read by date windows (Flipkart, Amazon): two years. */
+export const DEFAULT_BACKFILL_DAYS = 730;
+
 /** The parts of a connection row a client needs. */
 export interface ConnectionInfo {
   id: string;
@@ -74,6 +77,8 @@ export interface ClientInput {
 
 export interface MarketplaceProvider {
   readonly marketplace: Marketplace;
+  /** How far back a connection's first sync reads (days); undefined: its whole history. */
+  readonly backfillDays: number | undefined;
   createClient(input: ClientInput): MarketplaceClient;
   /** Renews this connection's tokens; undefined when they cannot be renewed. */
   refresher(

@@ -3,12 +3,14 @@
  * the seller's sync and move to their next local run, the external-cron endpoint, and
  * a worker killed in the middle of a job whose work another worker takes over.
  */
+
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
+import { createChatNotifier } from '../../src/channels/notifier.ts';
 import { MARKETPLACES } from '../../src/db/enums.ts';
 import { closePool } from '../../src/db/pool.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
@@ -53,7 +55,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
     pools.push(pool);
     const w = await openScheduler(config, pool);
     workers.push(w);
-    await w.work({ ...h.deps, pool, config });
+    await w.work({ ...h.deps, pool, config }, createChatNotifier({ ...h.deps, db: pool }));
     return w;
   }
   const runs = async (userId: string) =>

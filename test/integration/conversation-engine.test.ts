@@ -1,6 +1,7 @@
 import nock from 'nock';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createChatNotifier } from '../../src/channels/notifier.ts';
 import { type ConversationDeps, ConversationEngine } from '../../src/conversation/conversation-engine.ts';
 import { AnthropicClient } from '../../src/conversation/llm/anthropic-client.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
@@ -262,7 +263,10 @@ describe('the conversation engine', () => {
       expect(reply.text).toMatch(/I will tell you when the refresh is done/);
       // a worker picks the on-demand sync up; these sandbox-less connections cannot sync, and say so
       worker = await openScheduler(jobs, workerPool);
-      await worker.work({ ...h.deps, pool: workerPool, config: jobs });
+      await worker.work(
+        { ...h.deps, pool: workerPool, config: jobs },
+        createChatNotifier({ ...h.deps, db: workerPool }),
+      );
       await engine.idle();
       expect(followUps).toHaveLength(1);
       expect(followUps[0]?.text).toMatch(/The refresh has ended, but not everything could be brought up to date/);

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { it } from 'vitest';
 import type { Config } from '../../src/config/config.ts';
 import { openJobStore } from '../../src/jobs/job-store.ts';
-import { Scheduler } from '../../src/jobs/scheduler.ts';
+import { Scheduler, type SchedulerOptions } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { testConfig } from './test-config.ts';
 
@@ -65,7 +65,7 @@ export function jobConfig(
 export async function openScheduler(
   config: Config,
   pool: pg.Pool,
-  options: { clock?: () => Date } = {},
+  options: Pick<SchedulerOptions, 'clock' | 'backfillTiming'> = {},
 ): Promise<Scheduler> {
   const log = createLogger({ logLevel: 'silent' });
   const store = await openJobStore({ config, pool, log });

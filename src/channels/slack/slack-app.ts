@@ -40,6 +40,12 @@ export const SLACK_BOT_SCOPES = [
 
 const SLACK_BODY_LIMIT = '1mb';
 
+/** How every Web API client of ShopIQ calls Slack. */
+export function slackClientOptions(config: Pick<SlackConfig, 'apiUrl'>) {
+  // a Slack call that hangs must not hold an answer (or the calls queued behind it) for ever
+  return { slackApiUrl: config.apiUrl, retryConfig: { retries: 2 }, timeout: 10_000 };
+}
+
 export interface SlackChannel {
   /** Mounted at the root of the express app (HTTP mode). */
   router: Router | undefined;
@@ -52,8 +58,7 @@ export function createSlackChannel(
   deps: SlackDeps & { vault: TokenVault; publicBaseUrl: string },
 ): SlackChannel {
   const logger = boltLogger(deps.log.child({ component: 'slack' }));
-  // a Slack call that hangs must not hold an answer (or the calls queued behind it) for ever
-  const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 2 }, timeout: 10_000 };
+  const clientOptions = slackClientOptions(config);
   const store: InstallationStore | undefined = config.oauth
     ? new PostgresInstallationStore(deps.db, deps.vault)
     : undefined;
@@ -120,8 +125,8 @@ export function createSlackChannel(
 /** The Web API client's dumps of whole requests and results: they hold OAuth codes and secrets. */
 const RAW_HTTP = /^http request (body|headers|result)/;
 
-/** Bolt's log lines into pino, at Bolt's own levels. */
-function boltLogger(log: Logger): BoltLogger {
+/** Bolt's (and the Web API client's) log lines into pino, at their own levels. */
+export function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {

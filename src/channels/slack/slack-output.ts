@@ -9,7 +9,7 @@
  * and a failed stream or response falls back to `chat.postMessage`: the answer is
  * never lost silently.
  */
-import type { ChatStreamer, WebClient } from '@slack/web-api';
+import type { ChatPostMessageResponse, ChatStreamer, WebClient } from '@slack/web-api';
 import { renderChart } from '../../conversation/charts/chart-renderer.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -33,6 +33,28 @@ export function slackErrorCode(err: unknown): string {
   return e?.data?.error ?? e?.code ?? e?.message ?? 'unknown';
 }
 
+/** Where a message goes: a conversation, maybe a thread of it; the bot token when the client has none. */
+export interface SlackPlace {
+  channel: string;
+  thread_ts?: string | undefined;
+  token?: string;
+}
+
+/** Posts a message; if Slack refuses it (its blocks, most likely), the text alone. `failed` hears the refusal. */
+export async function postSlackMessage(
+  client: WebClient,
+  place: SlackPlace,
+  message: SlackMessage,
+  failed: (method: string, err: unknown) => void,
+): Promise<ChatPostMessageResponse> {
+  try {
+    return await client.chat.postMessage({ ...place, text: message.text, blocks: message.blocks });
+  } catch (err) {
+    failed('chat.postMessage', err);
+    return client.chat.postMessage({ ...place, text: message.text, mrkdwn: true });
+  }
+}
+
 abstract class SlackOutputBase implements ChannelOutput {
   protected readonly client: WebClient;
   protected readonly log: Logger;
@@ -51,14 +73,10 @@ abstract class SlackOutputBase implements ChannelOutput {
     this.log[level]({ slackError: slackErrorCode(err), method }, 'Slack API call failed');
   }
 
-  /** Posts a message; if Slack refuses its blocks, the text alone. */
   protected async post(channel: string, threadTs: string | undefined, message: SlackMessage): Promise<void> {
-    try {
-      await this.client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
-    } catch (err) {
-      this.failed('chat.postMessage', err);
-      await this.client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, mrkdwn: true });
-    }
+    await postSlackMessage(this.client, { channel, thread_ts: threadTs }, message, (method, err) =>
+      this.failed(method, err),
+    );
   }
 
   protected async uploadCharts(channel: string, threadTs: string | undefined, reply: Reply): Promise<void> {

@@ -1,12 +1,15 @@
 /**
  * Chat in a terminal. On a terminal: a prompt, answers as they come, follow-ups when
- * a refresh ends. Otherwise (a pipe, a script): one question per line, each answer
- * printed after it, and the end of input ends the chat.
+ * a refresh ends, and the notices this process sends to the conversation (a backfill's
+ * progress: terminal-notifier.ts). Otherwise (a pipe, a script): one question per
+ * line, each answer printed after it, and the end of input ends the chat.
  */
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import type { ConversationEngine } from '../../conversation/conversation-engine.ts';
+import type { Reply } from '../../conversation/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { registerTerminalConversation } from './terminal-notifier.ts';
 import { renderForTerminal } from './terminal-renderer.ts';
 
 export interface TerminalIo {
@@ -26,6 +29,12 @@ export async function runTerminalChat(engine: ConversationEngine, userId: string
     terminal: interactive,
   });
   const say = (text: string) => io.output.write(`${text}\n\n`);
+  /** Something the seller did not just ask for: printed on its own, then the prompt again. */
+  const sayLater = async (reply: Reply) => {
+    say(`\n${await renderForTerminal(reply, io.chartDir)}`);
+    if (interactive) rl.prompt();
+  };
+  const unregister = registerTerminalConversation(conversationId, sayLater);
   if (interactive) {
     say(
       `ShopIQ: ask about your sales, products, returns and stock. Type \`help\` for commands, \`exit\` to leave.${
@@ -36,27 +45,26 @@ export async function runTerminalChat(engine: ConversationEngine, userId: string
     rl.setPrompt('you> ');
     rl.prompt();
   }
-  for await (const line of rl) {
-    const text = line.trim();
-    if (/^(exit|quit|bye)$/i.test(text)) break;
-    if (text) {
-      try {
-        const reply = await engine.handle(
-          { userId, channel: 'terminal', conversationId, text },
-          {
-            notify: async (followUp) => {
-              say(`\n${await renderForTerminal(followUp, io.chartDir)}`);
-              if (interactive) rl.prompt();
-            },
-          },
-        );
-        say(await renderForTerminal(reply, io.chartDir));
-      } catch (err) {
-        io.log?.error({ err }, 'answering in the terminal failed');
-        say('Something went wrong answering that (it is logged); please try again in a moment.');
+  try {
+    for await (const line of rl) {
+      const text = line.trim();
+      if (/^(exit|quit|bye)$/i.test(text)) break;
+      if (text) {
+        try {
+          const reply = await engine.handle(
+            { userId, channel: 'terminal', conversationId, text },
+            { notify: sayLater },
+          );
+          say(await renderForTerminal(reply, io.chartDir));
+        } catch (err) {
+          io.log?.error({ err }, 'answering in the terminal failed');
+          say('Something went wrong answering that (it is logged); please try again in a moment.');
+        }
       }
+      if (interactive) rl.prompt();
     }
-    if (interactive) rl.prompt();
+  } finally {
+    unregister();
+    rl.close();
   }
-  rl.close();
 }

@@ -14,7 +14,7 @@ import type { Logger } from '../../logging/logger.ts';
 import { saveMedia } from '../../media/media-store.ts';
 import type { ChannelOutput } from '../chat-gateway.ts';
 import { renderForWhatsApp } from './whatsapp-renderer.ts';
-import type { WhatsAppSender } from './whatsapp-sender.ts';
+import type { Delivered, WhatsAppSender } from './whatsapp-sender.ts';
 
 /** How long an answer may take before the seller is told it is coming. */
 const SLOW_ANSWER_MS = 2000;
@@ -75,13 +75,21 @@ export class WhatsAppOutput implements ChannelOutput {
   }
 
   async followUp(reply: Reply): Promise<void> {
+    await this.unasked(reply);
+  }
+
+  /** A message the seller did not just ask for; `held`: one could not go (outside the window, no template), nor the rest. */
+  async unasked(reply: Reply): Promise<Delivered> {
     const { rows } = await this.#deps.db.query<{ last_seen_at: Date | null }>(
       `select last_seen_at from channel_identity where channel = 'whatsapp' and external_id = $1`,
       [this.#number],
     );
     const lastInbound = rows[0]?.last_seen_at ?? undefined;
+    let delivered: Delivered = 'sent';
     for (const body of renderForWhatsApp(reply).messages) {
-      if ((await this.#deps.sender.sendUnasked(this.#to, body, lastInbound)) !== 'sent') return;
+      delivered = await this.#deps.sender.sendUnasked(this.#to, body, lastInbound);
+      if (delivered !== 'sent') break;
     }
+    return delivered;
   }
 }

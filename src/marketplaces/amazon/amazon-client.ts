@@ -34,7 +34,7 @@ import { type ApiStats, emptyStats } from '../api-stats.ts';
 import type { MarketplaceClient, OrderPage, Page, ReadOptions } from '../marketplace-client.ts';
 import { isMarketplaceError, MarketplaceError } from '../marketplace-error.ts';
 import { MarketplaceHttp } from '../marketplace-http.ts';
-import type { CommonClientOptions } from '../marketplace-provider.ts';
+import { type CommonClientOptions, DEFAULT_BACKFILL_DAYS } from '../marketplace-provider.ts';
 import { ProductsBySku } from '../products-by-sku.ts';
 import { TokenBucketPacer } from '../token-bucket-pacer.ts';
 import { type AmazonApp, amazonRegionOf } from './amazon-app.ts';
@@ -173,7 +173,7 @@ export class AmazonClient implements MarketplaceClient {
     this.#o = {
       rateScale: 1,
       reportPollMs: 250,
-      backfillDays: 730,
+      backfillDays: DEFAULT_BACKFILL_DAYS,
       overlapMs: 10 * 60_000,
       deltaByReportAfterDays: 7,
       reportsAhead: 8,

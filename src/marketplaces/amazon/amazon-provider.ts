@@ -1,12 +1,13 @@
 import { emptyStats } from '../api-stats.ts';
 import { MarketplaceError } from '../marketplace-error.ts';
-import { commonOptions, type MarketplaceProvider } from '../marketplace-provider.ts';
+import { commonOptions, DEFAULT_BACKFILL_DAYS, type MarketplaceProvider } from '../marketplace-provider.ts';
 import { amazonApp } from './amazon-app.ts';
 import { AmazonClient } from './amazon-client.ts';
 import { AmazonOAuth } from './amazon-oauth.ts';
 
 export const amazonProvider: MarketplaceProvider = {
   marketplace: 'amazon',
+  backfillDays: DEFAULT_BACKFILL_DAYS,
   createClient: (input) => {
     const { config, connection, tuning } = input;
     if (!connection.region) {

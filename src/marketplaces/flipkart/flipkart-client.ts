@@ -29,6 +29,7 @@ import type { MarketplaceClient, OrderPage, Page, ReadOptions } from '../marketp
 import { MarketplaceError } from '../marketplace-error.ts';
 import { MarketplaceHttp } from '../marketplace-http.ts';
 import type { CommonClientOptions } from '../marketplace-provider.ts';
+import { DEFAULT_BACKFILL_DAYS } from '../marketplace-provider.ts';
 import { type KnownSku, ProductsBySku } from '../products-by-sku.ts';
 import type { FlipkartApp } from './flipkart-app.ts';
 import { mapFlipkartOrder, type RawFlipkartItem } from './flipkart-order-mapper.ts';
@@ -106,7 +107,7 @@ export class FlipkartClient implements MarketplaceClient {
     this.#o = {
       maxRatePerS: 8,
       overlapMs: 10 * 60_000,
-      backfillDays: 730,
+      backfillDays: DEFAULT_BACKFILL_DAYS,
       windowDays: 30,
       pageSize: 1000,
       timeoutMs: 60_000,

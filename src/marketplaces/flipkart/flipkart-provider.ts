@@ -1,11 +1,12 @@
 import { emptyStats } from '../api-stats.ts';
-import { commonOptions, type MarketplaceProvider } from '../marketplace-provider.ts';
+import { commonOptions, DEFAULT_BACKFILL_DAYS, type MarketplaceProvider } from '../marketplace-provider.ts';
 import { flipkartApp } from './flipkart-app.ts';
 import { FlipkartClient } from './flipkart-client.ts';
 import { FlipkartOAuth } from './flipkart-oauth.ts';
 
 export const flipkartProvider: MarketplaceProvider = {
   marketplace: 'flipkart',
+  backfillDays: DEFAULT_BACKFILL_DAYS,
   createClient: (input) =>
     new FlipkartClient({
       ...commonOptions(input),

@@ -6,6 +6,8 @@ import { ShopifyOAuth } from './shopify-oauth.ts';
 
 export const shopifyProvider: MarketplaceProvider = {
   marketplace: 'shopify',
+  // orders are read by their updated-at with no lower bound
+  backfillDays: undefined,
   createClient: ({ config, connection, tokens, log, signal, tuning }) =>
     new ShopifyClient({
       shop: connection.externalAccountId,
