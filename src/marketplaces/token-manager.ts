@@ -15,7 +15,7 @@ export interface TokenManagerOptions {
   refresh?: ((current: ConnectionTokens) => Promise<ConnectionTokens>) | undefined;
   /** Stores new tokens (sealed) before they are used. */
   persist: (tokens: ConnectionTokens) => Promise<void>;
-  /** Refresh this long before expiry (default 5 minutes). */
+  /** Refresh this long before expiry (default 5 minutes; at most half the life of a token this manager got). */
   skewMs?: number;
   now?: () => number;
 }
@@ -24,6 +24,8 @@ export class TokenManager {
   readonly #options: TokenManagerOptions;
   #tokens: ConnectionTokens;
   #refreshing: Promise<void> | undefined;
+  /** When this manager got the current token; unknown for the one it started with. */
+  #obtainedAt: number | undefined;
   refreshes = 0;
 
   constructor(options: TokenManagerOptions) {
@@ -33,11 +35,21 @@ export class TokenManager {
 
   async accessToken(): Promise<string> {
     const expiresAt = this.#tokens.expiresAt?.getTime();
-    const now = this.#options.now?.() ?? Date.now();
-    if (expiresAt !== undefined && this.#options.refresh && expiresAt - now < (this.#options.skewMs ?? 300_000)) {
+    if (expiresAt !== undefined && this.#options.refresh && expiresAt - this.#now() < this.#margin(expiresAt)) {
       await this.#refresh();
     }
     return this.#tokens.accessToken;
+  }
+
+  /** How early to refresh: a token living less than the skew would otherwise be renewed before every request. */
+  #margin(expiresAt: number): number {
+    const skew = this.#options.skewMs ?? 300_000;
+    if (this.#obtainedAt === undefined) return skew;
+    return Math.min(skew, Math.max(0, expiresAt - this.#obtainedAt) / 2);
+  }
+
+  #now(): number {
+    return this.#options.now?.() ?? Date.now();
   }
 
   /**
@@ -59,8 +71,10 @@ export class TokenManager {
       const refresh = this.#options.refresh;
       if (!refresh) return;
       const next = await refresh(this.#tokens);
+      const obtainedAt = this.#now();
       await this.#options.persist(next);
       this.#tokens = next;
+      this.#obtainedAt = obtainedAt;
       this.refreshes++;
     })().finally(() => {
       this.#refreshing = undefined;

@@ -19,6 +19,7 @@ export class TokenStore {
   readonly #codes = new Map<string, Issued & { redirectUri?: string }>();
   readonly #access = new Map<string, Issued>();
   readonly #refresh = new Map<string, Grant>();
+  readonly #refreshed = new Map<string, number>();
 
   issueCode(grant: Grant & { redirectUri?: string }, ttlS = 300): string {
     const code = randomBytes(16).toString('hex');
@@ -50,6 +51,7 @@ export class TokenStore {
   useRefresh(token: string, rotate: boolean): Grant | undefined {
     const grant = this.#refresh.get(token);
     if (grant && rotate) this.#refresh.delete(token);
+    if (grant) this.#refreshed.set(grant.storeKey, this.refreshes(grant.storeKey) + 1);
     return grant;
   }
 
@@ -61,6 +63,17 @@ export class TokenStore {
     for (const issued of [this.#codes, this.#access, this.#refresh]) {
       for (const [token, grant] of issued) if (grant.storeKey === storeKey) issued.delete(token);
     }
+  }
+
+  /** Refreshes granted to a store's tokens so far: how often its clients renewed them. */
+  refreshes(storeKey: string): number {
+    return this.#refreshed.get(storeKey) ?? 0;
+  }
+
+  /** The seller withdrew the app's access: the access or refresh token `token` is refused from now on. */
+  revoke(token: string): boolean {
+    const access = this.#access.delete(token);
+    return this.#refresh.delete(token) || access;
   }
 
   /** 'expired' is told apart from unknown: the real APIs answer both with 401, clients react the same. */
