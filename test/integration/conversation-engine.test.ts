@@ -191,8 +191,8 @@ describe('the conversation engine', () => {
     await engine.handle(turn('currency INR'));
 
     expect((await engine.handle(turn('disconnect ebay'))).text).toMatch(/Which one\?/);
-    expect((await engine.handle(turn('disconnect amazon'))).text).toMatch(/Disconnected amazon/);
-    expect((await engine.handle(turn('disconnect amazon'))).text).toMatch(/amazon is not connected/);
+    expect((await engine.handle(turn('disconnect amazon'))).text).toMatch(/Disconnected Amazon/);
+    expect((await engine.handle(turn('disconnect amazon'))).text).toMatch(/Amazon is already disconnected/);
     expect((await engine.handle(turn('status'))).text).not.toMatch(/amazon/);
   });
 
