@@ -70,7 +70,7 @@ describe('ShopIQ on WhatsApp', () => {
   let seller: SeededSeller;
 
   const post = (params: Record<string, string>, signature?: string) =>
-    postToTwilioWebhook(app.url, '/twilio/whatsapp', params, signature);
+    postToTwilioWebhook(app.url, '/twilio/whatsapp', params, { signature });
   const bodies = (messages: SentMessage[]) => messages.flatMap((m) => (m.Body ? [m.Body] : []));
 
   beforeAll(async () => {
@@ -240,7 +240,7 @@ describe('ShopIQ on WhatsApp', () => {
     };
     const res = await postToTwilioWebhook(app.url, '/twilio/status', status);
     expect(res.status).toBe(204);
-    expect((await postToTwilioWebhook(app.url, '/twilio/status', status, 'forged')).status).toBe(403);
+    expect((await postToTwilioWebhook(app.url, '/twilio/status', status, { signature: 'forged' })).status).toBe(403);
     const { rows } = await pool.query('select external_id, status, error_code from chat_delivery_failure');
     expect(rows).toEqual([{ external_id: SELLER, status: 'undelivered', error_code: '63024' }]);
     // the operator sees it against the seller

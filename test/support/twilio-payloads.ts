@@ -67,20 +67,29 @@ export function inboundMessage(
   };
 }
 
-/** `X-Twilio-Signature` of a webhook to `path`, for the public URL. */
-export const twilioSignature = (path: string, params: Record<string, string>): string =>
-  twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_BASE_URL}${path}`, params);
+/** `X-Twilio-Signature` of a webhook to `path`, for the public URL (the service's PUBLIC_BASE_URL). */
+export const twilioSignature = (
+  path: string,
+  params: Record<string, string>,
+  publicBaseUrl = PUBLIC_BASE_URL,
+): string => twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${publicBaseUrl}${path}`, params);
 
-/** POSTs a webhook to `path` of the service, signed for the public URL (or with the signature given). */
+/**
+ * POSTs a webhook to `path` of the service, signed for its public URL (`publicBaseUrl`,
+ * PUBLIC_BASE_URL unless told), or with the signature given.
+ */
 export function postToTwilioWebhook(
   serviceUrl: string,
   path: string,
   params: Record<string, string>,
-  signature = twilioSignature(path, params),
+  { signature, publicBaseUrl }: { signature?: string | undefined; publicBaseUrl?: string } = {},
 ): Promise<Response> {
   return fetch(`${serviceUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signature ?? twilioSignature(path, params, publicBaseUrl),
+    },
     body: new URLSearchParams(params).toString(),
   });
 }
