@@ -163,6 +163,10 @@ describe('connecting marketplaces from a Slack DM', () => {
       const said = messagesAfter(before).map((c) => `${c.method}: ${textOf(c)}`);
       const name = marketplace[0]?.toUpperCase() + marketplace.slice(1);
       expect(said.some((s) => s.startsWith('chat.postMessage') && s.includes(`${name} connected`))).toBe(true);
+      // one progress message, posted once and then edited in place
+      const progress = said.filter((s) => s.includes(`Loading ${name}`));
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.filter((s) => s.startsWith('chat.postMessage'))).toHaveLength(1);
       const { rows: loaded } = await app.pool.query<{ n: string }>(
         `select count(*) as n from unified_order o join marketplace_connection c on c.id = o.connection_id
           where c.marketplace = $1 and c.user_id = $2`,
