@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { MARKED_TABLES, salesRollupMarkTriggers } from '../src/db/entities/sales-rollup-marks.ts';
 
 export class Migration20261130232924_sales_rollup extends Migration {
 
@@ -21,41 +22,16 @@ export class Migration20261130232924_sales_rollup extends Migration {
     this.addSql(`alter table "sales_rollup" add constraint "sales_rollup_status_check" check ("status" in ('PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'));`);
 
     // Every change to a seller's orders or lines marks its connection's UTC day for the
-    // rollup rebuild (src/analytics/sales-rollup.ts), whoever writes it: one statement
-    // trigger per table and event, over the statement's transition rows. Rows deleted
-    // with their connection mark nothing (the rollup rows go with the connection).
-    for (const [table, orders] of [
-      ['unified_order', 'select distinct o.connection_id, o.user_id, o.ordered_at from %ROWS% o'],
-      [
-        'unified_order_item',
-        'select o.connection_id, o.user_id, o.ordered_at from unified_order o where o.id in (select order_id from %ROWS%)',
-      ],
-    ] as const) {
-      const mark = (rows: string) => `
-        insert into sales_rollup_mark as m (connection_id, utc_day, user_id)
-        select distinct x.connection_id, (x.ordered_at at time zone 'UTC')::date, x.user_id
-          from (${orders.replace('%ROWS%', rows)}) x
-         where exists (select 1 from marketplace_connection c where c.id = x.connection_id)
-        on conflict (connection_id, utc_day) do update set generation = m.generation + 1;`;
-      this.addSql(`create function ${table}_mark_sales_rollup() returns trigger language plpgsql as $$
-        begin
-          if TG_OP <> 'INSERT' then ${mark('old_rows')} end if;
-          if TG_OP <> 'DELETE' then ${mark('new_rows')} end if;
-          return null;
-        end $$;`);
-      for (const [event, rows] of [
-        ['insert', 'new table as new_rows'],
-        ['update', 'old table as old_rows new table as new_rows'],
-        ['delete', 'old table as old_rows'],
-      ]) {
-        this.addSql(`create trigger ${table}_${event}_mark_sales_rollup after ${event} on "${table}"
-          referencing ${rows} for each statement execute function ${table}_mark_sales_rollup();`);
-      }
+    // rollup rebuild: statement triggers over the transition rows. Their SQL has one
+    // source, the entities' declaration (a later change to it comes with a migration
+    // that replaces them; applied from scratch, this one already creates the current form).
+    for (const table of MARKED_TABLES) {
+      for (const trigger of salesRollupMarkTriggers(table)) this.addSql(`${trigger.expression};`);
     }
   }
 
   override down(): void | Promise<void> {
-    for (const table of ['unified_order', 'unified_order_item']) {
+    for (const table of MARKED_TABLES) {
       this.addSql(`drop function if exists ${table}_mark_sales_rollup() cascade;`);
     }
     this.addSql(`drop table if exists "sales_rollup_mark" cascade;`);

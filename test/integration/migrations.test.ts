@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { salesRollupMarkFunctionBody, salesRollupMarkTriggers } from '../../src/db/entities/sales-rollup-marks.ts';
 import { applyMigrations, pendingMigrations } from '../../src/db/migrate.ts';
 import { type MikroORM, openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -25,6 +26,27 @@ describe('migrations', () => {
     expect(await pendingMigrations(orm)).toEqual([]);
     // No difference left between the entities and the migrated database.
     expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
+  });
+
+  it('create the rollup triggers exactly as the entities declare them (one source for their SQL)', async () => {
+    const flat = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+    for (const table of ['unified_order', 'unified_order_item'] as const) {
+      const [fn] = await query<{ src: string }>(
+        db.url,
+        `select prosrc as src from pg_proc where proname = '${table}_mark_sales_rollup'`,
+      );
+      expect(flat(fn?.src ?? '')).toBe(flat(salesRollupMarkFunctionBody(table)));
+      const triggers = await query<{ name: string; def: string }>(
+        db.url,
+        `select tgname as name, pg_get_triggerdef(t.oid) as def from pg_trigger t
+          where tgrelid = '"${table}"'::regclass and not tgisinternal order by tgname`,
+      );
+      expect(triggers.map((t) => t.name)).toEqual(
+        salesRollupMarkTriggers(table)
+          .map((t) => t.name)
+          .sort(),
+      );
+    }
   });
 
   it('use the default table names and numeric money columns', async () => {

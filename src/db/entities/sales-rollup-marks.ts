@@ -7,8 +7,8 @@ import type { TriggerDef } from '@mikro-orm/core';
  * included). Rows deleted with their connection mark nothing: the rollup rows go
  * with the connection.
  *
- * Declared on the entities so the schema comparison knows them; the migration that
- * created them holds the same SQL.
+ * Declared on the entities so the schema comparison knows them; this module is the
+ * one source of their SQL: the migrations that create or replace them call it.
  */
 const ORDERS_OF = {
   unified_order: (rows: string) => `select o.connection_id, o.user_id, o.ordered_at from ${rows} o`,
@@ -29,14 +29,24 @@ const TRANSITIONS = {
   delete: 'old table as old_rows',
 } as const;
 
-export function salesRollupMarkTriggers(table: keyof typeof ORDERS_OF): TriggerDef[] {
-  const fn = `${table}_mark_sales_rollup`;
-  const createFn = `create or replace function ${fn}() returns trigger language plpgsql as $$
+export type MarkedTable = keyof typeof ORDERS_OF;
+export const MARKED_TABLES = Object.keys(ORDERS_OF) as MarkedTable[];
+
+/** The trigger function's body (between its `$$`). */
+export const salesRollupMarkFunctionBody = (table: MarkedTable) => `
         begin
           if TG_OP <> 'INSERT' then ${mark(table, 'old_rows')} end if;
           if TG_OP <> 'DELETE' then ${mark(table, 'new_rows')} end if;
           return null;
-        end $$`;
+        end `;
+
+/** The trigger function, created or brought up to date (a migration that changes the body runs this). */
+export const salesRollupMarkFunction = (table: MarkedTable) =>
+  `create or replace function ${table}_mark_sales_rollup() returns trigger language plpgsql as $$${salesRollupMarkFunctionBody(table)}$$`;
+
+export function salesRollupMarkTriggers(table: MarkedTable): TriggerDef[] {
+  const fn = `${table}_mark_sales_rollup`;
+  const createFn = salesRollupMarkFunction(table);
   return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).map((event, n) => {
     const name = `${table}_${event}_mark_sales_rollup`;
     const trigger = `create trigger ${name} after ${event} on "${table}"
