@@ -120,6 +120,8 @@ export interface Config {
     dailyTokenBudget: number;
     /** Chat turns one web process answers at once; more wait (each mostly waits on the model). */
     concurrency: number;
+    /** Chat turns are kept this many days, then purged. */
+    retentionDays: number;
   };
 }
 
@@ -322,6 +324,11 @@ const envSchema = z.object({
     .min(1, { message: 'expected at least 1' })
     .max(1000, { message: 'expected at most 1000' })
     .default(32),
+  CHAT_RETENTION_DAYS: z.coerce
+    .number({ message: 'expected a number of days' })
+    .int()
+    .min(1, { message: 'expected at least 1 day' })
+    .default(90),
   LLM_DAILY_TOKENS_PER_SELLER: z.coerce
     .number({ message: 'expected a number of tokens' })
     .int()
@@ -450,6 +457,7 @@ function buildConfig(e: Env, cwd: string): Config {
       llmTimeoutMs: e.LLM_TIMEOUT_MS,
       dailyTokenBudget: e.LLM_DAILY_TOKENS_PER_SELLER,
       concurrency: e.CHAT_CONCURRENCY,
+      retentionDays: e.CHAT_RETENTION_DAYS,
     },
   };
 }

@@ -4,8 +4,10 @@
  * the model tokens an answer used are kept on it, which is how the daily budget is
  * counted.
  */
+
 import type { Channel } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
+import { redactContacts } from '../privacy/contact-redaction.ts';
 import type { LlmMessage, LlmUsage } from './llm/llm-client.ts';
 
 export interface ChatTurn {
@@ -41,7 +43,8 @@ export async function recordMessage(
       turn.channel,
       turn.conversationId,
       message.role,
-      message.content,
+      // a phone number or e-mail pasted in chat (a buyer's, say) is not kept
+      redactContacts(message.content),
       message.metadata ?? null,
       message.usage ? message.usage.inputTokens + message.usage.cacheReadTokens + message.usage.cacheWriteTokens : null,
       message.usage?.outputTokens ?? null,

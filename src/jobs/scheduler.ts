@@ -22,7 +22,7 @@ import { connectBackfillJob } from './backfill-job.ts';
 import { refreshFxRatesJob } from './fx-job.ts';
 import { type BackfillData, JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
 import { isDuplicateJob, type JobStore } from './job-store.ts';
-import { purgeExpiredJob } from './purge-job.ts';
+import { purgeJob } from './purge-job.ts';
 import { syncSellerJob, syncSellerNowJob } from './sync-jobs.ts';
 import { type SyncSchedule, syncScheduleFor } from './sync-schedule.ts';
 
@@ -130,7 +130,7 @@ export class Scheduler {
       lockLimit: 1,
       backoff: backoffStrategies.exponential({ delay: 60_000, maxRetries: 5 }),
     });
-    agenda.define(JOB.purgeExpired, this.#tracked(purgeExpiredJob(context)), {
+    agenda.define(JOB.purge, this.#tracked(purgeJob(context)), {
       lockLifetime: lockLifetimeMs,
       concurrency: 1,
       lockLimit: 1,
@@ -141,7 +141,8 @@ export class Scheduler {
       timezone: FX_SCHEDULE.timezone,
       skipImmediate: true,
     });
-    await agenda.every(PURGE_SCHEDULE.cron, JOB.purgeExpired, undefined, {
+    await agenda.cancel({ name: JOB.legacyPurge });
+    await agenda.every(PURGE_SCHEDULE.cron, JOB.purge, undefined, {
       timezone: PURGE_SCHEDULE.timezone,
       skipImmediate: true,
     });
