@@ -8,10 +8,11 @@
 import { addDecimal, compareDecimal, divideRounded, roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
-import { FX_DAY, inReportingCurrency, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
+import { addOrdersInPeriod, FX_DAY, inReportingCurrency, ordersInPeriod, reportingRateJoin } from './money-sql.ts';
 import type { Period } from './period.ts';
 import { ratio } from './sales.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
+import { SqlParams } from './sql-params.ts';
 
 export interface ProductSalesRow {
   /** The normalized SKU; lines without one are grouped by title, as "title:<title>". */
@@ -43,6 +44,10 @@ export async function productSales(
   period: Period,
   options: ProductSalesOptions = {},
 ): Promise<ProductSalesRow[]> {
+  const q = new SqlParams();
+  const orders = addOrdersInPeriod(q, scope.userId, period, options.marketplaces);
+  const currency = q.add(scope.currency);
+  const skus = q.add(options.skus?.length ? options.skus : null);
   const { rows } = await db.query<{
     sku: string;
     marketplace: Marketplace;
@@ -61,29 +66,21 @@ export async function productSales(
               sum(i.total_price) as sales,
               sum(i.total_price * o.total_amount_usd / nullif(o.total_amount, 0)) as sales_usd
          from unified_order_item i join unified_order o on o.id = i.order_id
-        where i.user_id = $1 and ${ORDERS_IN_PERIOD}
+        where i.user_id = ${orders.user} and ${ordersInPeriod(orders)}
           and o.status <> 'CANCELLED' and not i.is_cancelled
-          and ($7::text[] is null or i.normalized_sku = any($7))
+          and (${skus}::text[] is null or i.normalized_sku = any(${skus}))
         group by 1, 2, 3, 4
      )
      select p.sku, p.marketplace, max(p.title) as title, sum(p.orders)::int as orders, sum(p.units)::int as units,
             sum(p.returned_units)::int as returned_units,
-            sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$6')})::text as revenue,
+            sum(${inReportingCurrency('p.sales', 'p.sales_usd', currency)})::text as revenue,
             (select pr.category from unified_product pr
-              where pr.user_id = $1 and pr.normalized_sku = p.sku and pr.category is not null
+              where pr.user_id = ${orders.user} and pr.normalized_sku = p.sku and pr.category is not null
               order by pr.marketplace = p.marketplace desc, pr.category limit 1) as category
        from parts p
-       ${reportingRateJoin('$6')}
+       ${reportingRateJoin(currency)}
       group by p.sku, p.marketplace`,
-    [
-      scope.userId,
-      period.start,
-      period.end,
-      period.timezone,
-      options.marketplaces?.length ? options.marketplaces : null,
-      scope.currency,
-      options.skus?.length ? options.skus : null,
-    ],
+    q.values,
   );
   const digits = minorDigits(scope.currency);
   return rows.map((r) => {
