@@ -25,6 +25,16 @@ export function missingRate(currency: Placeholder): string {
   return `(p.currency <> ${currency} and ${currency} <> 'USD' and r.rate is null)`;
 }
 
+/**
+ * What of a part cannot be converted: nothing when it is in the reporting currency; all
+ * of it (`whole`) when the day has no rate; else what has no USD amount (`withoutUsd`).
+ */
+export function notConverted(whole: string, withoutUsd: string, currency: Placeholder): string {
+  return `(case when p.currency = ${currency} then 0
+                when ${missingRate(currency)} then ${whole}
+                else ${withoutUsd} end)`;
+}
+
 /** Joins `r.rate`, USD → reporting currency on the part's day, to the parts `p`. */
 export function reportingRateJoin(currency: Placeholder): string {
   return `left join lateral (

@@ -24,7 +24,8 @@
 import type pg from 'pg';
 import { addDecimal, compareDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
-import { inReportingCurrency, missingRate, reportingRateJoin } from './money-sql.ts';
+import { inReportingCurrency, notConverted, reportingRateJoin } from './money-sql.ts';
+import { type NotConverted, NotConvertedTally } from './not-converted.ts';
 import type { Period } from './period.ts';
 import { refreshSalesRollup } from './sales-rollup.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
@@ -67,7 +68,7 @@ export interface SalesReport {
   rows: ({ key: string } & SalesFigures)[];
   total: SalesFigures;
   /** Amounts left out of `revenue` for want of an exchange rate, in their own currency. */
-  unconverted: { currency: string; orders: number; amount: string }[];
+  unconverted: NotConverted[];
 }
 
 interface Counts {
@@ -101,7 +102,7 @@ export async function salesReport(
   const { rows } = await pool.query<PartRow>(sql, q.values);
 
   const byKey = new Map<string, Counts>();
-  const unconverted = new Map<string, { orders: number; amount: string }>();
+  const unconverted = new NotConvertedTally();
   const counts = (k: string) => {
     let c = byKey.get(k);
     if (!c) {
@@ -121,13 +122,7 @@ export async function salesReport(
     c.refunds = addDecimal(c.refunds, r.refunds);
     c.native.set(r.currency, addDecimal(c.native.get(r.currency) ?? '0', r.native_revenue));
     c.unconverted += r.unconverted_orders;
-    if (r.unconverted_orders > 0) {
-      const u = unconverted.get(r.currency) ?? { orders: 0, amount: '0' };
-      unconverted.set(r.currency, {
-        orders: u.orders + r.unconverted_orders,
-        amount: addDecimal(u.amount, r.unconverted_amount),
-      });
-    }
+    if (r.unconverted_orders > 0) unconverted.add(r.currency, r.unconverted_orders, r.unconverted_amount);
   }
 
   const keys = [...byKey.keys()].sort();
@@ -138,9 +133,7 @@ export async function salesReport(
     by: options.by,
     rows: options.by ? keys.map((k) => ({ key: k, ...figures(byKey.get(k) as Counts, scope.currency) })) : [],
     total: figures(total, scope.currency),
-    unconverted: [...unconverted]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([currency, u]) => ({ currency, orders: u.orders, amount: roundDecimal(u.amount, minorDigits(currency)) })),
+    unconverted: unconverted.list(),
   };
 }
 
@@ -192,12 +185,8 @@ function partsSql(key: string, $: Record<'user' | 'start' | 'end' | 'marketplace
            coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', $.currency)}), 0)::text as revenue,
            coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', $.currency)}), 0)::text as refunds,
            sum(p.sales)::text as native_revenue,
-           sum(case when p.currency = ${$.currency} then 0
-                    when ${missingRate($.currency)} then p.orders - p.cancelled
-                    else p.sales_missing end)::int as unconverted_orders,
-           sum(case when p.currency = ${$.currency} then 0
-                    when ${missingRate($.currency)} then p.sales
-                    else p.sales_missing_amount end)::text as unconverted_amount
+           sum(${notConverted('p.orders - p.cancelled', 'p.sales_missing', $.currency)})::int as unconverted_orders,
+           sum(${notConverted('p.sales', 'p.sales_missing_amount', $.currency)})::text as unconverted_amount
       from parts p
       ${reportingRateJoin($.currency)}
      group by p.k, p.currency`;
