@@ -139,6 +139,7 @@ export class ConversationEngine {
       now: this.#clock,
       staleAfterMs: config.conversation.staleAfterMs,
       waitMs: config.conversation.freshnessWaitMs,
+      outageCooldownMs: config.conversation.outageCooldownMs,
       syncs: this.#deps.syncs,
       followed: (request) => this.#followed.has(request.jobId),
       status: hooks.status,
