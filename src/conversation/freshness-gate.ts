@@ -82,7 +82,7 @@ export function describeOutages(connections: ConnectionFreshness[]): string {
     .flatMap((c) =>
       c.failing
         ? [
-            `${namesOf([c])} is not answering properly since ${c.failing.sinceLocal}: its figures are from ${c.lastSyncLocal ? 'its last good sync' : 'no sync yet'}.`,
+            `${namesOf([c])} is not answering properly since ${c.failing.sinceLocal}: ${c.lastSyncLocal ? 'its figures are from its last good sync' : 'there are no figures from it yet'}.`,
           ]
         : [],
     )

@@ -76,6 +76,8 @@ describe('questions during a marketplace outage', () => {
       /Amazon is not answering properly since \d{4}-\d\d-\d\d \d\d:\d\d \([^)]+\): its figures are from its last good sync\./,
     );
     expect(await queued(JOB.syncSellerNow)).toBe(0);
+    // `status` says so too
+    expect((await ask(engine(), 'status')).text).toMatch(/- amazon .*: connected, .*not answering properly since/);
   });
 
   it('once the cool-down is over, a question asks for one sync again', async () => {
