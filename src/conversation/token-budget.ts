@@ -31,7 +31,10 @@ export function dailyTokenBudget(
   const day = localDate(now, timezone);
   return {
     async reserve(estimate) {
-      // the day's first row starts from the answers recorded before this table kept count
+      const tokens = Math.max(1, Math.ceil(estimate));
+      const first = await grant(db, userId, day, tokens, budget);
+      if (first !== undefined) return first;
+      // the day's first request: its row starts from the answers recorded before this table kept count
       await db.query(
         `insert into token_budget (user_id, day, used, reserved, updated_at)
          select $1, $2::date, coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0), 0, now()
@@ -41,16 +44,7 @@ export function dailyTokenBudget(
          on conflict (user_id, day) do nothing`,
         [userId, day, timezone],
       );
-      const { rows } = await db.query<{ granted: string }>(
-        `with current as (
-           select used, reserved from token_budget where user_id = $1 and day = $2 for update),
-         grant_ as (select least($3::bigint, $4::bigint - used - reserved) as n from current where used + reserved < $4)
-         update token_budget t set reserved = t.reserved + g.n, updated_at = now()
-           from grant_ g where t.user_id = $1 and t.day = $2
-         returning g.n::text as granted`,
-        [userId, day, Math.max(1, Math.ceil(estimate)), budget],
-      );
-      return Number(rows[0]?.granted ?? 0);
+      return (await grant(db, userId, day, tokens, budget)) ?? 0;
     },
     async settle(reserved, usage) {
       await db.query(
@@ -60,4 +54,30 @@ export function dailyTokenBudget(
       );
     },
   };
+}
+
+/**
+ * Reserves up to `tokens` on the day's row, locked for the statement so that concurrent
+ * reservations queue: what it granted (0 when nothing is left); undefined: no row yet.
+ */
+async function grant(
+  db: Queryable,
+  userId: string,
+  day: string,
+  tokens: number,
+  budget: number,
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ found: boolean; granted: string }>(
+    `with current as (
+       select used, reserved from token_budget where user_id = $1 and day = $2 for update),
+     grant_ as (select least($3::bigint, $4::bigint - used - reserved) as n from current where used + reserved < $4),
+     reserved as (
+       update token_budget t set reserved = t.reserved + g.n, updated_at = now()
+         from grant_ g where t.user_id = $1 and t.day = $2
+       returning g.n)
+     select exists (select 1 from current) as found, coalesce((select n from reserved), 0)::text as granted`,
+    [userId, day, tokens, budget],
+  );
+  const row = rows[0];
+  return row?.found ? Number(row.granted) : undefined;
 }

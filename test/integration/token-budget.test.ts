@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConversationEngine } from '../../src/conversation/conversation-engine.ts';
 import type { LlmClient, LlmRequest, LlmResponse, LlmUsage } from '../../src/conversation/llm/llm-client.ts';
+import { dailyTokenBudget } from '../../src/conversation/token-budget.ts';
 import { MAX_TOOL_CALLS } from '../../src/conversation/tool-loop.ts';
 import { MAX_TOOL_ROWS } from '../../src/conversation/tools/tool.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -129,6 +130,16 @@ describe('the daily token budget', () => {
     expect(replies.find((r) => !r.limitedMode)?.text).toMatch(/^You sold ₹8,800\.00 last month\./);
     expect(replies.find((r) => r.limitedMode)?.text).toMatch(/question budget is used up/);
     expect(await budgetRow(seller)).toEqual([{ used: 900, reserved: 0 }]);
+  });
+
+  it('grants concurrent reservations no more than the budget in all', async () => {
+    const seller = await fresh();
+    const budget = dailyTokenBudget(h.pool, { userId: seller.userId, timezone: 'UTC' }, 1000, new Date());
+    const granted = await Promise.all(Array.from({ length: 12 }, () => budget.reserve(300)));
+    expect(granted.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(granted.filter((n) => n > 0)).toHaveLength(4); // 300, 300, 300 and the last 100
+    await Promise.all(granted.map((n) => budget.settle(n, usage(n, 0))));
+    expect(await budgetRow(seller)).toEqual([{ used: 1000, reserved: 0 }]);
   });
 
   describe('L3: a model that keeps asking for tools over five years of data', () => {
