@@ -112,6 +112,11 @@ export interface Config {
     staleAfterMs: number;
     /** How long an answer waits for that refresh before it answers with what there is. */
     freshnessWaitMs: number;
+    /**
+     * A connection whose last sync failed with a temporary error less than this long
+     * ago is not waited for (nor refreshed) by a question: it answers from the last good sync.
+     */
+    outageCooldownMs: number;
     /** Output cap of each model request. */
     maxOutputTokens: number;
     /** Timeout of each model request. */
@@ -307,6 +312,11 @@ const envSchema = z.object({
     .min(0, { message: 'expected 0 or more' })
     .max(120_000, { message: 'expected at most 120000' })
     .default(10_000),
+  FRESHNESS_OUTAGE_COOLDOWN_MINUTES: z.coerce
+    .number({ message: 'expected minutes' })
+    .int()
+    .min(0, { message: 'expected 0 or more' })
+    .default(15),
   LLM_MAX_OUTPUT_TOKENS: z.coerce
     .number({ message: 'expected a number of tokens' })
     .int()
@@ -453,6 +463,7 @@ function buildConfig(e: Env, cwd: string): Config {
     conversation: {
       staleAfterMs: e.FRESHNESS_MAX_AGE_MINUTES * 60_000,
       freshnessWaitMs: e.FRESHNESS_WAIT_MS,
+      outageCooldownMs: e.FRESHNESS_OUTAGE_COOLDOWN_MINUTES * 60_000,
       maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
       llmTimeoutMs: e.LLM_TIMEOUT_MS,
       dailyTokenBudget: e.LLM_DAILY_TOKENS_PER_SELLER,

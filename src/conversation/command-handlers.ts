@@ -16,7 +16,7 @@ import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/lin
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import { canonicalTimezone } from '../time/local-time.ts';
 import { COMMAND_HELP, type Command, SYNC_TIER_NAMES } from './commands.ts';
-import { describeFreshness, type SyncRequester } from './freshness-gate.ts';
+import { describeFreshness, describeOutages, type SyncRequester } from './freshness-gate.ts';
 import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
 import { type Reply, textReply } from './reply.ts';
 
@@ -145,6 +145,7 @@ async function status(ctx: CommandContext): Promise<Reply> {
     (c) =>
       `- ${c.marketplace} (${c.account}): ${c.state}, ` +
       `data as of ${c.lastSyncLocal ?? 'never'}${c.syncing ? ', syncing now' : c.stale && c.syncable ? ' (stale)' : ''}` +
+      (c.failing ? `, not answering properly since ${c.failing.sinceLocal}` : '') +
       (c.syncable ? '' : ` (send \`connect ${c.marketplace}\` to reconnect)`),
   );
   return textReply(
@@ -167,10 +168,11 @@ async function sync(ctx: CommandContext, marketplace: string | undefined): Promi
     );
   }
   const after = await connectionFreshness(ctx.db, ctx.scope, new Date(), ctx.config.conversation.staleAfterMs);
+  const outages = describeOutages(after);
   return textReply(
-    result === 'finished'
+    (result === 'finished'
       ? `Synced${all}: ${describeFreshness(after)}.`
-      : `The sync did not complete; your data: ${describeFreshness(after)}.`,
+      : `The sync did not complete; your data: ${describeFreshness(after)}.`) + (outages ? ` ${outages}` : ''),
   );
 }
 
