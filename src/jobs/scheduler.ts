@@ -16,7 +16,7 @@ import type { Config } from '../config/config.ts';
 import type { SyncTier } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps } from '../sync/sync-connection.ts';
-import { SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
+import { SYNC_LEASE_TTL_MS, SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
 import { BACKFILL_TIMING, type BackfillTiming } from './backfill-announcer.ts';
 import { connectBackfillJob } from './backfill-job.ts';
 import { refreshFxRatesJob } from './fx-job.ts';
@@ -107,7 +107,8 @@ export class Scheduler {
     const { agenda } = this.#store;
     const { lockLifetimeMs, syncConcurrency } = this.#config.jobs;
     const context = {
-      deps: { ...deps, leaseTtlMs: lockLifetimeMs },
+      // never longer than the job's lock: a job taken over from a dead worker finds the lease lapsed
+      deps: { ...deps, leaseTtlMs: Math.min(lockLifetimeMs, SYNC_LEASE_TTL_MS) },
       scheduler: this,
       notifier,
       backfillTiming: this.#backfillTiming,

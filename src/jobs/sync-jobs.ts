@@ -112,7 +112,11 @@ export async function runSync(
       return { ...result, reauthTold };
     }
     if (!waitWhileBusy) {
-      log.info('another sync of this seller is running: this run is skipped');
+      const held = result.heldBy;
+      log.info(
+        held ? { holder: held.holder, leaseExpiresAt: held.expiresAt } : {},
+        'another sync of this seller is running: this run is skipped',
+      );
       return undefined;
     }
     if (ctx.signal.aborted) return undefined;

@@ -6,12 +6,11 @@
  * others. A run that lost its lease stops them all at once: another worker owns the
  * seller now.
  */
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import { loadSellerScope } from '../analytics/seller-scope.ts';
 import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
 import type { Marketplace, SyncTrigger } from '../db/enums.ts';
+import { dropLeaseHolder, holderIsGone, newLeaseHolder } from './lease-holder.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import {
   type ConnectionRow,
@@ -20,7 +19,7 @@ import {
   type SyncProgress,
   syncConnection,
 } from './sync-connection.ts';
-import { acquireLease, LeaseLostError, releaseLease } from './sync-lease.ts';
+import { acquireLeaseOrTakeOver, type HeldLease, LeaseLostError, releaseLease } from './sync-lease.ts';
 
 export interface SellerSyncOptions {
   marketplace?: Marketplace | undefined;
@@ -38,10 +37,21 @@ export interface SellerSyncResult {
   userId: string;
   /** Another worker holds the seller's lease: nothing was done. */
   busy: boolean;
+  /** When busy: the lease that kept the seller, and until when. */
+  heldBy?: HeldLease;
+  /** The holder of a run on this machine whose process was gone: its lease was taken over. */
+  tookOverFrom?: string;
+  /** Renewals of the lease this run made (each one UPDATE of one row). */
+  leaseRenewals?: number;
   connections: ConnectionSyncResult[];
 }
 
-const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
+/**
+ * How long a run's lease outlives its last renewal (renewed every third of it): how
+ * long a run that died elsewhere keeps its seller. A run on the same machine is taken
+ * over as soon as its process is gone.
+ */
+export const SYNC_LEASE_TTL_MS = 60_000;
 /** Connections a sync reads: connected, or failed last time (a revoked one waits for the seller). */
 export const SYNCABLE_STATUSES = ['CONNECTED', 'ERROR'];
 
@@ -50,11 +60,20 @@ export async function syncSeller(
   userId: string,
   options: SellerSyncOptions,
 ): Promise<SellerSyncResult> {
-  const ttl = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-  const holder = `${os.hostname()}:${process.pid}:${randomUUID()}`;
-  const lease = await acquireLease(deps.pool, userId, holder, ttl);
-  if (!lease) return { userId, busy: true, connections: [] };
-  const keeper = new LeaseKeeper(deps.pool, lease, ttl);
+  const ttl = deps.leaseTtlMs ?? SYNC_LEASE_TTL_MS;
+  const holder = newLeaseHolder();
+  const attempt = await acquireLeaseOrTakeOver(deps.pool, userId, holder, ttl, holderIsGone).catch((error: unknown) => {
+    dropLeaseHolder(holder);
+    throw error;
+  });
+  if (!attempt.lease) {
+    dropLeaseHolder(holder);
+    return { userId, busy: true, heldBy: attempt.heldBy, connections: [] };
+  }
+  const { tookOverFrom } = attempt;
+  if (tookOverFrom)
+    deps.log.warn({ userId, tookOverFrom }, 'the last sync of this seller is gone: its lease taken over');
+  const keeper = new LeaseKeeper(deps.pool, attempt.lease, ttl);
   const fenced = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, fenced.signal]) : fenced.signal;
   const heartbeat = setInterval(() => {
@@ -79,10 +98,17 @@ export async function syncSeller(
       }),
     );
     await refreshRollups(deps, userId);
-    return { userId, busy: false, connections: results };
+    return {
+      userId,
+      busy: false,
+      ...(tookOverFrom ? { tookOverFrom } : {}),
+      leaseRenewals: keeper.renewals,
+      connections: results,
+    };
   } finally {
     clearInterval(heartbeat);
     await releaseLease(deps.pool, keeper.lease).catch(() => {});
+    dropLeaseHolder(holder);
   }
 }
 
