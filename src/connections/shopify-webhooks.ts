@@ -31,6 +31,13 @@ const customerPayload = z.object({
   orders_requested: z.array(z.union([z.number(), z.string()])).optional(),
 });
 const shopPayload = z.object({ shop_domain: z.string().optional(), domain: z.string().optional() });
+/** What each topic handled must carry; checked before the delivery is taken. */
+const PAYLOADS: Record<string, z.ZodType> = {
+  'app/uninstalled': shopPayload,
+  'shop/redact': shopPayload,
+  'customers/redact': customerPayload,
+  'customers/data_request': customerPayload,
+};
 
 const REDACTED = '[redacted]';
 
@@ -58,6 +65,11 @@ export function shopifyWebhooksRouter(deps: { db: pg.Pool; secret: string; log: 
     try {
       payload = JSON.parse(raw.toString('utf8'));
     } catch {
+      res.status(400).json({ error: 'bad_request' });
+      return;
+    }
+    if (PAYLOADS[topic]?.safeParse(payload).success === false) {
+      log.warn({ topic, shop }, "Shopify webhook with a payload not of its topic's shape refused");
       res.status(400).json({ error: 'bad_request' });
       return;
     }

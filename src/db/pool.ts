@@ -34,6 +34,13 @@ export async function closePool(pool: pg.Pool, boundMs = 5000): Promise<void> {
 /** Runs `work` in one transaction on a client of the pool: committed if it returns, rolled back if it throws. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // a connection dropped while checked out is reported on the client, where an unheard
+  // 'error' would end the process; the query in flight fails with it anyway
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('begin');
     const result = await work(client);
@@ -43,6 +50,8 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     await client.query('rollback').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // a broken connection is destroyed rather than handed to the next caller
+    client.release(broken);
   }
 }

@@ -3,17 +3,18 @@
  * (Vercel Cron, a system crontab). `Authorization: Bearer <CRON_SECRET>`, compared in
  * constant time; anything else is 401. Enqueues one on-demand sync per seller with a
  * connected marketplace (a seller already syncing is joined, not queued twice) and
- * answers with the counts. Not mounted at all when no secret is configured.
+ * answers with the counts. It reads no body: one over 1 KB is refused with 413. Not
+ * mounted at all when no secret is configured.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type Request, Router } from 'express';
+import express, { type Request, Router } from 'express';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export function cronRouter(deps: { secret: string; scheduler: Scheduler; log: Logger }): Router {
   const router = Router();
   const expected = digest(deps.secret);
-  router.post('/sync', async (req, res, next) => {
+  router.post('/sync', express.raw({ type: () => true, limit: '1kb' }), async (req, res, next) => {
     try {
       if (!authorized(req, expected)) {
         res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized' });

@@ -147,6 +147,21 @@ describe('ShopIQ on WhatsApp', () => {
     expect(twilio.to(number)).toHaveLength(1);
   });
 
+  it('W5: gives a message Twilio replays a day later (same MessageSid, validly signed) no second answer', async () => {
+    const number = '+919800000006';
+    const params = inboundMessage(number, 'status');
+    await post(params);
+    await vi.waitFor(() => expect(twilio.to(number)).toHaveLength(1), { timeout: 10_000 });
+    await app.gateway.idle();
+    await pool.query(`update processed_event set received_at = received_at - interval '1 day' where event_id = $1`, [
+      params.MessageSid,
+    ]);
+    const replay = await post(params);
+    expect(replay.status).toBe(200);
+    await app.gateway.idle();
+    expect(twilio.to(number)).toHaveLength(1);
+  });
+
   it('refuses a bad signature, and one computed for another URL, with 403', async () => {
     const before = twilio.sent.length;
     const params = inboundMessage(SELLER, 'What were my total sales last month?');

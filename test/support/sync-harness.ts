@@ -3,13 +3,13 @@
  * dependencies as the service builds them, sellers connected through the real OAuth
  * path, and the comparison of what is stored with the sandbox's ground truth.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, expect } from 'vitest';
 import { connectSandboxSeller } from '../../src/connections/sandbox-connect.ts';
 import { resolveKeyring } from '../../src/crypto/keyring.ts';
 import { TokenVault } from '../../src/crypto/token-vault.ts';
 import type { Marketplace } from '../../src/db/enums.ts';
-import { closePool } from '../../src/db/pool.ts';
+import { closePool, openPool } from '../../src/db/pool.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { SyncDeps } from '../../src/sync/sync-connection.ts';
 import { type SellerSyncResult, syncSeller } from '../../src/sync/sync-manager.ts';
@@ -34,9 +34,9 @@ export function useSyncHarness(): () => Promise<SyncHarness> {
   });
   return async () => {
     const db = await createTestDatabase();
-    const pool = new pg.Pool({ connectionString: db.url, max: 4 });
     const config = testConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const log = createLogger({ logLevel: 'silent' });
+    const pool = openPool(db.url, 4, log);
     const vault = new TokenVault(resolveKeyring(config, log));
     const deps: SyncDeps = {
       pool,
