@@ -12,7 +12,7 @@ import { json, startSandbox } from '../support/sandbox.ts';
 import { useSyncHarness } from '../support/sync-harness.ts';
 import { TEST_KEY } from '../support/test-config.ts';
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('shopiq chat', () => {
   const harness = useSyncHarness();
@@ -62,7 +62,7 @@ describe('shopiq chat', () => {
       expect(result.stdout).toContain(part('amazon', 'Amazon'));
       expect(result.stdout).toContain(part('shopify', 'Shopify'));
       const flipkart = new RegExp(
-        `Flipkart: ${escape(formatMoney(sales(of('flipkart')), 'INR'))} \\(\\$([\\d,]+\\.\\d\\d)\\), ${formatCount(orders(of('flipkart')), 'USD')} orders`,
+        `Flipkart: ${escapeRegExp(formatMoney(sales(of('flipkart')), 'INR'))} \\(\\$([\\d,]+\\.\\d\\d)\\), ${formatCount(orders(of('flipkart')), 'USD')} orders`,
       ).exec(result.stdout);
       expect(flipkart).not.toBeNull();
       const total = addDecimal(
@@ -77,7 +77,7 @@ describe('shopiq chat', () => {
       expect(result.stdout).toMatch(/I did not understand that one/);
       expect(result.stdout).toMatch(/Limited mode/);
       // the revenue by marketplace is drawn too, to a file whose path is printed
-      const chart = new RegExp(`Chart: (${escape(home)}/charts/\\S+\\.png)`).exec(result.stdout)?.[1];
+      const chart = new RegExp(`Chart: (${escapeRegExp(home)}/charts/\\S+\\.png)`).exec(result.stdout)?.[1];
       expect(chart).toBeDefined();
       expect(
         readFileSync(chart as string)
