@@ -4,15 +4,14 @@
  * messages, error messages, URLs) phone numbers, e-mail addresses, known token shapes,
  * secret query and JSON values, and long opaque strings that look like tokens.
  */
+import { redactContacts } from '../privacy/contact-redaction.ts';
+
 const SECRET_KEY =
   /(token|secret|password|passwd|authorization|cookie|api[_-]?key|signature|credential|private[_-]?key|encryption[_-]?keys?)$/i;
 /** OAuth callback values: keys too common to match by suffix, so matched whole (string values only). */
 const OAUTH_KEY = /^(code|state|hmac|spapi_oauth_code|oauth_code|authorization_code)$/i;
 const PII_KEY = /^(phone|phone[_-]?number|email|e[_-]?mail|customer[_-]?email|customer[_-]?phone|from|to)$/i;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-// E.164 and common written forms: +91 98765 43210, +1 (415) 555-0100, whatsapp:+14155550100
-const PHONE = /\+\d[\d\s().-]{6,18}\d/g;
 // Bearer / shpat_ / Atza| / Slack xoxb- and xapp- style credentials that slip into messages
 const INLINE_TOKEN =
   /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}|\b(shp(at|ca|pa|ss)_)[A-Za-z0-9]{8,}|\b(Atz[ar]\|)[A-Za-z0-9+/=_-]{8,}|\b(xox[abpr]-|xapp-)[A-Za-z0-9-]{8,}/g;
@@ -35,12 +34,11 @@ function looksLikeToken(run: string): boolean {
 }
 
 export function maskText(text: string): string {
-  return text
+  // phone numbers and e-mails as chat storage masks them (one rule for both)
+  return redactContacts(text)
     .replace(INLINE_TOKEN, (_m, bearer, shp, _shpKind, atz, xox) => `${bearer ?? shp ?? atz ?? xox ?? ''}${REDACTED}`)
     .replace(SECRET_PARAM, (_m, before, name) => `${before}${name}=${REDACTED}`)
     .replace(SECRET_JSON, (_m, key) => `${key}"${REDACTED}"`)
-    .replace(EMAIL, '[email]')
-    .replace(PHONE, '[phone]')
     .replace(OPAQUE, (run) => (looksLikeToken(run) ? REDACTED : run));
 }
 

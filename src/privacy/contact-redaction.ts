@@ -11,7 +11,7 @@ const INTERNATIONAL = /\+\d{1,3}(?:[\s.-]?\(?\d+\)?){2,6}/g;
 /** A bare 10-digit mobile number as Indian sellers write them (6–9 first), or (415) 555-0100 style. */
 const NATIONAL = /(?<![\d-])(?:[6-9]\d{9}|\(\d{3}\)\s?\d{3}[\s.-]\d{4})(?![\d-])/g;
 
-export const EMAIL_MASK = '[e-mail]';
+export const EMAIL_MASK = '[email]';
 export const PHONE_MASK = '[phone]';
 
 export function redactContacts(text: string): string {

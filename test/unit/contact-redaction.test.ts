@@ -3,7 +3,7 @@ import { redactContacts } from '../../src/privacy/contact-redaction.ts';
 
 describe('contact redaction', () => {
   it('masks e-mail addresses and phone numbers as people write them', () => {
-    expect(redactContacts('Did priya.raman+shop@example.co.in order again?')).toBe('Did [e-mail] order again?');
+    expect(redactContacts('Did priya.raman+shop@example.co.in order again?')).toBe('Did [email] order again?');
     for (const phone of [
       '+91 98123 00077',
       '+919812300077',
