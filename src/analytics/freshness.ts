@@ -7,6 +7,7 @@
  */
 import type { ConnectionStatus, Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
+import { lastSettledRun } from '../sync/last-settled-run.ts';
 import { SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
 import { localTime } from '../time/local-time.ts';
 import type { SellerScope } from './seller-scope.ts';
@@ -52,15 +53,11 @@ export async function connectionFreshness(
     failing_since: Date | null;
     failed_at: Date | null;
   }>(
-    // a fenced run says nothing about the marketplace: only runs that succeeded or failed count
     `select c.id, c.marketplace, coalesce(c.display_name, c.external_account_id) as account, c.status, c.last_sync_at,
             exists (select 1 from sync_lease l where l.user_id = c.user_id and l.expires_at > $2) as syncing,
             f.since as failing_since, last.finished_at as failed_at
        from marketplace_connection c
-       left join lateral (
-              select r.status, r.failure_kind, r.finished_at from sync_run r
-               where r.connection_id = c.id and r.status in ('succeeded', 'failed')
-               order by r.started_at desc limit 1) last on true
+       left join lateral (${lastSettledRun('c')}) last on true
        left join lateral (
               select min(r.finished_at) as since from sync_run r
                where r.connection_id = c.id and r.status = 'failed'

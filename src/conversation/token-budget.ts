@@ -56,6 +56,12 @@ export function dailyTokenBudget(
   };
 }
 
+/** Days past any timezone's today, kept a week for operators, then dropped (purge-expired). */
+export async function purgeTokenBudgets(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query(`delete from token_budget where day < current_date - 7`);
+  return rowCount ?? 0;
+}
+
 /**
  * Reserves up to `tokens` on the day's row, locked for the statement so that concurrent
  * reservations queue: what it granted (0 when nothing is left); undefined: no row yet.

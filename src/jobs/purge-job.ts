@@ -5,8 +5,9 @@
  * (`processed_event`) outlive any retry by days (Slack retries within minutes, Twilio
  * within hours), spent and expired link codes and the record of tries are gone a day on,
  * chat images (chart URLs sent to WhatsApp) once expired, marketplace authorization
- * states a day after they expired.
+ * states a day after they expired, sellers' daily token counts a week after the day.
  */
+import { purgeTokenBudgets } from '../conversation/token-budget.ts';
 import { purgeLinkCodes } from '../identity/link-codes.ts';
 import { purgeMedia } from '../media/media-store.ts';
 import { purgeOAuthStates } from '../oauth/oauth-state.ts';
@@ -25,6 +26,7 @@ export function purgeJob(ctx: JobContext) {
     await purgeLinkCodes(pool);
     const media = await purgeMedia(pool);
     await purgeOAuthStates(pool);
+    await purgeTokenBudgets(pool);
     ctx.log.child({ job: 'purge' }).info({ chatTurns, deliveries, media }, 'expired chat records purged');
   };
 }

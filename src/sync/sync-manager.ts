@@ -10,6 +10,7 @@ import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import { loadSellerScope } from '../analytics/seller-scope.ts';
 import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
 import type { Marketplace, SyncTrigger } from '../db/enums.ts';
+import { lastSettledRun } from './last-settled-run.ts';
 import { dropLeaseHolder, holderIsGone, newLeaseHolder } from './lease-holder.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import {
@@ -31,6 +32,12 @@ export interface SellerSyncOptions {
    */
   onHeartbeat?: (() => Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Leave out connections whose last run failed with a temporary error less than this
+   * long ago: a sync asked for from chat during an outage does not wait on a marketplace
+   * that is down (the recurring schedule still retries it).
+   */
+  spareFailingForMs?: number | undefined;
 }
 
 export interface SellerSyncResult {
@@ -83,7 +90,7 @@ export async function syncSeller(
     options.onHeartbeat?.().catch((err: unknown) => deps.log.warn({ err, userId }, 'sync heartbeat failed'));
   }, ttl / 3);
   try {
-    const connections = await syncableConnections(deps, userId, options.marketplace);
+    const connections = await syncableConnections(deps, userId, options.marketplace, options.spareFailingForMs);
     const results = await Promise.all(
       connections.map(async (connection) => {
         const result = await syncConnection(deps, {
@@ -149,6 +156,7 @@ async function syncableConnections(
   deps: SyncDeps,
   userId: string,
   marketplace: Marketplace | undefined,
+  spareFailingForMs: number | undefined,
 ): Promise<ConnectionRow[]> {
   const { rows } = await deps.pool.query<{
     id: string;
@@ -162,12 +170,15 @@ async function syncableConnections(
     token_expires_at: Date | null;
     cursors: ConnectionCursors;
   }>(
-    `select id, user_id, marketplace, external_account_id, region, sandbox_url, access_token_sealed,
-            refresh_token_sealed, token_expires_at, cursors
-       from marketplace_connection
-      where user_id = $1 and status = any($2) and ($3::text is null or marketplace = $3)
-      order by marketplace, created_at`,
-    [userId, SYNCABLE_STATUSES, marketplace ?? null],
+    `select c.id, c.user_id, c.marketplace, c.external_account_id, c.region, c.sandbox_url, c.access_token_sealed,
+            c.refresh_token_sealed, c.token_expires_at, c.cursors
+       from marketplace_connection c
+       left join lateral (${lastSettledRun('c')}) last on true
+      where c.user_id = $1 and c.status = any($2) and ($3::text is null or c.marketplace = $3)
+        and not coalesce($4::float8 is not null and last.status = 'failed' and last.failure_kind = 'temporary'
+                          and last.finished_at > now() - $4::float8 * interval '1 millisecond', false)
+      order by c.marketplace, c.created_at`,
+    [userId, SYNCABLE_STATUSES, marketplace ?? null, spareFailingForMs ?? null],
   );
   return rows.map((r) => ({
     id: r.id,
