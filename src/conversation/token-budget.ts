@@ -56,7 +56,7 @@ export function dailyTokenBudget(
   };
 }
 
-/** Days past any timezone's today, kept a week for operators, then dropped (purge-expired). */
+/** Days past any timezone's today, kept a week for operators, then dropped (the `purge` job). */
 export async function purgeTokenBudgets(db: Queryable): Promise<number> {
   const { rowCount } = await db.query(`delete from token_budget where day < current_date - 7`);
   return rowCount ?? 0;
