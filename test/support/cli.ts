@@ -64,10 +64,14 @@ export function startService(
  * Starts the service the way the README says, `npm start` in the project folder, as the
  * leader of its own process group: a terminal's Ctrl-C is `process.kill(-child.pid, 'SIGINT')`.
  */
-export function startWithNpm(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningService> {
+export function startWithNpm(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  project = PROJECT,
+): Promise<RunningService> {
   const child = spawn('npm', ['start'], {
     env: cliEnv({ PORT: '0', ...env }),
-    cwd: PROJECT,
+    cwd: project,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
