@@ -6,7 +6,7 @@
  */
 export type StopSignal = 'stop' | 'same' | 'force';
 
-export const SAME_REQUEST_MS = 1500;
+const SAME_REQUEST_MS = 1500;
 
 export function stopSignals(sameRequestMs = SAME_REQUEST_MS, now: () => number = Date.now): () => StopSignal {
   let first: number | undefined;
