@@ -365,7 +365,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
           ])
         ).rows;
         expect(runs.length).toBeGreaterThan(0);
-        expect(runs.map((r) => r.error)).toEqual(runs.map(() => 'the service is stopping'));
+        expect(runs.map((r) => r.error)).toEqual(runs.map(() => 'temporary: the service is stopping'));
 
         // the interrupted job is retried (after its 5 s backoff) by the next worker, from the saved cursors
         await worker();

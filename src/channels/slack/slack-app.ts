@@ -104,7 +104,7 @@ export function createSlackChannel(
   }
   registerListeners(app, deps, store);
   app.error(async (err) => {
-    deps.log.error({ err: err.original ?? err, code: err.code }, 'a Slack listener failed');
+    deps.log.error({ err: err.original ?? err, errorCode: err.code }, 'a Slack listener failed');
   });
   let started = false;
   return {
