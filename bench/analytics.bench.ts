@@ -56,7 +56,8 @@ const bench: Bench = async (options) => {
           salesReport(db.pool, scope, precedingPeriod(lastMonth), { by: 'marketplace' }),
         ]),
       return_rate: () => salesReport(db.pool, scope, last30, { by: 'marketplace' }),
-      product_x_marketplace: async () => compareAcrossMarketplaces(await productSales(db.pool, scope, lastMonth)),
+      product_x_marketplace: async () =>
+        compareAcrossMarketplaces((await productSales(db.pool, scope, lastMonth)).rows),
     };
     const metrics = await timeQuestions(questions, reps);
 

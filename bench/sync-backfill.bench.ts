@@ -57,6 +57,8 @@ const bench: Bench = async (options) => {
         items_written: items,
         seconds: Number(seconds.toFixed(2)),
         api_calls: runs.reduce((n, r) => n + r.run.apiCalls, 0),
+        // what holding the seller's lease cost: one single-row UPDATE each
+        lease_renewals: result.leaseRenewals ?? 0,
         peak_rss_mb: rss.peakMb(),
         ...Object.fromEntries(
           runs.flatMap((r) => [

@@ -5,22 +5,38 @@
  * stays as it is; else its USD amount (converted by the sync at the order date's rate)
  * times that day's USD → reporting-currency rate, or the last one within a week before
  * (weekends, holidays). No rate: null, for the caller to report apart.
+ *
+ * Every piece takes the placeholders of the values it reads (sql-params.ts), never a
+ * fixed position.
  */
+import type { Marketplace } from '../db/enums.ts';
+import type { Period } from './period.ts';
+import type { Placeholder, SqlParams } from './sql-params.ts';
 
-/** `native`/`usd`: the part's sums; `currency`: the SQL parameter holding the reporting currency. */
-export function inReportingCurrency(native: string, usd: string, currency: string): string {
+/** `native`/`usd`: the part's sums; `currency`: the placeholder of the reporting currency. */
+export function inReportingCurrency(native: string, usd: string, currency: Placeholder): string {
   return `(case when p.currency = ${currency} then ${native}
                 when ${currency} = 'USD' then ${usd}
                 else ${usd} * r.rate end)`;
 }
 
 /** True where a part cannot be converted at all (no rate that week). */
-export function missingRate(currency: string): string {
+export function missingRate(currency: Placeholder): string {
   return `(p.currency <> ${currency} and ${currency} <> 'USD' and r.rate is null)`;
 }
 
+/**
+ * What of a part cannot be converted: nothing when it is in the reporting currency; all
+ * of it (`whole`) when the day has no rate; else what has no USD amount (`withoutUsd`).
+ */
+export function notConverted(whole: string, withoutUsd: string, currency: Placeholder): string {
+  return `(case when p.currency = ${currency} then 0
+                when ${missingRate(currency)} then ${whole}
+                else ${withoutUsd} end)`;
+}
+
 /** Joins `r.rate`, USD → reporting currency on the part's day, to the parts `p`. */
-export function reportingRateJoin(currency: string): string {
+export function reportingRateJoin(currency: Placeholder): string {
   return `left join lateral (
       select f.rate from fx_rate f
        where ${currency} <> 'USD' and f.base = 'USD' and f.quote = ${currency}
@@ -32,8 +48,38 @@ export function reportingRateJoin(currency: string): string {
 /** The UTC day an order's USD amount was converted on: the day its rate is read for. */
 export const FX_DAY = `(o.ordered_at at time zone 'UTC')::date`;
 
-/** Orders of the seller ($1) placed in the period ($2, $3: local days; $4: zone), on the marketplaces in $5 (null: all). */
-export const ORDERS_IN_PERIOD = `o.user_id = $1
-  and o.ordered_at >= ($2::date::timestamp at time zone $4)
-  and o.ordered_at < ($3::date::timestamp at time zone $4)
-  and ($5::text[] is null or o.marketplace = any($5))`;
+/** The placeholders `ordersInPeriod` reads. */
+export interface OrdersInPeriod {
+  user: Placeholder;
+  /** First local day, and the day after the last (dates). */
+  start: Placeholder;
+  end: Placeholder;
+  /** The IANA zone the days are counted in. */
+  zone: Placeholder;
+  /** Marketplaces to keep to (text[]; null: all). */
+  marketplaces: Placeholder;
+}
+
+/** Adds the values `ordersInPeriod` reads: the seller, the period, the marketplaces (none: all). */
+export function addOrdersInPeriod(
+  q: SqlParams,
+  userId: string,
+  period: Period,
+  marketplaces: Marketplace[] | undefined,
+): OrdersInPeriod {
+  return {
+    user: q.add(userId),
+    start: q.add(period.start),
+    end: q.add(period.end),
+    zone: q.add(period.timezone),
+    marketplaces: q.add(marketplaces?.length ? marketplaces : null),
+  };
+}
+
+/** Orders `o` of the seller placed in the period, on the marketplaces given. */
+export function ordersInPeriod(p: OrdersInPeriod): string {
+  return `o.user_id = ${p.user}
+  and o.ordered_at >= (${p.start}::date::timestamp at time zone ${p.zone})
+  and o.ordered_at < (${p.end}::date::timestamp at time zone ${p.zone})
+  and (${p.marketplaces}::text[] is null or o.marketplace = any(${p.marketplaces}))`;
+}

@@ -3,15 +3,25 @@
  * sold (normalize-sku.ts), so "the blue kurta on Flipkart vs Shopify" lines up. Lines
  * of cancelled orders and cancelled lines do not count; returned units are reported
  * beside the units sold. Revenue is the lines' totals in the reporting currency
- * (money-sql.ts); a line's USD amount is its share of its order's USD amount.
+ * (money-sql.ts); a line's USD amount is its share of its order's USD amount. Amounts
+ * with no exchange rate are left out of revenue and listed apart (not-converted.ts).
  */
 import { addDecimal, compareDecimal, divideRounded, roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
-import { FX_DAY, inReportingCurrency, ORDERS_IN_PERIOD, reportingRateJoin } from './money-sql.ts';
+import {
+  addOrdersInPeriod,
+  FX_DAY,
+  inReportingCurrency,
+  notConverted,
+  ordersInPeriod,
+  reportingRateJoin,
+} from './money-sql.ts';
+import { type NotConverted, NotConvertedTally } from './not-converted.ts';
 import type { Period } from './period.ts';
 import { ratio } from './sales.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
+import { SqlParams } from './sql-params.ts';
 
 export interface ProductSalesRow {
   /** The normalized SKU; lines without one are grouped by title, as "title:<title>". */
@@ -23,7 +33,10 @@ export interface ProductSalesRow {
   returnedUnits: number;
   returnRate: number | null;
   revenue: string;
+  /** Revenue ÷ units; null when some of the revenue could not be converted. */
   averageUnitPrice: string | null;
+  /** Amounts left out of `revenue` for want of an exchange rate. */
+  notConverted: NotConverted[];
   /**
    * The product's category on this marketplace's listing, or on another of the
    * seller's listings of the same SKU (Flipkart listings carry none); null: unknown.
@@ -37,70 +50,142 @@ export interface ProductSalesOptions {
   skus?: string[];
 }
 
+export interface ProductSales {
+  rows: ProductSalesRow[];
+  /** Amounts left out of the rows' revenue for want of an exchange rate, over all the rows' orders. */
+  notConverted: NotConverted[];
+}
+
 export async function productSales(
   db: Queryable,
   scope: SellerScope,
   period: Period,
   options: ProductSalesOptions = {},
-): Promise<ProductSalesRow[]> {
-  const { rows } = await db.query<{
-    sku: string;
-    marketplace: Marketplace;
-    title: string;
-    orders: number;
-    units: number;
-    returned_units: number;
-    revenue: string | null;
-    category: string | null;
-  }>(
-    `with parts as (
-       select coalesce(i.normalized_sku, 'title:' || i.title) as sku, i.marketplace, i.currency as currency,
+): Promise<ProductSales> {
+  const { rows } = await db.query<PartRow>(...productPartsQuery(scope, period, options, 'product'));
+  const digits = minorDigits(scope.currency);
+  const products = new Map<string, PartRow & { notConverted: NotConvertedTally }>();
+  let anyNotConverted = false;
+  for (const r of rows) {
+    const key = `${r.marketplace}|${r.sku}`;
+    const p = products.get(key);
+    const tally = p?.notConverted ?? new NotConvertedTally();
+    tally.add(r.currency, r.unconverted_orders, r.unconverted_amount);
+    anyNotConverted ||= r.unconverted_orders > 0;
+    products.set(
+      key,
+      p
+        ? {
+            ...p,
+            title: p.title > r.title ? p.title : r.title,
+            orders: p.orders + r.orders,
+            units: p.units + r.units,
+            returned_units: p.returned_units + r.returned_units,
+            revenue: addDecimal(p.revenue, r.revenue),
+          }
+        : { ...r, notConverted: tally },
+    );
+  }
+  return {
+    rows: [...products.values()].map((r) => {
+      const notConverted = r.notConverted.list();
+      const revenue = roundDecimal(r.revenue, digits);
+      return {
+        sku: r.sku,
+        marketplace: r.marketplace,
+        title: r.title,
+        orders: r.orders,
+        units: r.units,
+        returnedUnits: r.returned_units,
+        returnRate: r.units > 0 ? ratio(r.returned_units, r.units) : null,
+        revenue,
+        averageUnitPrice:
+          r.units > 0 && notConverted.length === 0 ? divideRounded(revenue, String(r.units), digits) : null,
+        notConverted,
+        category: r.category,
+      };
+    }),
+    // an order of several products is one order: counted again over orders, only when there is any
+    notConverted: anyNotConverted ? await notConvertedOrders(db, scope, period, options) : [],
+  };
+}
+
+async function notConvertedOrders(
+  db: Queryable,
+  scope: SellerScope,
+  period: Period,
+  options: ProductSalesOptions,
+): Promise<NotConverted[]> {
+  const { rows } = await db.query<PartRow>(...productPartsQuery(scope, period, options, 'order'));
+  const tally = new NotConvertedTally();
+  for (const r of rows) tally.add(r.currency, r.unconverted_orders, r.unconverted_amount);
+  return tally.list();
+}
+
+interface PartRow {
+  sku: string;
+  marketplace: Marketplace;
+  currency: string;
+  title: string;
+  orders: number;
+  units: number;
+  returned_units: number;
+  revenue: string;
+  unconverted_orders: number;
+  unconverted_amount: string;
+  category: string | null;
+}
+
+/**
+ * Lines not cancelled of orders not cancelled, summed per product (normalized SKU) and
+ * marketplace, or all together (`order`: each order counted once), per order currency
+ * and UTC day, then converted (money-sql.ts): a row per product, marketplace and currency.
+ */
+function productPartsQuery(
+  scope: SellerScope,
+  period: Period,
+  options: ProductSalesOptions,
+  per: 'product' | 'order',
+): [string, unknown[]] {
+  const q = new SqlParams();
+  const orders = addOrdersInPeriod(q, scope.userId, period, options.marketplaces);
+  const currency = q.add(scope.currency);
+  const skus = q.add(options.skus?.length ? options.skus : null);
+  const product =
+    per === 'product'
+      ? `coalesce(i.normalized_sku, 'title:' || i.title) as sku, i.marketplace`
+      : `'' as sku, '' as marketplace`;
+  const category =
+    per === 'product'
+      ? `(select pr.category from unified_product pr
+           where pr.user_id = ${orders.user} and pr.normalized_sku = p.sku and pr.category is not null
+           order by pr.marketplace = p.marketplace desc, pr.category limit 1)`
+      : 'null';
+  const sql = `with parts as (
+       select ${product}, i.currency as currency,
               ${FX_DAY} as fx_day, max(i.title) as title,
               count(distinct o.id)::int as orders, sum(i.quantity)::int as units,
               sum(i.returned_quantity)::int as returned_units,
               sum(i.total_price) as sales,
-              sum(i.total_price * o.total_amount_usd / nullif(o.total_amount, 0)) as sales_usd
+              sum(i.total_price * o.total_amount_usd / nullif(o.total_amount, 0)) as sales_usd,
+              count(distinct o.id) filter (where o.total_amount_usd is null)::int as orders_without_usd,
+              coalesce(sum(i.total_price) filter (where o.total_amount_usd is null), 0) as sales_without_usd
          from unified_order_item i join unified_order o on o.id = i.order_id
-        where i.user_id = $1 and ${ORDERS_IN_PERIOD}
+        where i.user_id = ${orders.user} and ${ordersInPeriod(orders)}
           and o.status <> 'CANCELLED' and not i.is_cancelled
-          and ($7::text[] is null or i.normalized_sku = any($7))
+          and (${skus}::text[] is null or i.normalized_sku = any(${skus}))
         group by 1, 2, 3, 4
      )
-     select p.sku, p.marketplace, max(p.title) as title, sum(p.orders)::int as orders, sum(p.units)::int as units,
-            sum(p.returned_units)::int as returned_units,
-            sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$6')})::text as revenue,
-            (select pr.category from unified_product pr
-              where pr.user_id = $1 and pr.normalized_sku = p.sku and pr.category is not null
-              order by pr.marketplace = p.marketplace desc, pr.category limit 1) as category
+     select p.sku, p.marketplace, p.currency, max(p.title) as title, sum(p.orders)::int as orders,
+            sum(p.units)::int as units, sum(p.returned_units)::int as returned_units,
+            coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', currency)}), 0)::text as revenue,
+            sum(${notConverted('p.orders', 'p.orders_without_usd', currency)})::int as unconverted_orders,
+            sum(${notConverted('p.sales', 'p.sales_without_usd', currency)})::text as unconverted_amount,
+            ${category} as category
        from parts p
-       ${reportingRateJoin('$6')}
-      group by p.sku, p.marketplace`,
-    [
-      scope.userId,
-      period.start,
-      period.end,
-      period.timezone,
-      options.marketplaces?.length ? options.marketplaces : null,
-      scope.currency,
-      options.skus?.length ? options.skus : null,
-    ],
-  );
-  const digits = minorDigits(scope.currency);
-  return rows.map((r) => {
-    const revenue = roundDecimal(r.revenue ?? '0', digits);
-    return {
-      sku: r.sku,
-      marketplace: r.marketplace,
-      title: r.title,
-      orders: r.orders,
-      units: r.units,
-      returnedUnits: r.returned_units,
-      returnRate: r.units > 0 ? ratio(r.returned_units, r.units) : null,
-      revenue,
-      averageUnitPrice: r.units > 0 ? divideRounded(revenue, String(r.units), digits) : null,
-      category: r.category,
-    };
-  });
+       ${reportingRateJoin(currency)}
+      group by p.sku, p.marketplace, p.currency`;
+  return [sql, q.values];
 }
 
 export type ProductRanking = 'revenue' | 'units';

@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { inTransaction } from '../db/pool.ts';
 import { FX_DAY } from './money-sql.ts';
 import type { SellerScope } from './seller-scope.ts';
+import { type Placeholder, SqlParams } from './sql-params.ts';
 
 export interface RollupRefresh {
   /** `none`: already up to date; `days`: the marked days; `all`: the whole history. */
@@ -54,10 +55,12 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
   let result: RollupRefresh;
   if (state[0]?.timezone !== scope.timezone) {
     await client.query('delete from sales_rollup where user_id = $1', [scope.userId]);
-    await client.query(insertRollup('select o.* from unified_order o where o.user_id = $1', LINES.seller), [
-      scope.userId,
-      scope.timezone,
-    ]);
+    const q = new SqlParams();
+    const $ = { user: q.add(scope.userId), zone: q.add(scope.timezone) };
+    await client.query(
+      insertRollup($, `select o.* from unified_order o where o.user_id = ${$.user}`, sellerLines($)),
+      q.values,
+    );
     await client.query(
       `insert into sales_rollup_state (user_id, timezone, built_at) values ($1, $2, now())
        on conflict (user_id) do update set timezone = excluded.timezone, built_at = excluded.built_at`,
@@ -82,22 +85,27 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
         where r.user_id = $1 and r.connection_id = d.connection_id and r.day = d.day`,
       [scope.userId, connectionIds, localDays],
     );
+    const q = new SqlParams();
+    const $ = { user: q.add(scope.userId), zone: q.add(scope.timezone) };
+    const connections = q.add(connectionIds);
+    const dayList = q.add(localDays);
     await client.query(
       // one index range scan per day (offset 0 keeps it from being flattened into a join
       // that compares every order of the seller with every day)
       insertRollup(
+        $,
         `select o.*
-                      from (select d.connection_id, d.day::timestamp at time zone $2 as from_at,
-                                   (d.day + 1)::timestamp at time zone $2 as to_at
-                              from unnest($3::uuid[], $4::date[]) d(connection_id, day)) d
+                      from (select d.connection_id, d.day::timestamp at time zone ${$.zone} as from_at,
+                                   (d.day + 1)::timestamp at time zone ${$.zone} as to_at
+                              from unnest(${connections}::uuid[], ${dayList}::date[]) d(connection_id, day)) d
                       cross join lateral (
                         select o.* from unified_order o
-                         where o.user_id = $1 and o.ordered_at >= d.from_at and o.ordered_at < d.to_at
+                         where o.user_id = ${$.user} and o.ordered_at >= d.from_at and o.ordered_at < d.to_at
                            and o.connection_id = d.connection_id
                         offset 0) o`,
-        LINES.orders,
+        ORDER_LINES,
       ),
-      [scope.userId, scope.timezone, connectionIds, localDays],
+      q.values,
     );
     result = { rebuilt: 'days', days: days.length };
   }
@@ -111,16 +119,14 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
 }
 
 /** Where the lines of the orders come from: all the seller's (hash-joined), or looked up per order. */
-const LINES = {
-  seller: 'from unified_order_item i where i.user_id = $1',
-  orders: 'from o join unified_order_item i on i.order_id = o.id',
-};
+const sellerLines = ($: RollupParams) => `from unified_order_item i where i.user_id = ${$.user}`;
+const ORDER_LINES = 'from o join unified_order_item i on i.order_id = o.id';
 
-/**
- * Sums the orders `orders` selects ($1: the seller, $2: the timezone days are counted
- * in), with what their lines add (units, returns), into rollup rows.
- */
-function insertRollup(orders: string, lines: string): string {
+/** The seller, and the timezone days are counted in. */
+type RollupParams = Record<'user' | 'zone', Placeholder>;
+
+/** Sums the orders `orders` selects, with what their lines add (units, returns), into rollup rows. */
+function insertRollup($: RollupParams, orders: string, lines: string): string {
   return `
     with o as (${orders}),
          i as (select i.order_id,
@@ -131,7 +137,7 @@ function insertRollup(orders: string, lines: string): string {
                 group by i.order_id)
     insert into sales_rollup (user_id, connection_id, marketplace, day, fx_day, currency, status, orders, sales,
            sales_usd, orders_without_usd, sales_without_usd, refunds, refunds_usd, units, returned_units, returned_orders)
-    select $1, o.connection_id, o.marketplace, (o.ordered_at at time zone $2)::date,
+    select ${$.user}, o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date,
            ${FX_DAY}, o.currency, o.status,
            count(*), sum(o.total_amount), coalesce(sum(o.total_amount_usd), 0),
            count(*) filter (where o.total_amount_usd is null),

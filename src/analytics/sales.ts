@@ -24,10 +24,12 @@
 import type pg from 'pg';
 import { addDecimal, compareDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
-import { inReportingCurrency, missingRate, reportingRateJoin } from './money-sql.ts';
+import { inReportingCurrency, notConverted, reportingRateJoin } from './money-sql.ts';
+import { type NotConverted, NotConvertedTally } from './not-converted.ts';
 import type { Period } from './period.ts';
 import { refreshSalesRollup } from './sales-rollup.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
+import { type Placeholder, SqlParams } from './sql-params.ts';
 
 /** What a breakdown can be by; each maps to one fixed SQL expression over `sales_rollup s`. */
 export const SALES_DIMENSIONS = {
@@ -66,7 +68,7 @@ export interface SalesReport {
   rows: ({ key: string } & SalesFigures)[];
   total: SalesFigures;
   /** Amounts left out of `revenue` for want of an exchange rate, in their own currency. */
-  unconverted: { currency: string; orders: number; amount: string }[];
+  unconverted: NotConverted[];
 }
 
 interface Counts {
@@ -89,17 +91,18 @@ export async function salesReport(
   options: { by?: SalesDimension; filters?: SalesFilters } = {},
 ): Promise<SalesReport> {
   await refreshSalesRollup(pool, scope);
-  const key = options.by ? SALES_DIMENSIONS[options.by] : `'all'`;
-  const { rows } = await pool.query<PartRow>(partsSql(key), [
-    scope.userId,
-    period.start,
-    period.end,
-    options.filters?.marketplaces?.length ? options.filters.marketplaces : null,
-    scope.currency,
-  ]);
+  const q = new SqlParams();
+  const sql = partsSql(options.by ? SALES_DIMENSIONS[options.by] : `'all'`, {
+    user: q.add(scope.userId),
+    start: q.add(period.start),
+    end: q.add(period.end),
+    marketplaces: q.add(options.filters?.marketplaces?.length ? options.filters.marketplaces : null),
+    currency: q.add(scope.currency),
+  });
+  const { rows } = await pool.query<PartRow>(sql, q.values);
 
   const byKey = new Map<string, Counts>();
-  const unconverted = new Map<string, { orders: number; amount: string }>();
+  const unconverted = new NotConvertedTally();
   const counts = (k: string) => {
     let c = byKey.get(k);
     if (!c) {
@@ -119,13 +122,7 @@ export async function salesReport(
     c.refunds = addDecimal(c.refunds, r.refunds);
     c.native.set(r.currency, addDecimal(c.native.get(r.currency) ?? '0', r.native_revenue));
     c.unconverted += r.unconverted_orders;
-    if (r.unconverted_orders > 0) {
-      const u = unconverted.get(r.currency) ?? { orders: 0, amount: '0' };
-      unconverted.set(r.currency, {
-        orders: u.orders + r.unconverted_orders,
-        amount: addDecimal(u.amount, r.unconverted_amount),
-      });
-    }
+    if (r.unconverted_orders > 0) unconverted.add(r.currency, r.unconverted_orders, r.unconverted_amount);
   }
 
   const keys = [...byKey.keys()].sort();
@@ -136,9 +133,7 @@ export async function salesReport(
     by: options.by,
     rows: options.by ? keys.map((k) => ({ key: k, ...figures(byKey.get(k) as Counts, scope.currency) })) : [],
     total: figures(total, scope.currency),
-    unconverted: [...unconverted]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([currency, u]) => ({ currency, orders: u.orders, amount: roundDecimal(u.amount, minorDigits(currency)) })),
+    unconverted: unconverted.list(),
   };
 }
 
@@ -158,11 +153,11 @@ interface PartRow {
 }
 
 /**
- * From the seller's daily rollup ($1; local days $2 to $3, exclusive; marketplaces $4,
+ * From the seller's daily rollup (local days `start` to `end`, exclusive; marketplaces,
  * null: all): sums per key, order currency and UTC day first (a few hundred rows for a
- * year), then the day's rate USD → reporting currency ($5) for those not in it.
+ * year), then the day's rate USD → reporting currency for those not in it.
  */
-function partsSql(key: string): string {
+function partsSql(key: string, $: Record<'user' | 'start' | 'end' | 'marketplaces' | 'currency', Placeholder>): string {
   const kept = `filter (where s.status <> 'CANCELLED')`;
   return `
     with parts as (
@@ -179,25 +174,21 @@ function partsSql(key: string): string {
              coalesce(sum(s.refunds), 0) as refunds,
              coalesce(sum(s.refunds_usd), 0) as refunds_usd
         from sales_rollup s
-       where s.user_id = $1 and s.day >= $2::date and s.day < $3::date
-         and ($4::text[] is null or s.marketplace = any($4))
+       where s.user_id = ${$.user} and s.day >= ${$.start}::date and s.day < ${$.end}::date
+         and (${$.marketplaces}::text[] is null or s.marketplace = any(${$.marketplaces}))
        group by 1, 2, 3
     )
     select p.k, p.currency,
            sum(p.orders)::int as orders, sum(p.cancelled)::int as cancelled,
            sum(p.returned_orders)::int as returned_orders,
            sum(p.units)::text as units, sum(p.returned_units)::text as returned_units,
-           coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', '$5')}), 0)::text as revenue,
-           coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', '$5')}), 0)::text as refunds,
+           coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', $.currency)}), 0)::text as revenue,
+           coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', $.currency)}), 0)::text as refunds,
            sum(p.sales)::text as native_revenue,
-           sum(case when p.currency = $5 then 0
-                    when ${missingRate('$5')} then p.orders - p.cancelled
-                    else p.sales_missing end)::int as unconverted_orders,
-           sum(case when p.currency = $5 then 0
-                    when ${missingRate('$5')} then p.sales
-                    else p.sales_missing_amount end)::text as unconverted_amount
+           sum(${notConverted('p.orders - p.cancelled', 'p.sales_missing', $.currency)})::int as unconverted_orders,
+           sum(${notConverted('p.sales', 'p.sales_missing_amount', $.currency)})::text as unconverted_amount
       from parts p
-      ${reportingRateJoin('$5')}
+      ${reportingRateJoin($.currency)}
      group by p.k, p.currency`;
 }
 

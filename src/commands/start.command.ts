@@ -4,9 +4,11 @@ import { runTerminalChat } from '../channels/terminal/terminal-chat.ts';
 import type { Config, Role } from '../config/config.ts';
 import { type Demo, startDemo } from '../demo/demo.ts';
 import { createLogger } from '../logging/logger.ts';
+import { stopSignals } from './stop-signals.ts';
 
 /**
- * Runs the service until SIGINT/SIGTERM, then shuts down gracefully and exits 0. In
+ * Runs the service until SIGINT/SIGTERM, then shuts down gracefully and exits 0; asked
+ * again later (not the same Ctrl-C relayed by npm: stop-signals.ts), it exits 1 at once. In
  * the zero-config demo (config.demo) it also brings up the sandbox and a synced demo
  * seller, and on a terminal opens the chat: leaving it stops the service.
  */
@@ -16,7 +18,7 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
   const log = createLogger({ logLevel: chatting && config.logLevel === 'info' ? 'warn' : config.logLevel });
   const app = createApp(config, { role, log });
   let demo: Demo | undefined;
-  let signals = 0;
+  const nextSignal = stopSignals();
   const shutdown = (code: number) => {
     const force = setTimeout(() => {
       app.log.error('shutdown took too long: exiting');
@@ -29,8 +31,9 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
     );
   };
   const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) {
+    const meaning = nextSignal();
+    if (meaning === 'same') return;
+    if (meaning === 'force') {
       app.log.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }

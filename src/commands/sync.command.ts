@@ -2,8 +2,9 @@ import type { Config } from '../config/config.ts';
 import type { Marketplace } from '../db/enums.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import { heldLeaseText, parseHolder } from '../sync/lease-holder.ts';
 import type { ConnectionSyncResult } from '../sync/sync-connection.ts';
-import { syncSellers } from '../sync/sync-manager.ts';
+import { type SellerSyncResult, SYNC_LEASE_TTL_MS, syncSellers } from '../sync/sync-manager.ts';
 import { resolveSellers } from './resolve-seller.ts';
 import { progressView } from './sync-progress.ts';
 import { withServices } from './with-database.ts';
@@ -37,10 +38,9 @@ export async function syncCommand(config: Config, log: Logger, opts: SyncCommand
       let failed = 0;
       if (results.length === 0) process.stdout.write('nothing to sync: no connected marketplace accounts\n');
       for (const seller of results) {
-        if (seller.busy) {
-          failed++;
-          process.stdout.write(`seller ${seller.userId}: a sync is already running; try again when it ends\n`);
-        }
+        if (seller.busy) failed++;
+        const lease = leaseNotice(seller);
+        if (lease) process.stdout.write(`seller ${seller.userId}: ${lease}\n`);
         for (const r of seller.connections) {
           if (r.status !== 'succeeded') failed++;
           process.stdout.write(`${summary(r)}\n`);
@@ -56,6 +56,18 @@ export async function syncCommand(config: Config, log: Logger, opts: SyncCommand
 }
 
 const n = new Intl.NumberFormat('en-US');
+const utc = (at: Date) => `${at.toISOString().slice(11, 19)} UTC`;
+
+/** What the seller's lease did to this run: kept it from running (until when), or was taken from a dead run. */
+function leaseNotice(seller: SellerSyncResult): string | undefined {
+  if (seller.busy) {
+    const why = seller.heldBy ? heldLeaseText(seller.heldBy, SYNC_LEASE_TTL_MS, utc) : 'a sync is already running';
+    return `${why}; try again then`;
+  }
+  if (!seller.tookOverFrom) return undefined;
+  const { pid } = parseHolder(seller.tookOverFrom);
+  return `the last sync (process ${pid} on this machine) is gone: its lease was taken over`;
+}
 
 function summary(r: ConnectionSyncResult): string {
   const seconds = (r.durationMs / 1000).toFixed(1);

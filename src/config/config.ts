@@ -112,6 +112,11 @@ export interface Config {
     staleAfterMs: number;
     /** How long an answer waits for that refresh before it answers with what there is. */
     freshnessWaitMs: number;
+    /**
+     * A connection whose last sync failed with a temporary error less than this long
+     * ago is not waited for (nor refreshed) by a question: it answers from the last good sync.
+     */
+    outageCooldownMs: number;
     /** Output cap of each model request. */
     maxOutputTokens: number;
     /** Timeout of each model request. */
@@ -120,6 +125,8 @@ export interface Config {
     dailyTokenBudget: number;
     /** Chat turns one web process answers at once; more wait (each mostly waits on the model). */
     concurrency: number;
+    /** Chat turns are kept this many days, then purged. */
+    retentionDays: number;
   };
 }
 
@@ -305,6 +312,11 @@ const envSchema = z.object({
     .min(0, { message: 'expected 0 or more' })
     .max(120_000, { message: 'expected at most 120000' })
     .default(10_000),
+  FRESHNESS_OUTAGE_COOLDOWN_MINUTES: z.coerce
+    .number({ message: 'expected minutes' })
+    .int()
+    .min(0, { message: 'expected 0 or more' })
+    .default(15),
   LLM_MAX_OUTPUT_TOKENS: z.coerce
     .number({ message: 'expected a number of tokens' })
     .int()
@@ -322,6 +334,11 @@ const envSchema = z.object({
     .min(1, { message: 'expected at least 1' })
     .max(1000, { message: 'expected at most 1000' })
     .default(32),
+  CHAT_RETENTION_DAYS: z.coerce
+    .number({ message: 'expected a number of days' })
+    .int()
+    .min(1, { message: 'expected at least 1 day' })
+    .default(90),
   LLM_DAILY_TOKENS_PER_SELLER: z.coerce
     .number({ message: 'expected a number of tokens' })
     .int()
@@ -446,10 +463,12 @@ function buildConfig(e: Env, cwd: string): Config {
     conversation: {
       staleAfterMs: e.FRESHNESS_MAX_AGE_MINUTES * 60_000,
       freshnessWaitMs: e.FRESHNESS_WAIT_MS,
+      outageCooldownMs: e.FRESHNESS_OUTAGE_COOLDOWN_MINUTES * 60_000,
       maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
       llmTimeoutMs: e.LLM_TIMEOUT_MS,
       dailyTokenBudget: e.LLM_DAILY_TOKENS_PER_SELLER,
       concurrency: e.CHAT_CONCURRENCY,
+      retentionDays: e.CHAT_RETENTION_DAYS,
     },
   };
 }

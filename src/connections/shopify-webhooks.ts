@@ -4,10 +4,11 @@
  * raw body with the app secret; 401 otherwise), taken once by `X-Shopify-Webhook-Id`
  * (given back when handling it fails, so Shopify's next delivery is done).
  * - `app/uninstalled`: the shop's connections are disconnected, their tokens forgotten.
- * - `customers/data_request`: answered with what ShopIQ holds of that customer (the
- *   name and e-mail on their orders).
- * - `customers/redact`: that customer's name and e-mail are removed everywhere: their
- *   orders, the raw records kept in quarantine, and chat history.
+ * - `customers/data_request`: answered with what ShopIQ holds of that customer: the
+ *   orders Shopify names (date, total), and no personal data (ShopIQ keeps no buyer
+ *   names, e-mails or phone numbers).
+ * - `customers/redact`: the customer's e-mail and phone are removed wherever they could
+ *   still be: chat history and raw records kept in quarantine.
  * - `shop/redact`: everything of that shop is deleted (its connections, and with them
  *   their orders, lines, products, runs and rollups).
  */
@@ -22,7 +23,11 @@ import { deleteConnections, disconnectConnections } from './connection-store.ts'
 
 const customerPayload = z.object({
   shop_domain: z.string(),
-  customer: z.object({ id: z.union([z.number(), z.string()]).optional(), email: z.string().nullish() }),
+  customer: z.object({
+    id: z.union([z.number(), z.string()]).optional(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+  }),
   orders_to_redact: z.array(z.union([z.number(), z.string()])).optional(),
   orders_requested: z.array(z.union([z.number(), z.string()])).optional(),
 });
@@ -100,7 +105,7 @@ async function handle(db: pg.Pool, topic: string, shopHeader: string, payload: u
     case 'customers/redact':
       return redactCustomer(db, customerPayload.parse(payload));
     case 'customers/data_request':
-      return { orders: await customerOrders(db, customerPayload.parse(payload)) };
+      return { personal_data: 'none kept', orders: await customerOrders(db, customerPayload.parse(payload)) };
     default:
       return { ignored: topic };
   }
@@ -108,39 +113,38 @@ async function handle(db: pg.Pool, topic: string, shopHeader: string, payload: u
 
 type CustomerPayload = z.infer<typeof customerPayload>;
 
-/** The shop's orders of this customer: by e-mail, or by the order ids Shopify names. */
+/** The shop's orders Shopify names for this customer, as ShopIQ holds them (no buyer data is kept on them). */
 async function customerOrders(db: pg.Pool | pg.PoolClient, p: CustomerPayload) {
   const ids = [...(p.orders_to_redact ?? []), ...(p.orders_requested ?? [])].map((id) => `gid://shopify/Order/${id}`);
   const { rows } = await db.query<{
-    id: string;
-    user_id: string;
     external_order_id: string;
-    customer_name: string | null;
-    customer_email: string | null;
     ordered_at: Date;
+    total_amount: string;
+    currency: string;
   }>(
-    `select o.id, o.user_id, o.external_order_id, o.customer_name, o.customer_email, o.ordered_at
+    `select o.external_order_id, o.ordered_at, o.total_amount, o.currency
        from unified_order o join marketplace_connection c on c.id = o.connection_id
-      where c.marketplace = 'shopify' and c.external_account_id = $1
-        and ((o.customer_email is not null and lower(o.customer_email) = lower($2)) or o.external_order_id = any($3))`,
-    [p.shop_domain, p.customer.email ?? '', ids],
+      where c.marketplace = 'shopify' and c.external_account_id = $1 and o.external_order_id = any($2)
+      order by o.ordered_at`,
+    [p.shop_domain, ids],
   );
   return rows;
 }
 
+/**
+ * ShopIQ keeps no buyer names or e-mails on orders; what a seller may have typed in chat
+ * (and, from before, raw records kept in quarantine) loses the customer's e-mail and phone.
+ */
 async function redactCustomer(db: pg.Pool, p: CustomerPayload): Promise<unknown> {
   return inTransaction(db, async (client) => {
-    const orders = await customerOrders(client, p);
-    const secrets = [
-      ...new Set([p.customer.email, ...orders.flatMap((o) => [o.customer_name, o.customer_email])].filter(Boolean)),
-    ] as string[];
-    await client.query('update unified_order set customer_name = null, customer_email = null where id = any($1)', [
-      orders.map((o) => o.id),
-    ]);
-    const sellers = [...new Set(orders.map((o) => o.user_id))];
+    const { rows } = await client.query<{ user_id: string }>(
+      `select distinct user_id from marketplace_connection where marketplace = 'shopify' and external_account_id = $1`,
+      [p.shop_domain],
+    );
+    const sellers = rows.map((r) => r.user_id);
+    const secrets = [...new Set([p.customer.email, p.customer.phone].filter((s): s is string => Boolean(s)))];
     let scrubbed = 0;
     for (const secret of secrets) {
-      // raw records kept for operators, and anything said in chat, lose the name and e-mail too
       const chat = await client.query(
         `update chat_message set content = replace(content, $2, $3)
           where user_id = any($1) and strpos(content, $2) > 0`,
@@ -153,6 +157,6 @@ async function redactCustomer(db: pg.Pool, p: CustomerPayload): Promise<unknown>
       );
       scrubbed += (chat.rowCount ?? 0) + (kept.rowCount ?? 0);
     }
-    return { orders_redacted: orders.length, other_rows_scrubbed: scrubbed };
+    return { rows_scrubbed: scrubbed };
   });
 }

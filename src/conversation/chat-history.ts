@@ -1,11 +1,13 @@
 /**
  * The turns of each conversation (`chat_message`): what the seller asked and what
  * ShopIQ answered, in order. The last turns go back to the model with a new question;
- * the model tokens an answer used are kept on it, which is how the daily budget is
- * counted.
+ * the model tokens an answer used are kept on it (the daily budget itself is counted
+ * per request in token-budget.ts).
  */
+
 import type { Channel } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
+import { redactContacts } from '../privacy/contact-redaction.ts';
 import type { LlmMessage, LlmUsage } from './llm/llm-client.ts';
 
 export interface ChatTurn {
@@ -41,22 +43,12 @@ export async function recordMessage(
       turn.channel,
       turn.conversationId,
       message.role,
-      message.content,
+      // a phone number or e-mail pasted in chat (a buyer's, say) is not kept
+      redactContacts(message.content),
       message.metadata ?? null,
       message.usage ? message.usage.inputTokens + message.usage.cacheReadTokens + message.usage.cacheWriteTokens : null,
       message.usage?.outputTokens ?? null,
     ],
   );
   return Number(rows[0]?.id);
-}
-
-/** Model tokens the seller has used since the start of their day. */
-export async function tokensUsedToday(db: Queryable, userId: string, timezone: string, now: Date): Promise<number> {
-  const { rows } = await db.query<{ used: string }>(
-    `select coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0)::text as used
-       from chat_message
-      where user_id = $1 and created_at >= (date_trunc('day', $3::timestamptz at time zone $2) at time zone $2)`,
-    [userId, timezone, now],
-  );
-  return Number(rows[0]?.used ?? 0);
 }

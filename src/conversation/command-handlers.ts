@@ -14,9 +14,12 @@ import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 import { joinIdentity } from '../identity/chat-identities.ts';
 import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
-import { canonicalTimezone } from '../time/local-time.ts';
+import { stoppedAnswering } from '../sync/lease-holder.ts';
+import { readHeldLease } from '../sync/sync-lease.ts';
+import { SYNC_LEASE_TTL_MS } from '../sync/sync-manager.ts';
+import { canonicalTimezone, localTime } from '../time/local-time.ts';
 import { COMMAND_HELP, type Command, SYNC_TIER_NAMES } from './commands.ts';
-import { describeFreshness, type SyncRequester } from './freshness-gate.ts';
+import { describeFreshness, describeOutages, type SyncRequester } from './freshness-gate.ts';
 import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
 import { type Reply, textReply } from './reply.ts';
 
@@ -145,11 +148,23 @@ async function status(ctx: CommandContext): Promise<Reply> {
     (c) =>
       `- ${c.marketplace} (${c.account}): ${c.state}, ` +
       `data as of ${c.lastSyncLocal ?? 'never'}${c.syncing ? ', syncing now' : c.stale && c.syncable ? ' (stale)' : ''}` +
+      (c.failing ? `, not answering properly since ${c.failing.sinceLocal}` : '') +
       (c.syncable ? '' : ` (send \`connect ${c.marketplace}\` to reconnect)`),
   );
   return textReply(
     [`Your marketplaces (times in ${ctx.scope.timezone}; answers in ${ctx.scope.currency}):`, ...lines].join('\n'),
   );
+}
+
+/**
+ * When the seller's last sync stopped answering (its worker died elsewhere) and still
+ * holds the seller, the new one waits for its lease to lapse: say so, and until when.
+ */
+async function stalledSyncNotice(ctx: CommandContext): Promise<string | undefined> {
+  const held = await readHeldLease(ctx.db, ctx.scope.userId);
+  if (!held || held.expiresAt <= held.now || !stoppedAnswering(held, SYNC_LEASE_TTL_MS)) return undefined;
+  const at = localTime(held.expiresAt, ctx.scope.timezone);
+  return `The last sync stopped answering; its lease lapses at ${at}, then a new sync runs`;
 }
 
 async function sync(ctx: CommandContext, marketplace: string | undefined): Promise<Reply> {
@@ -162,15 +177,16 @@ async function sync(ctx: CommandContext, marketplace: string | undefined): Promi
   const all = marketplace ? ` (a sync brings all your marketplaces up to date, ${marketplace} included)` : '';
   if (result === 'timeout') {
     ctx.followUp(request);
-    return textReply(
-      `${request.joined ? 'A sync was already running' : 'Sync started'}${all}; I will tell you when it is done.`,
-    );
+    const stalled = await stalledSyncNotice(ctx);
+    const started = request.joined ? 'A sync was already running' : 'Sync started';
+    return textReply(`${stalled ?? started}${all}; I will tell you when it is done.`);
   }
   const after = await connectionFreshness(ctx.db, ctx.scope, new Date(), ctx.config.conversation.staleAfterMs);
+  const outages = describeOutages(after);
   return textReply(
-    result === 'finished'
+    (result === 'finished'
       ? `Synced${all}: ${describeFreshness(after)}.`
-      : `The sync did not complete; your data: ${describeFreshness(after)}.`,
+      : `The sync did not complete; your data: ${describeFreshness(after)}.`) + (outages ? ` ${outages}` : ''),
   );
 }
 

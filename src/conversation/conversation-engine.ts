@@ -12,7 +12,7 @@ import type { Config } from '../config/config.ts';
 import type { ConnectService } from '../connections/connect-service.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
-import { type ChatTurn, recentMessages, recordMessage, tokensUsedToday } from './chat-history.ts';
+import { type ChatTurn, recentMessages, recordMessage } from './chat-history.ts';
 import { runCommand } from './command-handlers.ts';
 import { parseCommand } from './commands.ts';
 import { describeFreshness, ensureFresh, freshnessNote, type SyncRequester } from './freshness-gate.ts';
@@ -20,6 +20,7 @@ import { LIMITED_MODE_EXAMPLES, matchIntent } from './limited-mode.ts';
 import type { LlmClient, LlmUsage } from './llm/llm-client.ts';
 import { type Reply, textReply } from './reply.ts';
 import { systemPrompt } from './system-prompt.ts';
+import { dailyTokenBudget, type TokenAllowance } from './token-budget.ts';
 import { runToolLoop } from './tool-loop.ts';
 import { type BoundTool, bindTools, TOOL_STATUS } from './tools/index.ts';
 import type { ToolContext } from './tools/tool.ts';
@@ -139,6 +140,7 @@ export class ConversationEngine {
       now: this.#clock,
       staleAfterMs: config.conversation.staleAfterMs,
       waitMs: config.conversation.freshnessWaitMs,
+      outageCooldownMs: config.conversation.outageCooldownMs,
       syncs: this.#deps.syncs,
       followed: (request) => this.#followed.has(request.jobId),
       status: hooks.status,
@@ -146,26 +148,18 @@ export class ConversationEngine {
     const now = this.#clock();
     const ctx: ToolContext = { db, scope, now, freshness: async () => fresh.connections };
     const tools = bindTools(ctx, log.child({ userId: scope.userId }));
-    const used = this.#deps.llm ? await tokensUsedToday(db, scope.userId, scope.timezone, now) : 0;
-    const budget = config.conversation.dailyTokenBudget;
-    const answer =
-      this.#deps.llm && used < budget
-        ? await this.#askModel(
-            this.#deps.llm,
-            scope,
-            now,
-            fresh.connections,
-            history,
-            question,
-            tools,
-            budget - used,
-            hooks,
-          ).catch((err: unknown) => {
+    const { llm } = this.#deps;
+    const budget = dailyTokenBudget(db, scope, config.conversation.dailyTokenBudget, now);
+    const answer = llm
+      ? await this.#askModel(llm, scope, now, fresh.connections, history, question, tools, budget, hooks)
+          .catch((err: unknown) => {
             // the model could not be reached or failed: the common questions still get an answer
             log.warn({ err, userId: scope.userId }, 'model request failed: answering in limited mode');
             return this.#answerLimited(question, tools, 'unavailable');
           })
-        : await this.#answerLimited(question, tools, this.#deps.llm ? 'budget' : 'no-model');
+          // nothing left of today's budget for even one request
+          .then((answered) => answered ?? this.#answerLimited(question, tools, 'budget'))
+      : await this.#answerLimited(question, tools, 'no-model');
     const text = [answer.reply.text, freshnessNote(fresh)].filter(Boolean).join('\n\n');
     await recordMessage(db, message, { role: 'user', content: question });
     const messageId = await recordMessage(db, message, {
@@ -186,9 +180,9 @@ export class ConversationEngine {
     history: Awaited<ReturnType<typeof recentMessages>>,
     question: string,
     tools: BoundTool[],
-    tokensLeft: number,
+    budget: TokenAllowance,
     hooks: TurnHooks,
-  ): Promise<Answer> {
+  ): Promise<Answer | undefined> {
     const result = await runToolLoop({
       onToolCall: hooks.status && ((name) => hooks.status?.(toolStatus(name))),
       onText: hooks.text,
@@ -197,8 +191,9 @@ export class ConversationEngine {
       messages: [...history, { role: 'user', content: question }],
       tools,
       maxTokens: this.#deps.config.conversation.maxOutputTokens,
-      maxTotalTokens: tokensLeft,
+      budget,
     });
+    if (result.requests === 0) return undefined;
     const text =
       (result.text || 'I could not put an answer together just now; please ask again.') +
       (result.truncated ? ' …(cut short)' : '') +

@@ -4,6 +4,10 @@
  * seller (joined with one already queued or running), and the answer waits for it a
  * bounded time. If it is still running then, the answer goes out with the data there
  * is, says how fresh it is, and `pending` lets the caller follow up when it ends.
+ * A marketplace in an outage (its last sync failed with a temporary error less than the
+ * cool-down ago) is neither refreshed nor waited for: a sync now would fail the same way
+ * after the whole wait. The answer comes at once from its last good sync and says why;
+ * the schedule keeps retrying, and once the cool-down is over a question tries again.
  */
 import { type ConnectionFreshness, connectionFreshness } from '../analytics/freshness.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
@@ -31,6 +35,8 @@ export async function ensureFresh(options: {
   now: () => Date;
   staleAfterMs: number;
   waitMs: number;
+  /** How long a connection whose last sync failed with a temporary error is not refreshed for a question. */
+  outageCooldownMs: number;
   syncs: SyncRequester | undefined;
   /** A refresh the caller already waits on: joining it, the answer does not wait again. */
   followed?: (request: SyncRequest) => boolean;
@@ -38,9 +44,12 @@ export async function ensureFresh(options: {
   status?: (text: string) => void;
 }): Promise<FreshnessOutcome> {
   const { db, scope, now, staleAfterMs, waitMs, syncs } = options;
-  const before = await connectionFreshness(db, scope, now(), staleAfterMs);
+  const checkedAt = now();
+  const before = await connectionFreshness(db, scope, checkedAt, staleAfterMs);
   options.status?.(`Checking how fresh your ${namesOf(before)} data is…`);
-  const stale = before.filter((c) => c.stale && c.syncable);
+  const cooling = (c: ConnectionFreshness) =>
+    c.failing !== null && checkedAt.getTime() - c.failing.lastAt.getTime() < options.outageCooldownMs;
+  const stale = before.filter((c) => c.stale && c.syncable && !cooling(c));
   if (stale.length === 0) return { connections: before, refresh: 'fresh' };
   if (!syncs) return { connections: before, refresh: 'unavailable' };
   options.status?.(`Refreshing your ${namesOf(stale)} data…`);
@@ -64,6 +73,22 @@ export function describeFreshness(connections: ConnectionFreshness[]): string {
   return [...groups].map(([state, group]) => `${namesOf(group)} ${state}`).join('; ');
 }
 
+/**
+ * "Amazon is not answering properly since 2026-12-02 14:02 (Asia/Kolkata): its figures
+ * are from its last good sync." for each failing marketplace; '' when none is.
+ */
+export function describeOutages(connections: ConnectionFreshness[]): string {
+  return connections
+    .flatMap((c) =>
+      c.failing
+        ? [
+            `${namesOf([c])} is not answering properly since ${c.failing.sinceLocal}: ${c.lastSyncLocal ? 'its figures are from its last good sync' : 'there are no figures from it yet'}.`,
+          ]
+        : [],
+    )
+    .join(' ');
+}
+
 /** "Shopify", "Shopify and Flipkart", "Shopify, Flipkart and Amazon" (each marketplace once). */
 export function namesOf(connections: Pick<ConnectionFreshness, 'marketplace'>[]): string {
   const names = [...new Set(connections.map((c) => c.marketplace[0]?.toUpperCase() + c.marketplace.slice(1)))];
@@ -75,6 +100,11 @@ export function namesOf(connections: Pick<ConnectionFreshness, 'marketplace'>[])
  * own paragraph at the end of the text (`isFreshnessNote` tells channels which one).
  */
 export function freshnessNote(fresh: FreshnessOutcome): string {
+  const outages = describeOutages(fresh.connections);
+  return [freshnessLine(fresh), outages].filter(Boolean).join(' ');
+}
+
+function freshnessLine(fresh: FreshnessOutcome): string {
   switch (fresh.refresh) {
     case 'timeout':
       return `Your data is being refreshed; these figures are from: ${describeFreshness(fresh.connections)}. I will tell you when the refresh is done.`;

@@ -8,7 +8,7 @@
 import type { ConnectionFreshness } from '../analytics/freshness.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
 import { formatMoney } from './format/money-format.ts';
-import { describeFreshness } from './freshness-gate.ts';
+import { describeFreshness, describeOutages } from './freshness-gate.ts';
 
 export function systemPrompt(scope: SellerScope, now: Date, connections: ConnectionFreshness[]): string {
   const today = new Intl.DateTimeFormat('en-GB', {
@@ -26,7 +26,7 @@ export function systemPrompt(scope: SellerScope, now: Date, connections: Connect
       `${scope.currency === 'INR' ? ' (Indian grouping: lakhs and crores)' : ''}. A figure with an \`original\` ` +
       'was all sold in that currency: give that amount first and the converted one after it, e.g. "Flipkart: ₹8,50,000 ($10,130)".',
     connections.length
-      ? `Their marketplaces and how fresh ShopIQ's copy is: ${describeFreshness(connections)}.`
+      ? `Their marketplaces and how fresh ShopIQ's copy is: ${describeFreshness(connections)}. ${describeOutages(connections)}`.trim()
       : 'The seller has not connected a marketplace yet: tell them to use `connect <marketplace>`.',
     '',
     'Rules:',

@@ -2,10 +2,13 @@
  * One answer from the model with tools: ask, run the tools it calls, give it the
  * results, until it answers in text. Bounded: at most `maxToolCalls` tool runs per
  * answer (calls beyond get an error result, and the next request forbids tools, so it
- * must answer with what it has), each request capped at `maxTokens` of output.
+ * must answer with what it has), each request capped at `maxTokens` of output, and,
+ * with a `budget`, each request's tokens reserved before it is sent and counted when it
+ * returns (also when a later request fails): no request starts once the budget is spent.
  */
 import type { LlmBlock, LlmClient, LlmMessage, LlmUsage } from './llm/llm-client.ts';
 import { addUsage, NO_USAGE } from './llm/llm-client.ts';
+import type { TokenAllowance } from './token-budget.ts';
 import type { BoundTool } from './tools/index.ts';
 import type { ToolOutput } from './tools/tool.ts';
 
@@ -19,8 +22,8 @@ export interface ToolLoopOptions {
   tools: BoundTool[];
   maxToolCalls?: number;
   maxTokens: number;
-  /** Tokens (input and output) the answer may use in all; no request starts once they are spent. */
-  maxTotalTokens?: number;
+  /** The seller's token budget: each request reserves from it first, and is counted in it. */
+  budget?: TokenAllowance;
   signal?: AbortSignal;
   /** The model's text as it is written (every round's, separated as in `text`). */
   onText?: (delta: string) => void;
@@ -43,8 +46,10 @@ export interface ToolLoopResult {
   usage: LlmUsage;
   /** The answer was cut at the output cap. */
   truncated: boolean;
-  /** The token allowance ran out before the model answered. */
+  /** The token budget ran out before the model answered. */
   budgetSpent: boolean;
+  /** Model requests sent (0: the budget had nothing left for the first). */
+  requests: number;
 }
 
 export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopResult> {
@@ -59,9 +64,13 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
   const said: string[] = [];
   const written = () => said.filter(Boolean).join('\n\n');
   const onText = options.onText;
+  let requests = 0;
   for (let round = 0; round <= max + 1; round++) {
-    if (options.maxTotalTokens !== undefined && round > 0 && totalTokens(usage) >= options.maxTotalTokens) {
-      return { text: written(), toolCalls, outputs, usage, truncated: false, budgetSpent: true };
+    const reserved = options.budget
+      ? await options.budget.reserve(estimateTokens(options.system, specs, messages) + options.maxTokens)
+      : 0;
+    if (options.budget && reserved <= 0) {
+      return { text: written(), toolCalls, outputs, usage, truncated: false, budgetSpent: true, requests };
     }
     // rounds are separated by a blank line in the streamed text as in the answer
     let first = true;
@@ -72,15 +81,23 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
           onText(delta);
         }
       : undefined;
-    const response = await options.llm.complete({
-      system: options.system,
-      messages,
-      tools: specs,
-      toolChoice: toolCalls.length >= max ? 'none' : 'auto',
-      maxTokens: options.maxTokens,
-      signal: options.signal,
-      onText: separated,
-    });
+    requests++;
+    const response = await options.llm
+      .complete({
+        system: options.system,
+        messages,
+        tools: specs,
+        toolChoice: toolCalls.length >= max ? 'none' : 'auto',
+        maxTokens: options.maxTokens,
+        signal: options.signal,
+        onText: separated,
+      })
+      .catch(async (error: unknown) => {
+        // the failed request's reservation goes back; what the earlier ones used stays counted
+        await options.budget?.settle(reserved, undefined);
+        throw error;
+      });
+    await options.budget?.settle(reserved, response.usage);
     usage = addUsage(usage, response.usage);
     said.push(textOf(response.content));
     const uses = response.content.filter((b) => b.type === 'tool_use');
@@ -92,6 +109,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
         usage,
         truncated: response.stopReason === 'max_tokens',
         budgetSpent: false,
+        requests,
       };
     }
     messages.push({ role: 'assistant', content: response.content });
@@ -117,10 +135,13 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<ToolLoopRes
     }
     messages.push({ role: 'user', content: results });
   }
-  return { text: written(), toolCalls, outputs, usage, truncated: false, budgetSpent: false };
+  return { text: written(), toolCalls, outputs, usage, truncated: false, budgetSpent: false, requests };
 }
 
-const totalTokens = (u: LlmUsage) => u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+/** A request's input tokens, roughly (four characters a token): enough to reserve for it. */
+function estimateTokens(system: string, specs: unknown[], messages: LlmMessage[]): number {
+  return Math.ceil((system.length + JSON.stringify(specs).length + JSON.stringify(messages).length) / 4);
+}
 
 function textOf(blocks: LlmBlock[]): string {
   return blocks

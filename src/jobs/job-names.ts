@@ -9,8 +9,13 @@ export const JOB = {
   syncSellerNow: 'sync-seller-now',
   /** Daily: the day's reference rates, and amounts still waiting for theirs. */
   refreshFxRates: 'refresh-fx-rates',
-  /** Daily: chat delivery ids past any retry, spent and expired link codes. */
-  purgeExpired: 'purge-expired',
+  /**
+   * Daily: what is kept only for a while (chat turns past their retention, delivery ids
+   * past any retry, spent link codes, expired images and authorization links).
+   */
+  purge: 'purge',
+  /** The purge job's name before it purged chat turns too: removed where still scheduled. */
+  legacyPurge: 'purge-expired',
   /** Once a marketplace is connected from chat: its first sync, announced in that conversation. */
   connectBackfill: 'connect-backfill',
 } as const;

@@ -16,13 +16,13 @@ import type { Config } from '../config/config.ts';
 import type { SyncTier } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps } from '../sync/sync-connection.ts';
-import { SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
+import { SYNC_LEASE_TTL_MS, SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
 import { BACKFILL_TIMING, type BackfillTiming } from './backfill-announcer.ts';
 import { connectBackfillJob } from './backfill-job.ts';
 import { refreshFxRatesJob } from './fx-job.ts';
 import { type BackfillData, JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
 import { isDuplicateJob, type JobStore } from './job-store.ts';
-import { purgeExpiredJob } from './purge-job.ts';
+import { purgeJob } from './purge-job.ts';
 import { syncSellerJob, syncSellerNowJob } from './sync-jobs.ts';
 import { type SyncSchedule, syncScheduleFor } from './sync-schedule.ts';
 
@@ -107,7 +107,8 @@ export class Scheduler {
     const { agenda } = this.#store;
     const { lockLifetimeMs, syncConcurrency } = this.#config.jobs;
     const context = {
-      deps: { ...deps, leaseTtlMs: lockLifetimeMs },
+      // never longer than the job's lock: a job taken over from a dead worker finds the lease lapsed
+      deps: { ...deps, leaseTtlMs: Math.min(lockLifetimeMs, SYNC_LEASE_TTL_MS) },
       scheduler: this,
       notifier,
       backfillTiming: this.#backfillTiming,
@@ -130,7 +131,7 @@ export class Scheduler {
       lockLimit: 1,
       backoff: backoffStrategies.exponential({ delay: 60_000, maxRetries: 5 }),
     });
-    agenda.define(JOB.purgeExpired, this.#tracked(purgeExpiredJob(context)), {
+    agenda.define(JOB.purge, this.#tracked(purgeJob(context)), {
       lockLifetime: lockLifetimeMs,
       concurrency: 1,
       lockLimit: 1,
@@ -141,7 +142,8 @@ export class Scheduler {
       timezone: FX_SCHEDULE.timezone,
       skipImmediate: true,
     });
-    await agenda.every(PURGE_SCHEDULE.cron, JOB.purgeExpired, undefined, {
+    await agenda.cancel({ name: JOB.legacyPurge });
+    await agenda.every(PURGE_SCHEDULE.cron, JOB.purge, undefined, {
       timezone: PURGE_SCHEDULE.timezone,
       skipImmediate: true,
     });

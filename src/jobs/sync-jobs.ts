@@ -8,7 +8,9 @@
  *
  * - `sync-seller` (recurring): if the seller is already syncing, this run is skipped.
  * - `sync-seller-now` (on demand): waits for a sync already running to end, then runs
- *   its own, so the data it answers for was read after the request.
+ *   its own, so the data it answers for was read after the request. Asked for from
+ *   chat, it spares a marketplace in an outage (its last run failed with a temporary
+ *   error within the cool-down): the recurring schedule retries that one.
  * A run cut short by a shutdown comes back: the on-demand job through its retry, the
  * recurring one as an on-demand job. After a run, a connection that now needs the
  * seller to sign in again is told to them, once (reauth-notice.ts).
@@ -45,7 +47,11 @@ export function syncSellerJob(ctx: JobContext) {
 export function syncSellerNowJob(ctx: JobContext) {
   return async (job: Job): Promise<void> => {
     const { userId, trigger } = syncNowData.parse(job.attrs.data);
-    await runSync(ctx, job, userId, { trigger, waitWhileBusy: true });
+    await runSync(ctx, job, userId, {
+      trigger,
+      waitWhileBusy: true,
+      spareFailingForMs: trigger === 'on_demand' ? ctx.deps.config.conversation.outageCooldownMs : undefined,
+    });
     if (ctx.signal.aborted) throw new Error('interrupted by a shutdown: to be resumed');
   };
 }
@@ -57,6 +63,8 @@ export interface RunSyncOptions {
   onProgress?: ((progress: SyncProgress) => void) | undefined;
   /** Where a connection's notice to sign in again goes instead of the seller's last chat. */
   reauthAddress?: ((connectionId: string) => ChatAddress | undefined) | undefined;
+  /** Connections in an outage for less than this are left out (see `syncSeller`). */
+  spareFailingForMs?: number | undefined;
 }
 
 export interface SyncRun extends SellerSyncResult {
@@ -84,6 +92,7 @@ export async function runSync(
         options.onProgress?.(p);
       },
       onHeartbeat: () => job.touch(),
+      spareFailingForMs: options.spareFailingForMs,
     });
     if (!result.busy) {
       for (const r of result.connections) {
@@ -112,7 +121,11 @@ export async function runSync(
       return { ...result, reauthTold };
     }
     if (!waitWhileBusy) {
-      log.info('another sync of this seller is running: this run is skipped');
+      const held = result.heldBy;
+      log.info(
+        held ? { holder: held.holder, leaseExpiresAt: held.expiresAt } : {},
+        'another sync of this seller is running: this run is skipped',
+      );
       return undefined;
     }
     if (ctx.signal.aborted) return undefined;

@@ -9,7 +9,7 @@ import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse 
 import type { Marketplace } from '../db/enums.ts';
 import type { RequestPacer } from './adaptive-limiter.ts';
 import type { ApiStats } from './api-stats.ts';
-import { kindOfStatus, MarketplaceError } from './marketplace-error.ts';
+import { kindOfStatus, MarketplaceError, sourceErrorCodes } from './marketplace-error.ts';
 import { sleep } from './sleep.ts';
 import type { TokenManager } from './token-manager.ts';
 
@@ -115,6 +115,7 @@ export class MarketplaceHttp {
         if (++failures >= this.#retry.maxAttempts) {
           throw new MarketplaceError(marketplace, 'temporary', `${describe(config)}: ${code || 'network error'}`, {
             cause: error,
+            summary: `${describe(config)}: ${/^[A-Z_]+$/.test(code) ? code : 'network error'}`,
           });
         }
         stats.retries++;
@@ -138,7 +139,7 @@ export class MarketplaceHttp {
         pacer?.throttled();
         const retryAfterMs = retryAfter(response);
         if (++throttles >= this.#retry.maxThrottledAttempts) {
-          throw new MarketplaceError(marketplace, 'temporary', `${describe(config)}: still throttled (429)`, {
+          throw new MarketplaceError(marketplace, 'temporary', `${describe(config)}: still throttled`, {
             status,
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
           });
@@ -155,9 +156,10 @@ export class MarketplaceHttp {
         await sleep(retryAfter(response) ?? this.#backoff(failures), signal);
         continue;
       }
-      throw new MarketplaceError(marketplace, kind, `${describe(config)}: HTTP ${status}${summary(response)}`, {
-        status,
-      });
+      // the body may quote tokens or customers' details: only the source's error codes are kept
+      const codes = sourceErrorCodes(response.data);
+      const what = `${describe(config)}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`;
+      throw new MarketplaceError(marketplace, kind, `${what}: HTTP ${status}`, { status, summary: what });
     }
   }
 
@@ -186,14 +188,6 @@ export function retryAfter(response: Pick<AxiosResponse, 'headers'>): number | u
 function describe(config: AxiosRequestConfig): string {
   const path = (config.url ?? '').split('?')[0];
   return `${(config.method ?? 'get').toUpperCase()} ${path}`;
-}
-
-/** A short, token-free hint of what the source answered. */
-function summary(response: AxiosResponse): string {
-  const data = response.data as unknown;
-  if (typeof data === 'string') return data ? `: ${data.slice(0, 160)}` : '';
-  if (data && typeof data === 'object' && !('pipe' in data)) return `: ${JSON.stringify(data).slice(0, 160)}`;
-  return '';
 }
 
 /** An error response read as a stream must be drained, or its socket stays busy. */

@@ -60,8 +60,6 @@ const ORDER_COLUMNS = unnestColumns<OrderRow>(
     { name: 'total_amount_usd', type: 'numeric', value: (o) => o.totalAmountUSD },
     { name: 'fx_flag', type: 'text', value: (o) => o.fxFlag },
     { name: 'item_count', type: 'int', value: (o) => o.items.reduce((n, i) => n + i.quantity, 0) },
-    { name: 'customer_name', type: 'text', value: (o) => o.customerName },
-    { name: 'customer_email', type: 'text', value: (o) => o.customerEmail },
     { name: 'is_refunded', type: 'bool', value: (o) => o.isRefunded },
     { name: 'refunded_amount', type: 'numeric', value: (o) => o.refundedAmount },
     {

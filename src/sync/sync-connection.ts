@@ -18,7 +18,7 @@ import type { FailureKind, SyncRunStatus, SyncTrigger } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ApiStats } from '../marketplaces/api-stats.ts';
 import type { KnownSku, Page, Stream } from '../marketplaces/marketplace-client.ts';
-import { failureKindOf, MarketplaceError } from '../marketplaces/marketplace-error.ts';
+import { errorSummary, failureKindOf, MarketplaceError } from '../marketplaces/marketplace-error.ts';
 import type { ClientTuning, ConnectionInfo } from '../marketplaces/marketplace-provider.ts';
 import { providerFor } from '../marketplaces/marketplace-registry.ts';
 import { TokenManager } from '../marketplaces/token-manager.ts';
@@ -256,7 +256,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     // stopped from outside (a shutdown): say why, whatever the read in flight threw
     const stopped = input.signal?.aborted && !fenced;
     result.failureKind = stopped ? 'temporary' : failureKindOf(error);
-    result.error = describeError(stopped ? input.signal?.reason : error);
+    result.error = errorSummary(stopped ? input.signal?.reason : error, result.failureKind);
     log.warn({ err: error, failureKind: result.failureKind }, `sync of ${connection.marketplace} ${result.status}`);
   }
   result.apiCalls = stats?.apiCalls ?? 0;
@@ -312,10 +312,4 @@ async function recordOutcome(
       [connection.id, r.error, r.failureKind],
     );
   }
-}
-
-/** An operator-facing line: the error's own message, bounded; never a request body or token. */
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.slice(0, 500) ?? 'unknown error';
 }

@@ -1,6 +1,7 @@
 /**
  * The per-seller sync lease. `acquire` succeeds when nobody holds the seller, the
- * holder's lease has expired, or the caller already holds it; every change of holder
+ * holder's lease has expired, the caller already holds it, or the caller's `isGone`
+ * says the holder's process no longer runs (lease-holder.ts); every change of holder
  * bumps `version`. Writers check (holder, version) inside their own transaction
  * (`assertLease`), so a worker that lost its lease while paused cannot write.
  */
@@ -19,6 +20,71 @@ export class LeaseLostError extends Error {
     super(`sync lease of seller ${lease.userId} (version ${lease.version}) is no longer held by ${lease.holder}`);
     this.name = 'LeaseLostError';
   }
+}
+
+/** The lease another run holds, as the database saw it when it was refused. */
+export interface HeldLease {
+  holder: string;
+  expiresAt: Date;
+  acquiredAt: Date;
+  /** The database's clock at that moment (times above are on it). */
+  now: Date;
+}
+
+export type LeaseAttempt = { lease: Lease; tookOverFrom?: string } | { lease?: undefined; heldBy: HeldLease };
+
+/** `acquireLease`, or, when refused, a takeover from a holder `isGone` says is dead; else who holds it. */
+export async function acquireLeaseOrTakeOver(
+  db: Queryable,
+  userId: string,
+  holder: string,
+  ttlMs: number,
+  isGone: (holder: string) => boolean,
+): Promise<LeaseAttempt> {
+  // a lease released or lapsed between the claim and the look is claimed again
+  for (let attempt = 1; ; attempt++) {
+    const lease = await acquireLease(db, userId, holder, ttlMs);
+    if (lease) return { lease };
+    const held = await readHeldLease(db, userId);
+    if (held && (held.expiresAt > held.now || attempt >= 3)) {
+      if (!isGone(held.holder)) return { heldBy: held };
+      const taken = await takeOver(db, userId, held, holder, ttlMs);
+      return taken ? { lease: taken, tookOverFrom: held.holder } : { heldBy: held };
+    }
+    if (attempt >= 3) throw new Error(`the sync lease of seller ${userId} could not be claimed`);
+  }
+}
+
+/** The seller's lease as it stands, with the database's clock; undefined when there never was one. */
+export async function readHeldLease(
+  db: Queryable,
+  userId: string,
+): Promise<(HeldLease & { version: number }) | undefined> {
+  const { rows } = await db.query<{ holder: string; version: number; expires_at: Date; acquired_at: Date; now: Date }>(
+    'select holder, version, expires_at, acquired_at, now() as now from sync_lease where user_id = $1',
+    [userId],
+  );
+  const r = rows[0];
+  return r && { holder: r.holder, version: r.version, expiresAt: r.expires_at, acquiredAt: r.acquired_at, now: r.now };
+}
+
+/** Takes the lease from a holder known to be gone, unless someone changed it meanwhile. */
+async function takeOver(
+  db: Queryable,
+  userId: string,
+  from: { holder: string; version: number },
+  holder: string,
+  ttlMs: number,
+): Promise<Lease | undefined> {
+  const { rows } = await db.query<{ version: number; expires_at: Date }>(
+    `update sync_lease set holder = $4, version = version + 1, expires_at = now() + $5 * interval '1 millisecond',
+            acquired_at = now()
+      where user_id = $1 and holder = $2 and version = $3
+     returning version, expires_at`,
+    [userId, from.holder, from.version, holder, ttlMs],
+  );
+  const row = rows[0];
+  return row ? { userId, holder, version: row.version, expiresAt: row.expires_at } : undefined;
 }
 
 export async function acquireLease(

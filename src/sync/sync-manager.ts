@@ -6,12 +6,12 @@
  * others. A run that lost its lease stops them all at once: another worker owns the
  * seller now.
  */
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
 import { loadSellerScope } from '../analytics/seller-scope.ts';
 import type { ConnectionCursors } from '../db/entities/marketplace-connection.entity.ts';
 import type { Marketplace, SyncTrigger } from '../db/enums.ts';
+import { lastSettledRun } from './last-settled-run.ts';
+import { dropLeaseHolder, holderIsGone, newLeaseHolder } from './lease-holder.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import {
   type ConnectionRow,
@@ -20,7 +20,7 @@ import {
   type SyncProgress,
   syncConnection,
 } from './sync-connection.ts';
-import { acquireLease, LeaseLostError, releaseLease } from './sync-lease.ts';
+import { acquireLeaseOrTakeOver, type HeldLease, LeaseLostError, releaseLease } from './sync-lease.ts';
 
 export interface SellerSyncOptions {
   marketplace?: Marketplace | undefined;
@@ -32,16 +32,33 @@ export interface SellerSyncOptions {
    */
   onHeartbeat?: (() => Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Leave out connections whose last run failed with a temporary error less than this
+   * long ago: a sync asked for from chat during an outage does not wait on a marketplace
+   * that is down (the recurring schedule still retries it).
+   */
+  spareFailingForMs?: number | undefined;
 }
 
 export interface SellerSyncResult {
   userId: string;
   /** Another worker holds the seller's lease: nothing was done. */
   busy: boolean;
+  /** When busy: the lease that kept the seller, and until when. */
+  heldBy?: HeldLease;
+  /** The holder of a run on this machine whose process was gone: its lease was taken over. */
+  tookOverFrom?: string;
+  /** Renewals of the lease this run made (each one UPDATE of one row). */
+  leaseRenewals?: number;
   connections: ConnectionSyncResult[];
 }
 
-const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
+/**
+ * How long a run's lease outlives its last renewal (renewed every third of it): how
+ * long a run that died elsewhere keeps its seller. A run on the same machine is taken
+ * over as soon as its process is gone.
+ */
+export const SYNC_LEASE_TTL_MS = 60_000;
 /** Connections a sync reads: connected, or failed last time (a revoked one waits for the seller). */
 export const SYNCABLE_STATUSES = ['CONNECTED', 'ERROR'];
 
@@ -50,11 +67,20 @@ export async function syncSeller(
   userId: string,
   options: SellerSyncOptions,
 ): Promise<SellerSyncResult> {
-  const ttl = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-  const holder = `${os.hostname()}:${process.pid}:${randomUUID()}`;
-  const lease = await acquireLease(deps.pool, userId, holder, ttl);
-  if (!lease) return { userId, busy: true, connections: [] };
-  const keeper = new LeaseKeeper(deps.pool, lease, ttl);
+  const ttl = deps.leaseTtlMs ?? SYNC_LEASE_TTL_MS;
+  const holder = newLeaseHolder();
+  const attempt = await acquireLeaseOrTakeOver(deps.pool, userId, holder, ttl, holderIsGone).catch((error: unknown) => {
+    dropLeaseHolder(holder);
+    throw error;
+  });
+  if (!attempt.lease) {
+    dropLeaseHolder(holder);
+    return { userId, busy: true, heldBy: attempt.heldBy, connections: [] };
+  }
+  const { tookOverFrom } = attempt;
+  if (tookOverFrom)
+    deps.log.warn({ userId, tookOverFrom }, 'the last sync of this seller is gone: its lease taken over');
+  const keeper = new LeaseKeeper(deps.pool, attempt.lease, ttl);
   const fenced = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, fenced.signal]) : fenced.signal;
   const heartbeat = setInterval(() => {
@@ -64,7 +90,7 @@ export async function syncSeller(
     options.onHeartbeat?.().catch((err: unknown) => deps.log.warn({ err, userId }, 'sync heartbeat failed'));
   }, ttl / 3);
   try {
-    const connections = await syncableConnections(deps, userId, options.marketplace);
+    const connections = await syncableConnections(deps, userId, options.marketplace, options.spareFailingForMs);
     const results = await Promise.all(
       connections.map(async (connection) => {
         const result = await syncConnection(deps, {
@@ -79,10 +105,17 @@ export async function syncSeller(
       }),
     );
     await refreshRollups(deps, userId);
-    return { userId, busy: false, connections: results };
+    return {
+      userId,
+      busy: false,
+      ...(tookOverFrom ? { tookOverFrom } : {}),
+      leaseRenewals: keeper.renewals,
+      connections: results,
+    };
   } finally {
     clearInterval(heartbeat);
     await releaseLease(deps.pool, keeper.lease).catch(() => {});
+    dropLeaseHolder(holder);
   }
 }
 
@@ -123,6 +156,7 @@ async function syncableConnections(
   deps: SyncDeps,
   userId: string,
   marketplace: Marketplace | undefined,
+  spareFailingForMs: number | undefined,
 ): Promise<ConnectionRow[]> {
   const { rows } = await deps.pool.query<{
     id: string;
@@ -136,12 +170,15 @@ async function syncableConnections(
     token_expires_at: Date | null;
     cursors: ConnectionCursors;
   }>(
-    `select id, user_id, marketplace, external_account_id, region, sandbox_url, access_token_sealed,
-            refresh_token_sealed, token_expires_at, cursors
-       from marketplace_connection
-      where user_id = $1 and status = any($2) and ($3::text is null or marketplace = $3)
-      order by marketplace, created_at`,
-    [userId, SYNCABLE_STATUSES, marketplace ?? null],
+    `select c.id, c.user_id, c.marketplace, c.external_account_id, c.region, c.sandbox_url, c.access_token_sealed,
+            c.refresh_token_sealed, c.token_expires_at, c.cursors
+       from marketplace_connection c
+       left join lateral (${lastSettledRun('c')}) last on true
+      where c.user_id = $1 and c.status = any($2) and ($3::text is null or c.marketplace = $3)
+        and not coalesce($4::float8 is not null and last.status = 'failed' and last.failure_kind = 'temporary'
+                          and last.finished_at > now() - $4::float8 * interval '1 millisecond', false)
+      order by c.marketplace, c.created_at`,
+    [userId, SYNCABLE_STATUSES, marketplace ?? null, spareFailingForMs ?? null],
   );
   return rows.map((r) => ({
     id: r.id,

@@ -32,8 +32,6 @@ export interface OrderRow {
   totalAmountUSD: string | null;
   /** Why totalAmountUSD is null, when it is. */
   fxFlag: FxFlag | null;
-  customerName: string | null;
-  customerEmail: string | null;
   isRefunded: boolean;
   refundedAmount: string | null;
   hasReturn: boolean;

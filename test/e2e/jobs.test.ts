@@ -137,7 +137,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
   });
 
   itOnStore(store)(
-    'purge-expired drops delivery ids past any retry, spent link codes and expired chat images, and keeps recent ones',
+    'purge drops chat turns past their retention, delivery ids past any retry, spent link codes, expired chat images and old token counts, and keeps recent ones',
     async () => {
       const [seller] = (await h.pool.query<{ id: string }>('select id from "user" order by created_at limit 1')).rows;
       await h.pool.query(
@@ -163,7 +163,25 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
                 ('link-live', $1, 'shopify', 'slack', 'D1', 'T1:U1', now(), now() + interval '10 minutes')`,
         [seller?.id],
       );
-      expect(await runNow('purge-expired')).toBeDefined();
+      await h.pool.query(
+        `insert into chat_message (user_id, channel, conversation_id, role, content, created_at)
+         values ($1, 'slack', 'D1', 'user', 'from last spring', now() - interval '91 days'),
+                ($1, 'slack', 'D1', 'user', 'from last month', now() - interval '30 days')`,
+        [seller?.id],
+      );
+      await h.pool.query(
+        `insert into token_budget (user_id, day, used, reserved, updated_at)
+         values ($1, current_date - 30, 5000, 0, now()), ($1, current_date, 700, 0, now())`,
+        [seller?.id],
+      );
+      expect(await runNow('purge')).toBeDefined();
+      const turns = await h.pool.query(
+        `select content from chat_message where conversation_id = 'D1' and user_id = $1`,
+        [seller?.id],
+      );
+      expect(turns.rows.map((r) => r.content)).toEqual(['from last month']);
+      const budgets = await h.pool.query('select used::int from token_budget where user_id = $1', [seller?.id]);
+      expect(budgets.rows).toEqual([{ used: 700 }]);
       const events = await h.pool.query(`select event_id from processed_event where event_id in ('EvOLD', 'EvNEW')`);
       expect(events.rows.map((r) => r.event_id)).toEqual(['EvNEW']);
       const codes = await h.pool.query('select code_hash from link_code where user_id = $1', [seller?.id]);

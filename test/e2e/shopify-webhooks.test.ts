@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 const SECRET = 'shpss_test_app_secret';
 const NAME = 'Priya Raman';
 const EMAIL = 'priya.raman@example.in';
+const PHONE = '+919812300077';
 
 describe('Shopify webhooks', () => {
   let db: TestDatabase;
@@ -60,7 +61,7 @@ describe('Shopify webhooks', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     seller = await seedSeller(pool, { name: 'lata' });
     shop = 'lata-shopify';
-    for (const id of ['s1', 's2']) {
+    for (const id of ['gid://shopify/Order/1001', 'gid://shopify/Order/1002']) {
       await seedOrder(pool, seller, {
         marketplace: 'shopify',
         id,
@@ -72,23 +73,19 @@ describe('Shopify webhooks', () => {
       });
     }
     await pool.query(
-      `update unified_order set customer_name = $1, customer_email = $2 where external_order_id = 's1'`,
-      [NAME, EMAIL],
-    );
-    await pool.query(
       `update marketplace_connection set access_token_sealed = 'sealed-access', refresh_token_sealed = 'sealed-refresh'
         where id = $1`,
       [seller.connections.shopify],
     );
     await pool.query(
       `insert into chat_message (user_id, channel, conversation_id, role, content, created_at)
-       values ($1, 'slack', 'D1', 'assistant', $2, now())`,
-      [seller.userId, `Your biggest customer last month was ${NAME} (${EMAIL}).`],
+       values ($1, 'slack', 'D1', 'user', $2, now())`,
+      [seller.userId, `Did ${EMAIL} (${PHONE}) order again last month?`],
     );
     await pool.query(
       `insert into sync_quarantine (user_id, connection_id, marketplace, stream, external_id, reason, payload, seen_at)
        values ($1, $2, 'shopify', 'orders', 's9', 'bad date', $3, now())`,
-      [seller.userId, seller.connections.shopify, JSON.stringify({ email: EMAIL, name: NAME, createdAt: 'soon' })],
+      [seller.userId, seller.connections.shopify, JSON.stringify({ note: `ship to ${EMAIL}`, createdAt: 'soon' })],
     );
     app = await startWebService(db.url, { SHOPIFY_API_KEY: 'test-key', SHOPIFY_API_SECRET: SECRET });
   });
@@ -111,28 +108,35 @@ describe('Shopify webhooks', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('answers customers/data_request from what it holds', async () => {
+  it('answers customers/data_request from what it holds: the orders named, and no personal data', async () => {
     const res = await post('customers/data_request', {
       shop_id: 1,
       shop_domain: shop,
-      customer: { id: 7, email: EMAIL, phone: null },
-      orders_requested: [],
+      customer: { id: 7, email: EMAIL, phone: PHONE },
+      orders_requested: [1001],
     });
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as { orders: { customer_name: string }[] };
-    expect(answer.orders.map((o) => o.customer_name)).toEqual([NAME]);
+    const answer = (await res.json()) as { personal_data: string; orders: { external_order_id: string }[] };
+    expect(answer.personal_data).toBe('none kept');
+    expect(answer.orders.map((o) => o.external_order_id)).toEqual(['gid://shopify/Order/1001']);
+    // orders carry no buyer columns at all
+    const { rows } = await pool.query(
+      `select column_name from information_schema.columns where table_name = 'unified_order' and column_name ~ 'customer|buyer|email'`,
+    );
+    expect(rows).toEqual([]);
   });
 
   it('removes every trace of the customer on customers/redact, chat history included', async () => {
-    expect((await tracesOf(EMAIL)).sort()).toEqual(['chat_message', 'sync_quarantine', 'unified_order']);
+    expect((await tracesOf(EMAIL)).sort()).toEqual(['chat_message', 'sync_quarantine']);
     const res = await post('customers/redact', {
       shop_id: 1,
       shop_domain: shop,
-      customer: { id: 7, email: EMAIL, phone: null },
+      customer: { id: 7, email: EMAIL, phone: PHONE },
       orders_to_redact: [],
     });
     expect(res.status).toBe(200);
     expect(await tracesOf(EMAIL)).toEqual([]);
+    expect(await tracesOf(PHONE)).toEqual([]);
     expect(await tracesOf(NAME)).toEqual([]);
     // the orders themselves stay, for the seller's figures
     const { rows } = await pool.query('select count(*)::int as n from unified_order where user_id = $1', [

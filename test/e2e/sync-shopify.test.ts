@@ -55,6 +55,19 @@ describe('Shopify sync against the sandbox', () => {
     expect(fresh.rows[0].n).toBe(0);
   });
 
+  it('keeps no buyer’s name or e-mail: none of the shop’s customers appears in any table', async () => {
+    // the sandbox's shop has customers (…@example.com) on its orders, as Shopify does; ShopIQ does not ask for them
+    const { rows: tables } = await h.pool.query<{ table_name: string }>(
+      `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    );
+    for (const { table_name } of tables) {
+      const { rows } = await h.pool.query(
+        `select count(*)::int as n from "${table_name}" t where t::text ~* '[a-z0-9.]+@example\\.com'`,
+      );
+      expect(`${table_name}: ${rows[0].n}`).toBe(`${table_name}: 0`);
+    }
+  });
+
   it('converts each order to USD at the reference rate of its order date', async () => {
     const { rows } = await h.pool.query(
       `select o.currency, o.total_amount::text as total, o.total_amount_usd::text as usd, o.fx_flag,

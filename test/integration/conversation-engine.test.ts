@@ -8,6 +8,7 @@ import type { Reply } from '../../src/conversation/reply.ts';
 import { closePool } from '../../src/db/pool.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { localTime } from '../../src/time/local-time.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
 import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
 import { useSyncHarness } from '../support/sync-harness.ts';
@@ -239,6 +240,35 @@ describe('the conversation engine', () => {
     expect(reply.text).toMatch(/could not be reached just now/);
     expect(reply.text).not.toMatch(/Overloaded/);
     expect(nock.isDone()).toBe(true);
+  });
+
+  it('says a sync that stopped answering holds the seller, and until when, when asked to sync', async () => {
+    // a worker elsewhere died mid-sync: its lease, not renewed since, lapses in 10 s
+    const { rows } = await pool.query<{ expires_at: Date }>(
+      `insert into sync_lease (user_id, holder, version, expires_at, acquired_at)
+       values ($1, 'worker-9.elsewhere:77:0b0e6a52-6c1d-4e0f-9a51-1f2a3b4c5d6e', 1, now() + interval '10 seconds', now())
+       on conflict (user_id) do update set holder = excluded.holder, expires_at = excluded.expires_at
+       returning expires_at`,
+      [seller.userId],
+    );
+    const syncs = {
+      requestSync: async (userId: string) => ({
+        jobId: 'job-1',
+        userId,
+        joined: true,
+        seen: { finishedAt: undefined, failedAt: undefined },
+      }),
+      waitForSync: async () => 'timeout' as const,
+    };
+    try {
+      const engine = new ConversationEngine(deps({ syncs }));
+      const reply = await engine.handle(turn('sync', 'c9'));
+      const at = localTime(rows[0]?.expires_at as Date, 'Asia/Kolkata');
+      expect(reply.text).toContain(`The last sync stopped answering; its lease lapses at ${at}, then a new sync runs`);
+      await engine.idle();
+    } finally {
+      await pool.query('delete from sync_lease where user_id = $1', [seller.userId]);
+    }
   });
 
   it('refreshes stale data before answering, and follows up when the refresh outlasts the answer', async () => {

@@ -74,6 +74,7 @@ describe('migrations', () => {
       'sync_lease',
       'sync_quarantine',
       'sync_run',
+      'token_budget',
       'unified_order',
       'unified_order_item',
       'unified_product',

@@ -16,8 +16,6 @@ function order(id: string, updated: string, total = '10.0000', items = ['A']): O
     totalAmount: total,
     totalAmountUSD: total,
     fxFlag: null,
-    customerName: null,
-    customerEmail: null,
     isRefunded: false,
     refundedAmount: null,
     hasReturn: false,

@@ -120,7 +120,7 @@ describe('products across marketplaces', () => {
   });
 
   it('sums one product per normalized SKU and marketplace, without cancelled orders', async () => {
-    const rows = await productSales(pool, scope, october);
+    const { rows } = await productSales(pool, scope, october);
     const key = (r: { sku: string; marketplace: string }) => `${r.sku}@${r.marketplace}`;
     expect(Object.fromEntries(rows.map((r) => [key(r), [r.units, r.revenue]]))).toEqual({
       'KURTA-BLUE@shopify': [3, '75.00'],
@@ -134,7 +134,7 @@ describe('products across marketplaces', () => {
   });
 
   it('sums sales per category, a SKU taking its category from the listing or another of the same SKU', async () => {
-    const rows = await productSales(pool, scope, october);
+    const { rows } = await productSales(pool, scope, october);
     const category = (sku: string, marketplace: string) =>
       rows.find((r) => r.sku === sku && r.marketplace === marketplace)?.category;
     expect(category('KURTA-BLUE', 'amazon')).toBe('Clothing');
@@ -159,7 +159,7 @@ describe('products across marketplaces', () => {
   });
 
   it('ranks the best sellers overall and per marketplace', async () => {
-    const rows = await productSales(pool, scope, october);
+    const { rows } = await productSales(pool, scope, october);
     expect(topProducts(rows, { limit: 3 }).map((r) => `${r.sku}@${r.marketplace}`)).toEqual([
       'KURTA-BLUE@shopify',
       'KURTA-BLUE@flipkart',
@@ -174,13 +174,13 @@ describe('products across marketplaces', () => {
   });
 
   it('puts one product’s marketplaces side by side', async () => {
-    const rows = await productSales(pool, { ...scope, currency: 'USD' }, october, {
+    const { rows } = await productSales(pool, { ...scope, currency: 'USD' }, october, {
       marketplaces: ['flipkart', 'shopify'],
     });
     const [best] = compareAcrossMarketplaces(rows, { limit: 1 });
     expect(best).toMatchObject({ sku: 'KURTA-BLUE', revenue: '105.00', units: 6 });
     expect(Object.keys(best?.marketplaces ?? {}).sort()).toEqual(['flipkart', 'shopify']);
-    const one = await productSales(pool, scope, october, { skus: ['MUG'] });
+    const { rows: one } = await productSales(pool, scope, october, { skus: ['MUG'] });
     expect(one.map((r) => r.sku)).toEqual(['MUG']);
   });
 

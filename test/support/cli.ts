@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+export const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -56,6 +57,28 @@ export function startService(
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return untilUp(child, timeoutMs);
+}
+
+/**
+ * Starts the service the way the README says, `npm start` in the project folder, as the
+ * leader of its own process group: a terminal's Ctrl-C is `process.kill(-child.pid, 'SIGINT')`.
+ */
+export function startWithNpm(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  project = PROJECT,
+): Promise<RunningService> {
+  const child = spawn('npm', ['start'], {
+    env: cliEnv({ PORT: '0', ...env }),
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return untilUp(child, timeoutMs);
+}
+
+function untilUp(child: ChildProcess, timeoutMs: number): Promise<RunningService> {
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

@@ -49,7 +49,6 @@ describe('Flipkart order mapping', () => {
       hasReturn: true,
       sourceUpdatedAt: new Date('2026-10-03T10:00:00.000Z'),
       orderedAt: new Date('2026-10-01T08:00:00.000Z'),
-      customerName: null,
     });
     expect(mapped.row.items.map((i) => [i.externalItemId, i.sourceStatus, i.unitPrice, i.normalizedSku])).toEqual([
       ['23000000000000001', 'RETURN_REQUESTED', '649.7500', 'KURTA-BLUE-M'],

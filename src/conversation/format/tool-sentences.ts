@@ -30,18 +30,29 @@ function revenue(figures: Json, currency: string): string {
   return original ? `${formatMoney(original.revenue, original.currency)} (${converted})` : converted;
 }
 
+/** Amounts left out for want of an exchange rate, as "€30.00 in 1 order not converted (no exchange rate)". */
+function notConverted(list: Json[] | undefined, r: Json): string {
+  return (list ?? [])
+    .map(
+      (u: Json) =>
+        `${formatMoney(u.amount, u.currency)} in ${count(u.orders, 'order', r)} not converted (no exchange rate)`,
+    )
+    .join('; ');
+}
+
+/** The sentence added to an answer whose revenue leaves amounts out, or nothing. */
+function notConvertedSentence(list: Json[] | undefined, r: Json): string {
+  const missing = notConverted(list, r);
+  return missing ? ` Also ${missing}.` : '';
+}
+
 export function describeSales(r: Json): string {
   const rows: Json[] = r.rows ?? [];
   const parts = rows
     .slice(0, LISTED)
     .map((row) => `${breakdownLabel(r.by, row.key)}: ${revenue(row, r.currency)}, ${count(row.orders, 'order', r)}`);
   const more = rows.length > LISTED ? ` · and ${rows.length - LISTED} more in the table` : '';
-  const missing = (r.not_converted_for_want_of_a_rate ?? [])
-    .map(
-      (u: Json) =>
-        `${formatMoney(u.amount, u.currency)} in ${count(u.orders, 'order', r)} not converted (no exchange rate)`,
-    )
-    .join('; ');
+  const missing = notConverted(r.not_converted_for_want_of_a_rate, r);
   const cancelled = r.total.cancelledOrders;
   return (
     `Sales ${r.period.label}: ${revenue(r.total, r.currency)} from ${count(r.total.orders, 'order', r)}` +
@@ -50,6 +61,12 @@ export function describeSales(r: Json): string {
     (missing ? `. Also ${missing}` : '') +
     '.'
   );
+}
+
+/** A list's last line for amounts left out of revenue, or nothing. */
+function notConvertedLine(r: Json): string {
+  const missing = notConverted(r.not_converted_for_want_of_a_rate, r);
+  return missing ? `\nNot in revenue: ${missing}.` : '';
 }
 
 export function describeComparePeriods(r: Json): string {
@@ -68,7 +85,9 @@ export function describeComparePeriods(r: Json): string {
   });
   return (
     `${capital(side(r.period))}, vs ${side(r.compared_with)}. ${change}.` +
-    (each.length > 1 ? ` By marketplace: ${each.join(' · ')}.` : '')
+    (each.length > 1 ? ` By marketplace: ${each.join(' · ')}.` : '') +
+    notConvertedSentence(r.period.not_converted_for_want_of_a_rate, r) +
+    notConvertedSentence(r.compared_with.not_converted_for_want_of_a_rate, r)
   );
 }
 
@@ -94,14 +113,14 @@ export function describeTop(r: Json): string {
     const lines = r.categories.map(
       (c: Json) => `${c.category}: ${count(c.units, 'unit', r)}, ${formatMoney(c.revenue, r.currency)}`,
     );
-    return `Best categories ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}`;
+    return `Best categories ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}`;
   }
   if (!r.products?.length) return `No product sold ${r.period.label}.`;
   const lines = r.products.map(
     (p: Json) =>
       `${p.title} (${p.sku}) on ${marketplaceName(p.marketplace)}: ${count(p.units, 'unit', r)}, ${formatMoney(p.revenue, r.currency)}`,
   );
-  return `Best sellers ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}`;
+  return `Best sellers ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}`;
 }
 
 export function describeComparison(r: Json, marketplaces: Marketplace[]): string {
@@ -117,7 +136,7 @@ export function describeComparison(r: Json, marketplaces: Marketplace[]): string
       ? `on ${marketplaceName(m)}: ${winner.title} (${count(sold.units, 'unit', r)}, ${formatMoney(sold.revenue, r.currency)})`
       : `on ${marketplaceName(m)}: no sales`;
   });
-  return `Best-selling product ${r.period.label} ${best.join('; ')}.`;
+  return `Best-selling product ${r.period.label} ${best.join('; ')}.${notConvertedSentence(r.not_converted_for_want_of_a_rate, r)}`;
 }
 
 export function describeReturns(r: Json): string {
@@ -177,7 +196,7 @@ export function describeProduct(r: Json, target: Marketplace | undefined): strin
       : target
         ? ` Your overall return rate on ${marketplaceName(target)} is ${pct(r.seller_return_rate_by_marketplace?.[target])}.`
         : '';
-  return `${r.product.title} (${r.product.sku}), ${r.period.label}:\n- ${lines.join('\n- ')}\n${note.trim()}`.trim();
+  return `${r.product.title} (${r.product.sku}), ${r.period.label}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}\n${note.trim()}`.trim();
 }
 
 export function describeSyncStatus(r: Json): string {

@@ -4,7 +4,15 @@ import { type SalesFigures, salesReport } from '../../analytics/sales.ts';
 import { compareDecimal, divideRounded, multiplyDecimal, subtractDecimal } from '../../currency/decimal.ts';
 import { formatCount, formatMoney, signed } from '../format/money-format.ts';
 import { figureRow } from './sales-summary.tool.ts';
-import { dataAsOf, defineTool, describePeriod, marketplacesInput, periodInput, resolveFor } from './tool.ts';
+import {
+  dataAsOf,
+  defineTool,
+  describePeriod,
+  marketplacesInput,
+  notConvertedPart,
+  periodInput,
+  resolveFor,
+} from './tool.ts';
 
 export const comparePeriods = defineTool({
   name: 'compare_periods',
@@ -38,8 +46,8 @@ export const comparePeriods = defineTool({
     return {
       result: {
         currency: a.currency,
-        period: { ...describePeriod(current), ...a.total },
-        compared_with: { ...describePeriod(previous), ...b.total },
+        period: { ...describePeriod(current), ...a.total, ...notConvertedPart(a.unconverted) },
+        compared_with: { ...describePeriod(previous), ...b.total, ...notConvertedPart(b.unconverted) },
         change: total,
         ...(input.by_marketplace
           ? {

@@ -9,6 +9,7 @@ import {
   defineTool,
   describePeriod,
   marketplacesInput,
+  notConvertedPart,
   periodInput,
   productNotFound,
   resolveFor,
@@ -39,7 +40,7 @@ export const compareProductMarketplaces = defineTool({
     if (matches?.length === 0) {
       return productNotFound(ctx, input.product ?? '', { period: describePeriod(period) });
     }
-    const rows = await productSales(ctx.db, ctx.scope, period, {
+    const { rows, notConverted } = await productSales(ctx.db, ctx.scope, period, {
       marketplaces: input.marketplaces,
       skus: matches?.map((m) => m.sku),
     });
@@ -50,6 +51,7 @@ export const compareProductMarketplaces = defineTool({
         period: describePeriod(period),
         currency: ctx.scope.currency,
         products,
+        ...notConvertedPart(notConverted),
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: {

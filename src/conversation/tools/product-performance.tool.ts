@@ -6,7 +6,16 @@ import { MARKETPLACES } from '../../db/enums.ts';
 import { daysBetween } from '../../time/local-time.ts';
 import { marketplaceName } from '../format/labels.ts';
 import { formatCount, formatMoney, moneyCell } from '../format/money-format.ts';
-import { dataAsOf, defineTool, describePeriod, percent, periodInput, productNotFound, resolveFor } from './tool.ts';
+import {
+  dataAsOf,
+  defineTool,
+  describePeriod,
+  notConvertedPart,
+  percent,
+  periodInput,
+  productNotFound,
+  resolveFor,
+} from './tool.ts';
 
 export const productPerformance = defineTool({
   name: 'product_performance',
@@ -34,7 +43,7 @@ export const productPerformance = defineTool({
     const connected = new Set(connections.filter((c) => c.syncable).map((c) => c.marketplace));
     const byMarketplace = MARKETPLACES.filter((m) => connected.has(m)).map((m) => {
       const listing = listings.find((l) => l.marketplace === m);
-      const sold = sales.find((s) => s.marketplace === m);
+      const sold = sales.rows.find((s) => s.marketplace === m);
       return {
         marketplace: m,
         listed: Boolean(listing),
@@ -60,6 +69,7 @@ export const productPerformance = defineTool({
         period: describePeriod(period),
         currency: ctx.scope.currency,
         by_marketplace: byMarketplace,
+        ...notConvertedPart(sales.notConverted),
         not_listed_on: byMarketplace.filter((m) => !m.listed).map((m) => m.marketplace),
         not_connected: MARKETPLACES.filter((m) => !connected.has(m)),
         seller_return_rate_by_marketplace: Object.fromEntries(overall.rows.map((r) => [r.key, r.returnRate])),

@@ -29,7 +29,7 @@ export const returnRate = defineTool({
     const by = input.by ?? 'marketplace';
     const asOf = await dataAsOf(ctx, input.marketplaces);
     if (by === 'product') {
-      const sold = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
+      const { rows: sold } = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
       const ranked = sold
         .filter((r) => r.returnedUnits > 0)
         .sort((a, b) => b.returnedUnits - a.returnedUnits || (b.returnRate ?? 0) - (a.returnRate ?? 0));

@@ -8,6 +8,7 @@ import {
   defineTool,
   describePeriod,
   marketplacesInput,
+  notConvertedPart,
   percent,
   periodInput,
   plotted,
@@ -41,7 +42,7 @@ export const salesSummary = defineTool({
         currency: report.currency,
         total: report.total,
         ...(input.by ? { by: input.by, rows, rows_left_out: more } : {}),
-        ...(report.unconverted.length ? { not_converted_for_want_of_a_rate: report.unconverted } : {}),
+        ...notConvertedPart(report.unconverted),
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: input.by

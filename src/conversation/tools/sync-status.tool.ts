@@ -6,7 +6,8 @@ export const syncStatus = defineTool({
   name: 'sync_status',
   description:
     'The seller’s connected marketplaces and how fresh ShopIQ’s copy of each is: last sync (seller’s time), ' +
-    'whether it is stale, whether a sync is running, and whether a connection needs the seller to reconnect.',
+    'whether it is stale, whether a sync is running, whether a connection needs the seller to reconnect, and ' +
+    'since when a marketplace has not been answering properly (its figures are then from its last good sync).',
   input: z.object({}),
   async execute(_input, ctx) {
     const connections = (await ctx.freshness()).map((c) => ({
@@ -17,6 +18,7 @@ export const syncStatus = defineTool({
       minutes_old: c.ageMinutes,
       stale: c.stale,
       syncing_now: c.syncing,
+      not_answering_since: c.failing?.sinceLocal ?? null,
     }));
     return {
       result: { timezone: ctx.scope.timezone, connections },

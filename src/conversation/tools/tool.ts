@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { ConnectionFreshness } from '../../analytics/freshness.ts';
 import { findProducts } from '../../analytics/inventory.ts';
+import type { NotConverted } from '../../analytics/not-converted.ts';
 import { type Period, type PeriodSpec, periodSpecSchema, resolvePeriod } from '../../analytics/period.ts';
 import type { SellerScope } from '../../analytics/seller-scope.ts';
 import { MARKETPLACES, type Marketplace } from '../../db/enums.ts';
@@ -85,6 +86,11 @@ export function describePeriod(period: Period) {
     to_date: period.toDate,
     timezone: period.timezone,
   };
+}
+
+/** Amounts left out of revenue for want of an exchange rate, as every tool gives them beside its figures. */
+export function notConvertedPart(list: NotConverted[]): { not_converted_for_want_of_a_rate?: NotConverted[] } {
+  return list.length ? { not_converted_for_want_of_a_rate: list } : {};
 }
 
 /** The first `max` rows, and how many were left out. */

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { productSales, salesByCategory, topProducts } from '../../analytics/products.ts';
 import { marketplaceName } from '../format/labels.ts';
 import { formatCount, formatMoney } from '../format/money-format.ts';
-import { dataAsOf, defineTool, describePeriod, marketplacesInput, percent, periodInput, resolveFor } from './tool.ts';
+import {
+  dataAsOf,
+  defineTool,
+  describePeriod,
+  marketplacesInput,
+  notConvertedPart,
+  percent,
+  periodInput,
+  resolveFor,
+} from './tool.ts';
 
 export const topProductsTool = defineTool({
   name: 'top_products',
@@ -29,7 +38,7 @@ export const topProductsTool = defineTool({
     const period = resolveFor(ctx, input.period);
     const { currency } = ctx.scope;
     const count = (n: number) => formatCount(n, currency);
-    const rows = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
+    const { rows, notConverted } = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
     if (input.group_by === 'category') {
       const categories = salesByCategory(rows, { by: input.rank_by ?? 'revenue', limit: input.limit ?? 5 });
       return {
@@ -38,6 +47,7 @@ export const topProductsTool = defineTool({
           currency: ctx.scope.currency,
           ranked_by: input.rank_by ?? 'revenue',
           categories,
+          ...notConvertedPart(notConverted),
           data_as_of: await dataAsOf(ctx, input.marketplaces),
         },
         table: {
@@ -65,6 +75,7 @@ export const topProductsTool = defineTool({
         ranked_by: input.rank_by ?? 'revenue',
         products: top,
         products_with_sales: rows.length,
+        ...notConvertedPart(notConverted),
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: {

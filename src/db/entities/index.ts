@@ -13,6 +13,7 @@ import { SlackInstallation } from './slack-installation.entity.ts';
 import { SyncLease } from './sync-lease.entity.ts';
 import { SyncQuarantine } from './sync-quarantine.entity.ts';
 import { SyncRun } from './sync-run.entity.ts';
+import { TokenBudget } from './token-budget.entity.ts';
 import { UnifiedOrder } from './unified-order.entity.ts';
 import { UnifiedOrderItem } from './unified-order-item.entity.ts';
 import { UnifiedProduct } from './unified-product.entity.ts';
@@ -37,6 +38,7 @@ export {
   SyncLease,
   SyncQuarantine,
   SyncRun,
+  TokenBudget,
   UnifiedOrder,
   UnifiedOrderItem,
   UnifiedProduct,
@@ -66,4 +68,5 @@ export const ENTITIES = [
   ChatMedia,
   ChatDeliveryFailure,
   OAuthState,
+  TokenBudget,
 ];

@@ -25,8 +25,6 @@ export const UnifiedOrder = defineEntity({
     /** Why totalAmountUSD is missing, when it is. */
     fxFlag: p.enum(FX_FLAGS).nullable(),
     itemCount: p.integer().default(0),
-    customerName: p.string().nullable(),
-    customerEmail: p.string().nullable(),
     isRefunded: p.boolean().default(false),
     refundedAmount: p.decimal('string').precision(20).scale(4).nullable(),
     hasReturn: p.boolean().default(false),

@@ -239,8 +239,6 @@ function build(f: OrderFacts, payload: unknown): Mapped {
       totalAmount: items.reduce((sum, i) => addDecimal(sum, i.totalPrice), '0'),
       totalAmountUSD: null,
       fxFlag: null,
-      customerName: null,
-      customerEmail: null,
       isRefunded: false,
       refundedAmount: null,
       hasReturn: false,

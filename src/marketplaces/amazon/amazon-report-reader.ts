@@ -124,6 +124,7 @@ export class AmazonReportReader {
           'amazon',
           'temporary',
           `report ${reportId} ended FATAL${details ? `: ${details.slice(0, 300)}` : ''}`,
+          { summary: `report ${reportId} ended FATAL` },
         );
       }
       await sleep(wait, this.#api.signal);

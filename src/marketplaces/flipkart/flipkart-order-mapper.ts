@@ -101,9 +101,6 @@ export function mapFlipkartOrder(
       totalAmount: total,
       totalAmountUSD: null,
       fxFlag: null,
-      // Flipkart shares no buyer identity with sellers' apps
-      customerName: null,
-      customerEmail: null,
       isRefunded: false,
       refundedAmount: null,
       hasReturn: states.some((s) => RETURN_STATES.has(s)),

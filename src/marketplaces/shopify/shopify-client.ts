@@ -19,7 +19,7 @@ import type { OrderRow, ProductRow } from '../../sync/unified-rows.ts';
 import { type ApiStats, emptyStats } from '../api-stats.ts';
 import { readJsonLines } from '../json-lines.ts';
 import type { MarketplaceClient, Page, QuarantinedRecord, ReadOptions } from '../marketplace-client.ts';
-import { MarketplaceError } from '../marketplace-error.ts';
+import { MarketplaceError, sourceErrorCodes } from '../marketplace-error.ts';
 import { MarketplaceHttp, type RetryPolicy } from '../marketplace-http.ts';
 import { sleep } from '../sleep.ts';
 import type { TokenManager } from '../token-manager.ts';
@@ -304,7 +304,10 @@ export class ShopifyClient implements MarketplaceClient {
       const message = userErrors.map((e) => e.message).join('; ') || 'no operation';
       const busy =
         /in progress|at most|already/i.test(message) || userErrors.some((e) => e.code === 'OPERATION_IN_PROGRESS');
-      throw new MarketplaceError('shopify', busy ? 'temporary' : 'unknown', `Shopify bulk query refused: ${message}`);
+      const codes = sourceErrorCodes({ errors: userErrors });
+      throw new MarketplaceError('shopify', busy ? 'temporary' : 'unknown', `Shopify bulk query refused: ${message}`, {
+        summary: `Shopify bulk query refused${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`,
+      });
     }
     let delay = 100;
     for (;;) {

@@ -8,7 +8,7 @@
  * and tries again.
  */
 import type { Logger } from '../../logging/logger.ts';
-import { MarketplaceError } from '../marketplace-error.ts';
+import { MarketplaceError, sourceErrorCodes } from '../marketplace-error.ts';
 import type { MarketplaceHttp } from '../marketplace-http.ts';
 import { sleep } from '../sleep.ts';
 
@@ -75,7 +75,10 @@ export class ShopifyGraphql {
       if (errors.length > 0) {
         const denied = errors.some((e) => e.extensions?.code === 'ACCESS_DENIED');
         const message = errors.map((e) => e.message ?? 'error').join('; ');
-        throw new MarketplaceError('shopify', denied ? 'auth_revoked' : 'unknown', `Shopify GraphQL: ${message}`);
+        const codes = sourceErrorCodes({ errors });
+        throw new MarketplaceError('shopify', denied ? 'auth_revoked' : 'unknown', `Shopify GraphQL: ${message}`, {
+          summary: `Shopify GraphQL error${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`,
+        });
       }
       if (!body?.data) throw new MarketplaceError('shopify', 'unknown', 'Shopify GraphQL answered without data');
       return body.data;

@@ -49,9 +49,6 @@ const orderSchema = z.object({
   returnStatus: z.string().nullish(),
   totalPriceSet: z.object({ shopMoney: z.object({ amount: decimal, currencyCode: currency }) }),
   totalRefundedSet: z.object({ shopMoney: z.object({ amount: decimal }) }).nullish(),
-  customer: z
-    .object({ firstName: z.string().nullish(), lastName: z.string().nullish(), email: z.string().nullish() })
-    .nullish(),
   fulfillments: z
     .array(z.object({ createdAt: dateTime, deliveredAt: dateTime.nullish(), displayStatus: z.string().nullish() }))
     .nullish(),
@@ -120,7 +117,6 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
   const refunded = o.totalRefundedSet?.shopMoney.amount ?? '0';
   const financial = o.displayFinancialStatus ?? 'UNKNOWN';
   const firstFulfillment = (o.fulfillments ?? []).map((f) => f.createdAt).sort()[0];
-  const name = [o.customer?.firstName, o.customer?.lastName].filter(Boolean).join(' ');
   return {
     row: {
       externalOrderId: o.id,
@@ -131,8 +127,6 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
       totalAmount: money.amount,
       totalAmountUSD: null,
       fxFlag: null,
-      customerName: name || null,
-      customerEmail: o.customer?.email ?? null,
       isRefunded: Number(refunded) > 0,
       refundedAmount: Number(refunded) > 0 ? refunded : null,
       hasReturn: Boolean(o.returnStatus && RETURN_OPEN.has(o.returnStatus)),

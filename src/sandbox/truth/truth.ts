@@ -1,11 +1,12 @@
 /**
  * Ground truth: aggregates over the source records as each marketplace's API states
  * them (see TruthView). Counts and amounts by seller × marketplace × month × source
- * status, units and revenue by SKU × marketplace, returns, and the FX rates in use.
+ * status (with whether those orders are cancelled, by the sandbox's rule), units and revenue by SKU × marketplace, returns, and the FX rates in use.
  */
 import { amazonTruthView } from '../amazon/amazon-truth.ts';
 import { flipkartTruthView } from '../flipkart/flipkart-truth.ts';
 import { shopifyTruthView } from '../shopify/shopify-truth.ts';
+import { isCancelled } from '../world/lifecycle.ts';
 import type { SandboxMarketplace } from '../world/stores.ts';
 import type { SandboxWorld } from '../world/world.ts';
 import { decimal } from './decimal.ts';
@@ -25,6 +26,8 @@ export interface TruthRow {
   marketplace: SandboxMarketplace;
   month: string;
   sourceStatus: string;
+  /** Cancelled by the sandbox's own rule (lifecycle.ts), not by any reading of `sourceStatus`. */
+  cancelled: boolean;
   currency: string;
   orders: number;
   /** Decimal string in the order currency. */
@@ -71,7 +74,8 @@ export function computeTruth(world: SandboxWorld): Truth {
     for (const order of world.orders(store.key).all()) {
       const view = render(order, store);
       const month = new Date(order.placedAt).toISOString().slice(0, 7);
-      const key = `${store.key}|${month}|${view.sourceStatus}|${view.currency}`;
+      const cancelled = isCancelled(order);
+      const key = `${store.key}|${month}|${view.sourceStatus}|${cancelled}|${view.currency}`;
       let row = orders.get(key);
       if (!row) {
         row = {
@@ -80,6 +84,7 @@ export function computeTruth(world: SandboxWorld): Truth {
           marketplace: store.marketplace,
           month,
           sourceStatus: view.sourceStatus,
+          cancelled,
           currency: view.currency,
           orders: 0,
           amount: '',

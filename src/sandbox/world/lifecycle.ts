@@ -105,6 +105,14 @@ export interface StoreContext {
   listed: ReturnType<typeof listedOn>;
 }
 
+/**
+ * Whether the order is cancelled as of the clock: the sandbox's one rule, which every
+ * marketplace renders in its own words and the ground truth reports as is.
+ */
+export function isCancelled(order: Lifecycle): boolean {
+  return order.cancelledAt !== null;
+}
+
 /** The order as generated, with every step after `horizon` left out. */
 export function generateLifecycle(ctx: StoreContext, index: number, placedAt: number, horizon: number): Lifecycle {
   const { seed, store, listed } = ctx;
