@@ -123,12 +123,12 @@ export function reportStatus(text: string): { status: string; delivered: boolean
   return { status: words.toUpperCase(), delivered: false };
 }
 
-/** One order from its contiguous flat-file rows (already split into columns by header). */
 /** The columns read: all a quarantined order keeps of its rows (the ship-to ones are personal data). */
 const READ_COLUMNS = Object.keys(reportRowSchema.shape);
 const readColumns = (rows: Record<string, string>[]) =>
   rows.map((r) => Object.fromEntries(READ_COLUMNS.filter((c) => c in r).map((c) => [c, r[c]])));
 
+/** One order from its contiguous flat-file rows (already split into columns by header). */
 export function mapReportOrder(orderId: string, rows: Record<string, string>[]): Mapped {
   const kept = readColumns(rows);
   const parsed = [];
