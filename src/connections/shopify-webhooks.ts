@@ -1,7 +1,8 @@
 /**
  * Shopify's webhooks to the app (`POST /webhooks/shopify`, the topic in
  * `X-Shopify-Topic`): checked by `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the
- * raw body with the app secret; 401 otherwise), taken once by `X-Shopify-Webhook-Id`.
+ * raw body with the app secret; 401 otherwise), taken once by `X-Shopify-Webhook-Id`
+ * (given back when handling it fails, so Shopify's next delivery is done).
  * - `app/uninstalled`: the shop's connections are disconnected, their tokens forgotten.
  * - `customers/data_request`: answered with what ShopIQ holds of that customer: the
  *   orders Shopify names (date, total), and no personal data (ShopIQ keeps no buyer
@@ -15,7 +16,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { claimDelivery } from '../db/deliveries.ts';
+import { claimDelivery, releaseDelivery } from '../db/deliveries.ts';
 import { inTransaction } from '../db/pool.ts';
 import type { Logger } from '../logging/logger.ts';
 import { deleteConnections, disconnectConnections } from './connection-store.ts';
@@ -77,7 +78,14 @@ export function shopifyWebhooksRouter(deps: { db: pg.Pool; secret: string; log: 
       res.status(200).json({ duplicate: true });
       return;
     }
-    const answer = await handle(deps.db, topic, shop, payload);
+    let answer: unknown;
+    try {
+      answer = await handle(deps.db, topic, shop, payload);
+    } catch (error) {
+      // not done: Shopify delivers it again, and that delivery must be taken (a redact above all)
+      if (id) await releaseDelivery(deps.db, 'shopify', id).catch(() => {});
+      throw error;
+    }
     log.info({ topic, shop }, 'Shopify webhook handled');
     res.status(200).json(answer);
   });

@@ -14,3 +14,8 @@ export async function claimDelivery(db: Queryable, source: string, deliveryId: s
   );
   return rowCount === 1;
 }
+
+/** Gives a delivery back when handling it failed, so that the sender's next try is taken. */
+export async function releaseDelivery(db: Queryable, source: string, deliveryId: string): Promise<void> {
+  await db.query('delete from processed_event where source = $1 and event_id = $2', [source, deliveryId]);
+}

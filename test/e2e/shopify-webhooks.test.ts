@@ -145,6 +145,40 @@ describe('Shopify webhooks', () => {
     expect(rows[0].n).toBe(2);
   });
 
+  it('C1: does a customers/redact whose handling failed when Shopify delivers it again', async () => {
+    const kavya = 'kavya.iyer@example.in';
+    await pool.query(
+      `insert into chat_message (user_id, channel, conversation_id, role, content, created_at)
+       values ($1, 'slack', 'D1', 'user', $2, now())`,
+      [seller.userId, `Has ${kavya} ordered since?`],
+    );
+    const payload = { shop_id: 1, shop_domain: shop, customer: { id: 8, email: kavya }, orders_to_redact: [] };
+    // the redact's database connection drops while its scrub waits on a lock
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await admin.query('begin');
+      await admin.query('lock table chat_message in exclusive mode');
+      const failing = post('customers/redact', payload, undefined, 'wh-redact-again');
+      let blocked: number | undefined;
+      while (blocked === undefined) {
+        const { rows } = await admin.query<{ pid: number }>(
+          `select pid from pg_locks where relation = 'chat_message'::regclass and not granted`,
+        );
+        blocked = rows[0]?.pid;
+      }
+      await admin.query('select pg_terminate_backend($1)', [blocked]);
+      await admin.query('rollback');
+      expect((await failing).status).toBe(500);
+    } finally {
+      await admin.end();
+    }
+    expect(await tracesOf(kavya)).toEqual(['chat_message']);
+    const again = await post('customers/redact', payload, undefined, 'wh-redact-again');
+    expect(again.status).toBe(200);
+    expect(await tracesOf(kavya)).toEqual([]);
+  });
+
   it('disconnects and forgets the tokens on app/uninstalled, once per webhook id', async () => {
     const res = await post('app/uninstalled', { domain: shop }, undefined, 'wh-uninstall');
     expect(res.status).toBe(200);

@@ -2,7 +2,8 @@
  * RELIABILITY C1, Amazon: Amazon's policy allows buyer PII for 30 days at most. ShopIQ
  * keeps none, so there is nothing to purge: an order that arrives with the buyer's
  * name, e-mail and address (a report with buyer columns, a searchOrders answer with
- * BUYER and RECIPIENT data) maps to a row that holds none of them.
+ * BUYER and RECIPIENT data) maps to a row that holds none of them, and a quarantined
+ * one keeps none of them for the operator either.
  */
 import { describe, expect, it } from 'vitest';
 import { mapApiOrder, mapReportOrder } from '../../src/marketplaces/amazon/amazon-order-mapper.ts';
@@ -60,9 +61,17 @@ describe('Amazon buyer data', () => {
   it('C1: an order carrying the buyer’s name, e-mail, phone and address is stored with none of them', () => {
     for (const mapped of [mapReportOrder(reportRow['amazon-order-id'], [reportRow]), mapApiOrder(apiOrder)]) {
       if (!('row' in mapped)) throw new Error(`quarantined: ${mapped.quarantined.reason}`);
-      expect(mapped.row).toMatchObject({ customerName: null, customerEmail: null, totalAmount: '899.00' });
+      expect(mapped.row).toMatchObject({ externalOrderId: expect.any(String), totalAmount: '899.00' });
       const stored = JSON.stringify(mapped.row);
       for (const pii of [NAME, EMAIL, PHONE, STREET]) expect(stored).not.toContain(pii);
     }
+  });
+
+  it('C1: an order quarantined from the report keeps its read columns for the operator, not the buyer’s', () => {
+    const mapped = mapReportOrder(reportRow['amazon-order-id'], [{ ...reportRow, 'item-price': 'n/a' }]);
+    if (!('quarantined' in mapped)) throw new Error('a row without a price was loaded');
+    const kept = JSON.stringify(mapped.quarantined.payload);
+    expect(kept).toContain('"item-price":"n/a"');
+    for (const pii of [NAME, EMAIL, PHONE, STREET, '560001']) expect(kept).not.toContain(pii);
   });
 });

@@ -22,7 +22,8 @@
  * Items: Amazon's report rows carry no order-item id, so an item is identified within
  * its order by its SKU (the ASIN when it has none) on both paths; the returns reports
  * name items the same way. Totals are the items' prices (unit × quantity). No buyer
- * data is read: the flat file's ship-to columns are ignored.
+ * data is read: the flat file's ship-to columns are ignored, and not kept with a
+ * quarantined order either.
  */
 import { z } from 'zod';
 import { addDecimal, divideRounded, multiplyDecimal } from '../../currency/decimal.ts';
@@ -122,16 +123,22 @@ export function reportStatus(text: string): { status: string; delivered: boolean
   return { status: words.toUpperCase(), delivered: false };
 }
 
+/** The columns read: all a quarantined order keeps of its rows (the ship-to ones are personal data). */
+const READ_COLUMNS = Object.keys(reportRowSchema.shape);
+const readColumns = (rows: Record<string, string>[]) =>
+  rows.map((r) => Object.fromEntries(READ_COLUMNS.filter((c) => c in r).map((c) => [c, r[c]])));
+
 /** One order from its contiguous flat-file rows (already split into columns by header). */
 export function mapReportOrder(orderId: string, rows: Record<string, string>[]): Mapped {
+  const kept = readColumns(rows);
   const parsed = [];
   for (const raw of rows) {
     const row = reportRowSchema.safeParse(raw);
-    if (!row.success) return quarantine(orderId, 'report row', row.error, rows);
+    if (!row.success) return quarantine(orderId, 'report row', row.error, kept);
     parsed.push(row.data);
   }
   const first = parsed[0];
-  if (!first) return { quarantined: { externalId: orderId, reason: 'report: no rows', payload: rows } };
+  if (!first) return { quarantined: { externalId: orderId, reason: 'report: no rows', payload: kept } };
   const status = reportStatus(first['order-status']);
   return build(
     {
@@ -155,7 +162,7 @@ export function mapReportOrder(orderId: string, rows: Record<string, string>[]):
         sourceStatus: r['item-status'],
       })),
     },
-    rows,
+    kept,
   );
 }
 
