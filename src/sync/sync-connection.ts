@@ -253,10 +253,11 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
       error instanceof ConnectionGoneError ||
       input.signal?.reason instanceof LeaseLostError;
     result.status = fenced ? 'fenced' : 'failed';
-    // stopped from outside (a shutdown): say why, whatever the read in flight threw
+    // stopped from outside (a shutdown): say why, whatever the read in flight threw; such a
+    // run has no failure kind, as it says nothing about the marketplace (it is no outage)
     const stopped = input.signal?.aborted && !fenced;
-    result.failureKind = stopped ? 'temporary' : failureKindOf(error);
-    result.error = errorSummary(stopped ? input.signal?.reason : error, result.failureKind);
+    result.failureKind = stopped ? undefined : failureKindOf(error);
+    result.error = errorSummary(stopped ? input.signal?.reason : error, result.failureKind ?? 'temporary');
     log.warn({ err: error, failureKind: result.failureKind }, `sync of ${connection.marketplace} ${result.status}`);
   }
   result.apiCalls = stats?.apiCalls ?? 0;
