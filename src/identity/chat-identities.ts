@@ -28,6 +28,8 @@ export interface ResolvedIdentity {
 export interface ChatProfile {
   displayName?: string;
   timezone?: string;
+  /** The currency answers are given in (ISO 4217), when the channel can tell (a number's country). */
+  currency?: string;
 }
 
 /** Logged and limited by this, never by a display name. */
@@ -51,8 +53,9 @@ export async function resolveIdentity(
   const timezone = zone || 'UTC';
   return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string }>(
-      `insert into "user" (id, display_name, timezone, created_at, updated_at) values (gen_random_uuid(), $1, $2, now(), now()) returning id`,
-      [about.displayName ?? null, timezone],
+      `insert into "user" (id, display_name, timezone, reporting_currency, created_at, updated_at)
+       values (gen_random_uuid(), $1, $2, $3, now(), now()) returning id`,
+      [about.displayName ?? null, timezone, about.currency ?? 'USD'],
     );
     const userId = (rows[0] as { id: string }).id;
     const inserted = await client.query<{ id: string }>(

@@ -179,7 +179,7 @@ describe('ShopIQ on WhatsApp', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('gives an unknown number the onboarding answer, none of a seller’s data, and its timezone from the country', async () => {
+  it('gives an unknown number the onboarding answer, none of a seller’s data, and its timezone and currency from the country', async () => {
     const stranger = '+919811111111';
     await post(inboundMessage(stranger, 'What were my total sales last month?'));
     await vi.waitFor(() => expect(twilio.to(stranger).length).toBeGreaterThan(0), { timeout: 10_000 });
@@ -188,10 +188,11 @@ describe('ShopIQ on WhatsApp', () => {
     expect(text).not.toMatch(/₹|8,800|Flipkart:/);
     expect(text).not.toMatch(/Which timezone/); // +91 settles it
     const { rows } = await pool.query(
-      `select u.timezone from channel_identity i join "user" u on u.id = i.user_id where i.external_id = $1`,
+      `select u.timezone, u.reporting_currency as currency from channel_identity i join "user" u on u.id = i.user_id
+        where i.external_id = $1`,
       [stranger],
     );
-    expect(rows[0].timezone).toBe('Asia/Kolkata');
+    expect(rows[0]).toEqual({ timezone: 'Asia/Kolkata', currency: 'INR' });
     // a country of several zones: asked
     const american = '+14155550100';
     await post(inboundMessage(american, 'hi'));

@@ -1,57 +1,63 @@
 /**
- * The timezone a WhatsApp number's country settles, when it has one zone: +91 is
- * Asia/Kolkata. Countries spread over several zones (+1, +7, +55, +61, +62…) settle
+ * The timezone and currency a WhatsApp number's country settles, when it has one zone:
+ * +91 is Asia/Kolkata and INR. Countries spread over several zones (+1, +7, +55, +61, +62…) settle
  * nothing: the seller is asked.
  */
-const ONE_ZONE: Record<string, string> = {
-  '91': 'Asia/Kolkata',
-  '971': 'Asia/Dubai',
-  '966': 'Asia/Riyadh',
-  '974': 'Asia/Qatar',
-  '965': 'Asia/Kuwait',
-  '973': 'Asia/Bahrain',
-  '968': 'Asia/Muscat',
-  '65': 'Asia/Singapore',
-  '60': 'Asia/Kuala_Lumpur',
-  '66': 'Asia/Bangkok',
-  '63': 'Asia/Manila',
-  '84': 'Asia/Ho_Chi_Minh',
-  '852': 'Asia/Hong_Kong',
-  '86': 'Asia/Shanghai',
-  '886': 'Asia/Taipei',
-  '81': 'Asia/Tokyo',
-  '82': 'Asia/Seoul',
-  '880': 'Asia/Dhaka',
-  '92': 'Asia/Karachi',
-  '94': 'Asia/Colombo',
-  '977': 'Asia/Kathmandu',
-  '44': 'Europe/London',
-  '353': 'Europe/Dublin',
-  '49': 'Europe/Berlin',
-  '33': 'Europe/Paris',
-  '39': 'Europe/Rome',
-  '31': 'Europe/Amsterdam',
-  '32': 'Europe/Brussels',
-  '41': 'Europe/Zurich',
-  '43': 'Europe/Vienna',
-  '46': 'Europe/Stockholm',
-  '47': 'Europe/Oslo',
-  '45': 'Europe/Copenhagen',
-  '48': 'Europe/Warsaw',
-  '90': 'Europe/Istanbul',
-  '27': 'Africa/Johannesburg',
-  '234': 'Africa/Lagos',
-  '254': 'Africa/Nairobi',
-  '20': 'Africa/Cairo',
-  '64': 'Pacific/Auckland',
+/** Calling code → the country's one timezone and its currency. */
+const COUNTRIES: Record<string, { zone: string; currency: string }> = {
+  '91': { zone: 'Asia/Kolkata', currency: 'INR' },
+  '971': { zone: 'Asia/Dubai', currency: 'AED' },
+  '966': { zone: 'Asia/Riyadh', currency: 'SAR' },
+  '974': { zone: 'Asia/Qatar', currency: 'QAR' },
+  '965': { zone: 'Asia/Kuwait', currency: 'KWD' },
+  '973': { zone: 'Asia/Bahrain', currency: 'BHD' },
+  '968': { zone: 'Asia/Muscat', currency: 'OMR' },
+  '65': { zone: 'Asia/Singapore', currency: 'SGD' },
+  '60': { zone: 'Asia/Kuala_Lumpur', currency: 'MYR' },
+  '66': { zone: 'Asia/Bangkok', currency: 'THB' },
+  '63': { zone: 'Asia/Manila', currency: 'PHP' },
+  '84': { zone: 'Asia/Ho_Chi_Minh', currency: 'VND' },
+  '852': { zone: 'Asia/Hong_Kong', currency: 'HKD' },
+  '86': { zone: 'Asia/Shanghai', currency: 'CNY' },
+  '886': { zone: 'Asia/Taipei', currency: 'TWD' },
+  '81': { zone: 'Asia/Tokyo', currency: 'JPY' },
+  '82': { zone: 'Asia/Seoul', currency: 'KRW' },
+  '880': { zone: 'Asia/Dhaka', currency: 'BDT' },
+  '92': { zone: 'Asia/Karachi', currency: 'PKR' },
+  '94': { zone: 'Asia/Colombo', currency: 'LKR' },
+  '977': { zone: 'Asia/Kathmandu', currency: 'NPR' },
+  '44': { zone: 'Europe/London', currency: 'GBP' },
+  '353': { zone: 'Europe/Dublin', currency: 'EUR' },
+  '49': { zone: 'Europe/Berlin', currency: 'EUR' },
+  '33': { zone: 'Europe/Paris', currency: 'EUR' },
+  '39': { zone: 'Europe/Rome', currency: 'EUR' },
+  '31': { zone: 'Europe/Amsterdam', currency: 'EUR' },
+  '32': { zone: 'Europe/Brussels', currency: 'EUR' },
+  '41': { zone: 'Europe/Zurich', currency: 'CHF' },
+  '43': { zone: 'Europe/Vienna', currency: 'EUR' },
+  '46': { zone: 'Europe/Stockholm', currency: 'SEK' },
+  '47': { zone: 'Europe/Oslo', currency: 'NOK' },
+  '45': { zone: 'Europe/Copenhagen', currency: 'DKK' },
+  '48': { zone: 'Europe/Warsaw', currency: 'PLN' },
+  '90': { zone: 'Europe/Istanbul', currency: 'TRY' },
+  '27': { zone: 'Africa/Johannesburg', currency: 'ZAR' },
+  '234': { zone: 'Africa/Lagos', currency: 'NGN' },
+  '254': { zone: 'Africa/Nairobi', currency: 'KES' },
+  '20': { zone: 'Africa/Cairo', currency: 'EGP' },
+  '64': { zone: 'Pacific/Auckland', currency: 'NZD' },
 };
 
-/** `+919812345678` → Asia/Kolkata; undefined when the country has several zones or is unknown. */
-export function timezoneOfNumber(e164: string): string | undefined {
+function countryOf(e164: string): { zone: string; currency: string } | undefined {
   const digits = e164.replace(/^\+/, '');
   for (const length of [3, 2, 1]) {
-    const zone = ONE_ZONE[digits.slice(0, length)];
-    if (zone) return zone;
+    const country = COUNTRIES[digits.slice(0, length)];
+    if (country) return country;
   }
   return undefined;
 }
+
+/** `+919812345678` → Asia/Kolkata; undefined when the country has several zones or is unknown. */
+export const timezoneOfNumber = (e164: string): string | undefined => countryOf(e164)?.zone;
+
+/** `+919812345678` → INR: the currency a new seller on that number is answered in (undefined: USD). */
+export const currencyOfNumber = (e164: string): string | undefined => countryOf(e164)?.currency;

@@ -13,7 +13,7 @@ import { textReply } from '../../conversation/reply.ts';
 import { claimDelivery } from '../../db/deliveries.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ChatGateway } from '../chat-gateway.ts';
-import { timezoneOfNumber } from './number-timezone.ts';
+import { currencyOfNumber, timezoneOfNumber } from './number-timezone.ts';
 import { validTwilioSignature } from './twilio-rest.ts';
 import type { WhatsAppOutputFactory } from './whatsapp-output.ts';
 
@@ -68,7 +68,11 @@ export function whatsappRouter(deps: WhatsAppRouterDeps): Router {
             identity: { channel: 'whatsapp', externalId: from },
             conversationId: from,
             text,
-            profile: async () => ({ displayName: params.ProfileName || undefined, timezone: timezoneOfNumber(from) }),
+            profile: async () => ({
+              displayName: params.ProfileName || undefined,
+              timezone: timezoneOfNumber(from),
+              currency: currencyOfNumber(from),
+            }),
           },
           output,
         )
