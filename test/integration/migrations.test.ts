@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { salesRollupMarkFunctionBody, salesRollupMarkTriggers } from '../../src/db/entities/sales-rollup-marks.ts';
+import {
+  OWNER_CHECKED_TABLES,
+  tenantOwnerCheckFunctionBody,
+  tenantOwnerCheckTriggers,
+} from '../../src/db/entities/tenant-owner-check.ts';
 import { applyMigrations, pendingMigrations } from '../../src/db/migrate.ts';
 import { type MikroORM, openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -28,24 +33,31 @@ describe('migrations', () => {
     expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
   });
 
-  it('create the rollup triggers exactly as the entities declare them (one source for their SQL)', async () => {
+  it('create the rollup and owner-check triggers exactly as the entities declare them (one source for their SQL)', async () => {
     const flat = (sql: string) => sql.replace(/\s+/g, ' ').trim();
-    for (const table of ['unified_order', 'unified_order_item'] as const) {
-      const [fn] = await query<{ src: string }>(
-        db.url,
-        `select prosrc as src from pg_proc where proname = '${table}_mark_sales_rollup'`,
+    const functionBody = async (name: string) =>
+      flat(
+        (await query<{ src: string }>(db.url, `select prosrc as src from pg_proc where proname = '${name}'`))[0]?.src ??
+          '',
       );
-      expect(flat(fn?.src ?? '')).toBe(flat(salesRollupMarkFunctionBody(table)));
+    const rollupTables = ['unified_order', 'unified_order_item'] as const;
+    for (const table of rollupTables) {
+      expect(await functionBody(`${table}_mark_sales_rollup`)).toBe(flat(salesRollupMarkFunctionBody(table)));
+    }
+    for (const table of OWNER_CHECKED_TABLES) {
+      expect(await functionBody(`${table}_check_owner`)).toBe(flat(tenantOwnerCheckFunctionBody()));
       const triggers = await query<{ name: string; def: string }>(
         db.url,
         `select tgname as name, pg_get_triggerdef(t.oid) as def from pg_trigger t
           where tgrelid = '"${table}"'::regclass and not tgisinternal order by tgname`,
       );
-      expect(triggers.map((t) => t.name)).toEqual(
-        salesRollupMarkTriggers(table)
-          .map((t) => t.name)
-          .sort(),
-      );
+      const declared = [
+        ...((rollupTables as readonly string[]).includes(table)
+          ? salesRollupMarkTriggers(table as (typeof rollupTables)[number])
+          : []),
+        ...tenantOwnerCheckTriggers(table),
+      ];
+      expect(triggers.map((t) => t.name)).toEqual(declared.map((t) => t.name).sort());
     }
   });
 

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { tenantColumns } from './tenant-columns.ts';
+import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
 import { createdAt } from './timestamps.ts';
 
 /**
@@ -19,6 +20,7 @@ export const SyncQuarantine = defineEntity({
     payload: p.text(),
     seenAt: createdAt(),
   },
+  triggers: tenantOwnerCheckTriggers('sync_quarantine'),
   uniques: [{ properties: ['connection', 'stream', 'externalId'] }],
 });
 

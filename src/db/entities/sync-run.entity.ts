@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { FAILURE_KINDS, SYNC_RUN_STATUSES, SYNC_TRIGGERS } from '../enums.ts';
 import type { ConnectionCursors } from './marketplace-connection.entity.ts';
 import { tenantColumns } from './tenant-columns.ts';
+import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
 
 /** One sync of one connection: what it did, what it cost, how it ended. */
 export const SyncRun = defineEntity({
@@ -25,6 +26,7 @@ export const SyncRun = defineEntity({
     failureKind: p.enum(FAILURE_KINDS).nullable(),
     error: p.text().nullable(),
   },
+  triggers: tenantOwnerCheckTriggers('sync_run'),
   indexes: [{ properties: ['connection', 'startedAt'] }, { properties: ['user', 'startedAt'] }],
 });
 

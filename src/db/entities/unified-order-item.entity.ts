@@ -1,6 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { salesRollupMarkTriggers } from './sales-rollup-marks.ts';
 import { tenantColumns } from './tenant-columns.ts';
+import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
 import { UnifiedOrder } from './unified-order.entity.ts';
 import { UnifiedProduct } from './unified-product.entity.ts';
@@ -29,7 +30,7 @@ export const UnifiedOrderItem = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  triggers: salesRollupMarkTriggers('unified_order_item'),
+  triggers: [...salesRollupMarkTriggers('unified_order_item'), ...tenantOwnerCheckTriggers('unified_order_item')],
   uniques: [{ properties: ['order', 'externalItemId'] }],
   indexes: [{ properties: ['user', 'normalizedSku'] }, { properties: ['product'] }, { properties: ['connection'] }],
 });

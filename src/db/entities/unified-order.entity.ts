@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { FX_FLAGS, ORDER_STATUSES } from '../enums.ts';
 import { salesRollupMarkTriggers } from './sales-rollup-marks.ts';
 import { tenantColumns } from './tenant-columns.ts';
+import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
 
 /**
@@ -37,7 +38,7 @@ export const UnifiedOrder = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  triggers: salesRollupMarkTriggers('unified_order'),
+  triggers: [...salesRollupMarkTriggers('unified_order'), ...tenantOwnerCheckTriggers('unified_order')],
   uniques: [{ properties: ['connection', 'externalOrderId'] }],
   indexes: [
     { properties: ['user', 'orderedAt'] },

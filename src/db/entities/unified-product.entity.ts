@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { tenantColumns } from './tenant-columns.ts';
+import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
 
 /**
@@ -26,6 +27,7 @@ export const UnifiedProduct = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
+  triggers: tenantOwnerCheckTriggers('unified_product'),
   uniques: [{ properties: ['connection', 'externalId'] }],
   indexes: [{ properties: ['user', 'normalizedSku'] }, { properties: ['user', 'marketplace'] }],
 });
