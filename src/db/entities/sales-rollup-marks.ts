@@ -1,4 +1,5 @@
 import type { TriggerDef } from '@mikro-orm/core';
+import { statementTriggerFunction, statementTriggers, type Transitions } from './statement-triggers.ts';
 
 /**
  * Every change to a seller's orders or lines marks its connection's UTC day for the
@@ -23,11 +24,11 @@ const mark = (table: keyof typeof ORDERS_OF, rows: string) => `
          where exists (select 1 from marketplace_connection c where c.id = x.connection_id)
         on conflict (connection_id, utc_day) do update set generation = m.generation + 1;`;
 
-const TRANSITIONS = {
+const TRANSITIONS: Transitions = {
   insert: 'new table as new_rows',
   update: 'old table as old_rows new table as new_rows',
   delete: 'old table as old_rows',
-} as const;
+};
 
 export type MarkedTable = keyof typeof ORDERS_OF;
 export const MARKED_TABLES = Object.keys(ORDERS_OF) as MarkedTable[];
@@ -42,21 +43,7 @@ export const salesRollupMarkFunctionBody = (table: MarkedTable) => `
 
 /** The trigger function, created or brought up to date (a migration that changes the body runs this). */
 export const salesRollupMarkFunction = (table: MarkedTable) =>
-  `create or replace function ${table}_mark_sales_rollup() returns trigger language plpgsql as $$${salesRollupMarkFunctionBody(table)}$$`;
+  statementTriggerFunction(table, 'mark_sales_rollup', salesRollupMarkFunctionBody(table));
 
-export function salesRollupMarkTriggers(table: MarkedTable): TriggerDef[] {
-  const fn = `${table}_mark_sales_rollup`;
-  const createFn = salesRollupMarkFunction(table);
-  return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).map((event, n) => {
-    const name = `${table}_${event}_mark_sales_rollup`;
-    const trigger = `create trigger ${name} after ${event} on "${table}"
-          referencing ${TRANSITIONS[event]} for each statement execute function ${fn}()`;
-    return {
-      name,
-      timing: 'after',
-      events: [event],
-      forEach: 'statement',
-      expression: n === 0 ? `${createFn};\n${trigger}` : trigger,
-    };
-  });
-}
+export const salesRollupMarkTriggers = (table: MarkedTable): TriggerDef[] =>
+  statementTriggers(table, 'mark_sales_rollup', TRANSITIONS, salesRollupMarkFunctionBody(table));

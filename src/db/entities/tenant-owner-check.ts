@@ -1,4 +1,5 @@
 import type { TriggerDef } from '@mikro-orm/core';
+import { statementTriggerFunction, statementTriggers, type Transitions } from './statement-triggers.ts';
 
 /**
  * A synced row's `user_id` must be its connection's owner, checked by the database
@@ -20,10 +21,10 @@ export const OWNER_CHECKED_TABLES = [
 ] as const;
 export type OwnerCheckedTable = (typeof OWNER_CHECKED_TABLES)[number];
 
-const TRANSITIONS = {
+const TRANSITIONS: Transitions = {
   insert: 'new table as new_rows',
   update: 'new table as new_rows',
-} as const;
+};
 
 /** The trigger function's body (between its `$$`). */
 export const tenantOwnerCheckFunctionBody = () => `
@@ -44,21 +45,7 @@ export const tenantOwnerCheckFunctionBody = () => `
 
 /** The trigger function, created or brought up to date (a migration that changes the body runs this). */
 export const tenantOwnerCheckFunction = (table: OwnerCheckedTable) =>
-  `create or replace function ${table}_check_owner() returns trigger language plpgsql as $$${tenantOwnerCheckFunctionBody()}$$`;
+  statementTriggerFunction(table, 'check_owner', tenantOwnerCheckFunctionBody());
 
-export function tenantOwnerCheckTriggers(table: OwnerCheckedTable): TriggerDef[] {
-  const fn = `${table}_check_owner`;
-  const createFn = tenantOwnerCheckFunction(table);
-  return (Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]).map((event, n) => {
-    const name = `${table}_${event}_check_owner`;
-    const trigger = `create trigger ${name} after ${event} on "${table}"
-          referencing ${TRANSITIONS[event]} for each statement execute function ${fn}()`;
-    return {
-      name,
-      timing: 'after',
-      events: [event],
-      forEach: 'statement',
-      expression: n === 0 ? `${createFn};\n${trigger}` : trigger,
-    };
-  });
-}
+export const tenantOwnerCheckTriggers = (table: OwnerCheckedTable): TriggerDef[] =>
+  statementTriggers(table, 'check_owner', TRANSITIONS, tenantOwnerCheckFunctionBody());
