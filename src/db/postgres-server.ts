@@ -35,7 +35,6 @@ export interface PostgresServerOptions {
 }
 
 const READY = 'database system is ready to accept connections';
-const MESSAGES = { LC_MESSAGES: 'C' };
 
 export async function packagedBinaries(): Promise<PostgresBinaries> {
   const target = `${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
@@ -163,6 +162,9 @@ export class PostgresServer {
       this.options.dataDir,
       '-p',
       String(port),
+      // the readiness line above is read in English, whatever the machine's locale
+      '-c',
+      'lc_messages=C',
       ...flags,
     ]);
     this.child = child;
@@ -190,7 +192,6 @@ export class PostgresServer {
     const { runAs, onLog } = this.options;
     const child = spawn(file, args, {
       ...runAs,
-      env: { ...process.env, ...MESSAGES },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
