@@ -24,10 +24,12 @@ import {
   completeConnectTicket,
   connectLinkUrl,
   issueConnectTicket,
+  oauthCallbackUrl,
 } from '../oauth/oauth-state.ts';
 import { connectedText } from './connect-announcements.ts';
 import { deleteConnections, disconnectConnections, saveConnection } from './connection-store.ts';
 import { tokenContext } from './connection-tokens.ts';
+import { connectAccountOf } from './reauth-notice.ts';
 
 export interface ConnectServiceDeps {
   db: pg.Pool;
@@ -63,8 +65,8 @@ export class ConnectService {
     return { config: this.#deps.config, sandboxUrl };
   }
 
-  get redirectUri(): (marketplace: Marketplace) => string {
-    return (marketplace) => `${this.#deps.config.publicBaseUrl}/oauth/${marketplace}/callback`;
+  redirectUri(marketplace: Marketplace): string {
+    return oauthCallbackUrl(this.#deps.config.publicBaseUrl, marketplace);
   }
 
   /** The answer to `connect <marketplace> [account]`: a link, or what is missing. */
@@ -194,7 +196,7 @@ export class ConnectService {
     if (!row) return undefined;
     return {
       id: row.id,
-      account: marketplace === 'shopify' ? row.external_account_id : marketplace === 'amazon' ? row.region : null,
+      account: connectAccountOf({ marketplace, externalAccountId: row.external_account_id, region: row.region }),
     };
   }
 

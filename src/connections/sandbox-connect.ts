@@ -13,6 +13,7 @@ import type { TokenVault } from '../crypto/token-vault.ts';
 import { MARKETPLACES, type Marketplace } from '../db/enums.ts';
 import { AppError } from '../errors/app-error.ts';
 import { AUTHORIZERS } from '../oauth/authorizers.ts';
+import { oauthCallbackUrl } from '../oauth/oauth-state.ts';
 import { saveConnection } from './connection-store.ts';
 import { type SandboxStore, sandboxStores } from './sandbox-stores.ts';
 
@@ -82,7 +83,7 @@ async function authorizeStore(config: Config, sandboxUrl: string, marketplace: M
     throw new AppError('BAD_REQUEST', `the sandbox's Amazon store ${store.key} names no marketplace`);
   }
   const state = randomBytes(32).toString('base64url');
-  const redirectUri = `${config.publicBaseUrl}/oauth/${marketplace}/callback`;
+  const redirectUri = oauthCallbackUrl(config.publicBaseUrl, marketplace);
   const url = new URL(authorizer.consentUrl(target, { account, state, redirectUri }));
   // the sandbox's stand-in for the seller who signs in
   if (marketplace !== 'shopify') url.searchParams.set('seller', store.accountId);

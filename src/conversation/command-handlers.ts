@@ -19,6 +19,7 @@ import { readHeldLease } from '../sync/sync-lease.ts';
 import { SYNC_LEASE_TTL_MS } from '../sync/sync-manager.ts';
 import { canonicalTimezone, localTime } from '../time/local-time.ts';
 import { COMMAND_HELP, type Command, SYNC_TIER_NAMES } from './commands.ts';
+import { MARKETPLACE_NAMES } from './format/labels.ts';
 import { describeFreshness, describeOutages, type SyncRequester } from './freshness-gate.ts';
 import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
 import { type Reply, textReply } from './reply.ts';
@@ -190,7 +191,6 @@ async function sync(ctx: CommandContext, marketplace: string | undefined): Promi
   );
 }
 
-const NAMES: Record<Marketplace, string> = { shopify: 'Shopify', flipkart: 'Flipkart', amazon: 'Amazon' };
 const WHICH = `<${MARKETPLACES.join('|')}>`;
 const APP_SETTINGS: Record<Marketplace, string> = {
   shopify: 'your Shopify admin (Settings, Apps)',
@@ -214,7 +214,7 @@ async function disconnect(
   remove: 'ask' | 'confirmed' | undefined,
 ): Promise<Reply> {
   if (!marketplace || !isKnown(marketplace)) return textReply(`Which one? \`disconnect ${WHICH}\`.`);
-  const name = NAMES[marketplace];
+  const name = MARKETPLACE_NAMES[marketplace];
   const { rows } = await ctx.db.query<{ n: string }>(
     'select count(*) as n from marketplace_connection where user_id = $1 and marketplace = $2',
     [ctx.scope.userId, marketplace],

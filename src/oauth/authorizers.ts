@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import type { ConnectionTokens } from '../connections/connection-tokens.ts';
 import { sandboxStores } from '../connections/sandbox-stores.ts';
+import { MARKETPLACE_NAMES } from '../conversation/format/labels.ts';
 import type { Marketplace } from '../db/enums.ts';
 import { AMAZON_MARKETPLACES, amazonApp } from '../marketplaces/amazon/amazon-app.ts';
 import { AmazonOAuth, consentUrl } from '../marketplaces/amazon/amazon-oauth.ts';
@@ -104,7 +105,7 @@ const AMAZON_CHOICES = Object.values(AMAZON_MARKETPLACES)
   .join('|');
 
 const shopify: MarketplaceAuthorizer = {
-  name: 'Shopify',
+  name: MARKETPLACE_NAMES.shopify,
   available: (t) => Boolean(t.sandboxUrl || (t.config.shopify.apiKey && t.config.shopify.apiSecret)),
   account(asked) {
     if (!asked) return { ok: false, message: 'Which store? `connect shopify <your-store>.myshopify.com`.' };
@@ -144,7 +145,7 @@ const shopify: MarketplaceAuthorizer = {
 };
 
 const flipkart: MarketplaceAuthorizer = {
-  name: 'Flipkart',
+  name: MARKETPLACE_NAMES.flipkart,
   available: (t) => Boolean(t.sandboxUrl || (t.config.flipkart.appId && t.config.flipkart.appSecret)),
   account: (asked) =>
     asked
@@ -174,7 +175,7 @@ const flipkart: MarketplaceAuthorizer = {
 };
 
 const amazon: MarketplaceAuthorizer = {
-  name: 'Amazon',
+  name: MARKETPLACE_NAMES.amazon,
   available: (t) =>
     Boolean(t.sandboxUrl || (t.config.amazon.lwaClientId && t.config.amazon.lwaClientSecret && t.config.amazon.appId)),
   account(asked, sandbox) {

@@ -5,9 +5,9 @@
  * and a policy that runs no script.
  */
 import type { Response } from 'express';
+import { MARKETPLACE_NAMES } from '../conversation/format/labels.ts';
 import type { Channel, Marketplace } from '../db/enums.ts';
 
-const NAMES: Record<Marketplace, string> = { shopify: 'Shopify', flipkart: 'Flipkart', amazon: 'Amazon' };
 const CHANNEL_NAMES: Record<Channel, string> = { slack: 'Slack', whatsapp: 'WhatsApp', terminal: 'your terminal' };
 
 /** Every outcome a seller can be shown; the callback redirects to it by code (no secret in that URL). */
@@ -110,7 +110,7 @@ function words(outcome: Outcome, m: string, back: string): { ok: boolean; headin
 }
 
 export function outcomePage(outcome: Outcome, marketplace: Marketplace, channel: Channel | undefined): string {
-  const m = NAMES[marketplace];
+  const m = MARKETPLACE_NAMES[marketplace];
   const w = words(outcome, m, channel ? CHANNEL_NAMES[channel] : 'the chat');
   return layout(
     `${w.heading} · ShopIQ`,

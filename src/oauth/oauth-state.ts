@@ -181,6 +181,10 @@ export async function purgeOAuthStates(db: Pick<pg.Pool, 'query'>): Promise<void
   await db.query(`delete from oauth_state where expires_at < now() - interval '1 day'`);
 }
 
+/** Where a marketplace sends the browser back after consent (the redirect URI registered with it). */
+export const oauthCallbackUrl = (publicBaseUrl: string, marketplace: Marketplace) =>
+  `${publicBaseUrl}/oauth/${marketplace}/callback`;
+
 /** The link a seller follows from chat. */
 export const connectLinkUrl = (publicBaseUrl: string, marketplace: Marketplace, ticket: string) =>
   `${publicBaseUrl}/oauth/${marketplace}/start?ticket=${ticket}`;
