@@ -66,6 +66,8 @@ export interface ConnectionSyncResult {
   returnsApplied: number;
   quarantined: number;
   apiCalls: number;
+  /** Requests sent again after a 5xx, a reset or a timeout. */
+  retries: number;
   throttledCalls: number;
   /** Rate-limit units spent (Shopify cost points), where the source reports them. */
   costPoints: number;
@@ -150,6 +152,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     returnsApplied: 0,
     quarantined: 0,
     apiCalls: 0,
+    retries: 0,
     throttledCalls: 0,
     costPoints: 0,
     waitedMs: 0,
@@ -261,6 +264,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
     log.warn({ err: error, failureKind: result.failureKind }, `sync of ${connection.marketplace} ${result.status}`);
   }
   result.apiCalls = stats?.apiCalls ?? 0;
+  result.retries = stats?.retries ?? 0;
   result.throttledCalls = stats?.throttled ?? 0;
   result.costPoints = stats?.costPoints ?? 0;
   result.waitedMs = stats?.waitedMs ?? 0;

@@ -38,13 +38,9 @@ describe.each<Marketplace>(['shopify', 'flipkart', 'amazon'])('a %s sync through
     expect(faulted.connections[0]?.status, faulted.connections[0]?.error).toBe('succeeded');
     await expectMatchesTruth(h.pool, seller, started.base, marketplace);
 
-    // the same backfill without faults asks less: the faulted run retried
-    await h.pool.query('delete from unified_order where user_id = $1', [seller]);
-    await h.pool.query(`update marketplace_connection set cursors = '{}' where user_id = $1`, [seller]);
-    await fetch(`${started.base}/_sandbox/faults`, { method: 'DELETE' });
-    const clean = await h.sync(seller, marketplace);
-    expect(clean.connections[0]?.status).toBe('succeeded');
-    expect(faulted.connections[0]?.apiCalls).toBeGreaterThan(clean.connections[0]?.apiCalls ?? 0);
+    // it got there by retrying what hung or was reset (counted, not inferred from the number of calls:
+    // Amazon's report polls vary with timing, so a clean run may ask more)
+    expect(faulted.connections[0]?.retries).toBeGreaterThan(0);
 
     const before = await state();
     await sandboxAdmin(started.base, 'faults', { spec: `${marketplace}:hang=1` }, 'PUT');
