@@ -13,12 +13,19 @@
  * from the order tables (`baseline.*`, load time `duckdb_load_s`); `ratio.<q>_p50` is
  * PostgreSQL's p50 ÷ DuckDB's, and `duckdb_agrees` says DuckDB's summary (orders and
  * revenue per marketplace) equals ShopIQ's.
+ * Each question reads as the tools do: in a read-only transaction as the reader role,
+ * under row-level security bound to the seller. The same questions are then timed as
+ * the service role without it: `<q>_without_rls_p50_ms`, and the difference,
+ * `rls_cost_<q>_p50_ms`, is what the database's tenancy check costs.
  * Goal scale: --orders 1000000 --total 5000000.
  */
+
 import { precedingPeriod, resolvePeriod } from '../src/analytics/period.ts';
 import { compareAcrossMarketplaces, productSales } from '../src/analytics/products.ts';
 import { salesReport } from '../src/analytics/sales.ts';
 import { refreshSalesRollup } from '../src/analytics/sales-rollup.ts';
+import { readSellerData } from '../src/analytics/seller-reads.ts';
+import type { SellerDb } from '../src/db/seller-reader.ts';
 import type { Bench } from './run.ts';
 import { seedBenchSeller, seedUsdInrRates } from './support/analytics-data.ts';
 import { loadIntoDuckDb } from './support/duckdb-analytics.ts';
@@ -48,18 +55,37 @@ const bench: Bench = async (options) => {
     const rollupS = (performance.now() - t) / 1000;
     process.stderr.write(`rollup built in ${rollupS.toFixed(1)} s\n`);
 
-    const questions: Record<string, () => Promise<unknown>> = {
-      summary: () => salesReport(db.pool, scope, lastMonth, { by: 'marketplace' }),
+    // the tools' way: each read in its own read-only transaction as the reader bound to the
+    // seller (row-level security); and, to show what that costs, the same reads as the
+    // service role on the pool, unbound (never done by ShopIQ itself)
+    type Read = <T>(work: (reader: SellerDb) => Promise<T>) => Promise<T>;
+    const asReader: Read = (work) => readSellerData(db.pool, scope, work);
+    const unbound: Read = async (work) => {
+      await refreshSalesRollup(db.pool, scope);
+      return work(db.pool as unknown as SellerDb);
+    };
+    const questionsVia = (read: Read): Record<string, () => Promise<unknown>> => ({
+      summary: () => read((r) => salesReport(r, scope, lastMonth, { by: 'marketplace' })),
       comparison: () =>
         Promise.all([
-          salesReport(db.pool, scope, lastMonth, { by: 'marketplace' }),
-          salesReport(db.pool, scope, precedingPeriod(lastMonth), { by: 'marketplace' }),
+          read((r) => salesReport(r, scope, lastMonth, { by: 'marketplace' })),
+          read((r) => salesReport(r, scope, precedingPeriod(lastMonth), { by: 'marketplace' })),
         ]),
-      return_rate: () => salesReport(db.pool, scope, last30, { by: 'marketplace' }),
+      return_rate: () => read((r) => salesReport(r, scope, last30, { by: 'marketplace' })),
       product_x_marketplace: async () =>
-        compareAcrossMarketplaces((await productSales(db.pool, scope, lastMonth)).rows),
-    };
+        compareAcrossMarketplaces((await read((r) => productSales(r, scope, lastMonth))).rows),
+    });
+    const questions = questionsVia(asReader);
     const metrics = await timeQuestions(questions, reps);
+    process.stderr.write('the same questions without the reader role and row-level security\n');
+    const withoutRls = await timeQuestions(questionsVia(unbound), reps);
+    const rlsCost: Record<string, number> = {};
+    for (const q of Object.keys(questions)) {
+      rlsCost[`${q}_without_rls_p50_ms`] = withoutRls[`${q}_p50_ms`] ?? 0;
+      rlsCost[`rls_cost_${q}_p50_ms`] = Number(
+        ((metrics[`${q}_p50_ms`] ?? 0) - (withoutRls[`${q}_p50_ms`] ?? 0)).toFixed(1),
+      );
+    }
 
     process.stderr.write('copying the same rows into DuckDB\n');
     t = performance.now();
@@ -76,7 +102,9 @@ const bench: Bench = async (options) => {
         },
         reps,
       );
-      const ours = await salesReport(db.pool, scope, lastMonth, { by: 'marketplace' });
+      const ours = await readSellerData(db.pool, scope, (db) =>
+        salesReport(db, scope, lastMonth, { by: 'marketplace' }),
+      );
       const theirs = await duck.summary(scope, lastMonth);
       const agrees =
         JSON.stringify(ours.rows.map((r) => [r.key, r.orders, r.revenue])) ===
@@ -98,7 +126,7 @@ const bench: Bench = async (options) => {
           duckdb_load_s: Number(duckLoadS.toFixed(1)),
           duckdb_agrees: agrees,
         },
-        metrics: { ...metrics, peak_rss_mb: rss.peakMb() },
+        metrics: { ...metrics, ...rlsCost, peak_rss_mb: rss.peakMb() },
         baseline,
         ratio,
       };

@@ -7,8 +7,10 @@
  * of `--turns` turns (default 200) after 20 warm-up turns; the anchor is the tool's own
  * query alone, so the ratio shows what the engine adds.
  */
+
 import { resolvePeriod } from '../src/analytics/period.ts';
 import { salesReport } from '../src/analytics/sales.ts';
+import { readSellerData } from '../src/analytics/seller-reads.ts';
 import { ConversationEngine } from '../src/conversation/conversation-engine.ts';
 import type { Bench } from './run.ts';
 import { seedBenchSeller, seedUsdInrRates } from './support/analytics-data.ts';
@@ -52,7 +54,7 @@ const bench: Bench = async (options) => {
     const query: number[] = [];
     for (let i = 0; i < turns; i++) {
       const t = performance.now();
-      await salesReport(db.pool, scope, period, { by: 'marketplace' });
+      await readSellerData(db.pool, scope, (db) => salesReport(db, scope, period, { by: 'marketplace' }));
       query.push(performance.now() - t);
     }
     const p = (values: number[], q: number) => round(percentile(values, q), 1);

@@ -7,7 +7,7 @@
  */
 import { roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
-import type { Queryable } from '../db/pool.ts';
+import type { SellerDb } from '../db/seller-reader.ts';
 import { normalizeSku } from '../sync/normalize-sku.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
 
@@ -28,7 +28,7 @@ export interface InventoryRow {
 }
 
 export async function inventoryStatus(
-  db: Queryable,
+  db: SellerDb,
   scope: SellerScope,
   now: Date,
   options: { skus?: string[]; marketplaces?: Marketplace[]; velocityDays?: number } = {},
@@ -115,7 +115,7 @@ export interface ProductMatch {
  * holding the words as typed.
  */
 export async function findProducts(
-  db: Queryable,
+  db: SellerDb,
   scope: SellerScope,
   text: string,
   limit = 10,

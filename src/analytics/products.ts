@@ -8,7 +8,7 @@
  */
 import { addDecimal, compareDecimal, divideRounded, roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
-import type { Queryable } from '../db/pool.ts';
+import type { SellerDb } from '../db/seller-reader.ts';
 import {
   addOrdersInPeriod,
   FX_DAY,
@@ -57,7 +57,7 @@ export interface ProductSales {
 }
 
 export async function productSales(
-  db: Queryable,
+  db: SellerDb,
   scope: SellerScope,
   period: Period,
   options: ProductSalesOptions = {},
@@ -111,7 +111,7 @@ export async function productSales(
 }
 
 async function notConvertedOrders(
-  db: Queryable,
+  db: SellerDb,
   scope: SellerScope,
   period: Period,
   options: ProductSalesOptions,

@@ -18,16 +18,17 @@
  * A row whose orders were all in one other currency, all converted, also gives that
  * currency's sum (`original`): a Flipkart seller reporting in USD reads ₹8,50,000 ($10,130).
  *
- * Read from the seller's daily rollup (sales-rollup.ts), brought up to date first: a
- * month is a few hundred rows, whatever the seller's volume.
+ * Read from the seller's daily rollup (sales-rollup.ts): a month is a few hundred rows,
+ * whatever the seller's volume. Callers read through `readSellerData` (seller-reads.ts),
+ * which brings the rollup up to date first.
  */
-import type pg from 'pg';
+
 import { addDecimal, compareDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
+import type { SellerDb } from '../db/seller-reader.ts';
 import { inReportingCurrency, notConverted, reportingRateJoin } from './money-sql.ts';
 import { type NotConverted, NotConvertedTally } from './not-converted.ts';
 import type { Period } from './period.ts';
-import { refreshSalesRollup } from './sales-rollup.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
 import { type Placeholder, SqlParams } from './sql-params.ts';
 
@@ -85,12 +86,11 @@ interface Counts {
 }
 
 export async function salesReport(
-  pool: pg.Pool,
+  db: SellerDb,
   scope: SellerScope,
   period: Period,
   options: { by?: SalesDimension; filters?: SalesFilters } = {},
 ): Promise<SalesReport> {
-  await refreshSalesRollup(pool, scope);
   const q = new SqlParams();
   const sql = partsSql(options.by ? SALES_DIMENSIONS[options.by] : `'all'`, {
     user: q.add(scope.userId),
@@ -99,7 +99,7 @@ export async function salesReport(
     marketplaces: q.add(options.filters?.marketplaces?.length ? options.filters.marketplaces : null),
     currency: q.add(scope.currency),
   });
-  const { rows } = await pool.query<PartRow>(sql, q.values);
+  const { rows } = await db.query<PartRow>(sql, q.values);
 
   const byKey = new Map<string, Counts>();
   const unconverted = new NotConvertedTally();

@@ -23,7 +23,7 @@ import { systemPrompt } from './system-prompt.ts';
 import { dailyTokenBudget, type TokenAllowance } from './token-budget.ts';
 import { runToolLoop } from './tool-loop.ts';
 import { type BoundTool, bindTools, TOOL_STATUS } from './tools/index.ts';
-import type { ToolContext } from './tools/tool.ts';
+import type { ToolRequest } from './tools/tool.ts';
 
 export const MAX_MESSAGE_CHARS = 2000;
 /** How long a follow-up waits for a refresh that outlasted the answer. */
@@ -146,8 +146,8 @@ export class ConversationEngine {
       status: hooks.status,
     });
     const now = this.#clock();
-    const ctx: ToolContext = { db, scope, now, freshness: async () => fresh.connections };
-    const tools = bindTools(ctx, log.child({ userId: scope.userId }));
+    const request: ToolRequest = { pool: db, scope, now, freshness: async () => fresh.connections };
+    const tools = bindTools(request, log.child({ userId: scope.userId }));
     const { llm } = this.#deps;
     const budget = dailyTokenBudget(db, scope, config.conversation.dailyTokenBudget, now);
     const answer = llm

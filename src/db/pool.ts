@@ -31,8 +31,16 @@ export async function closePool(pool: pg.Pool, boundMs = 5000): Promise<void> {
   await Promise.race([allClosed, delay(boundMs, undefined, { ref: false })]);
 }
 
-/** Runs `work` in one transaction on a client of the pool: committed if it returns, rolled back if it throws. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction on a client of the pool: committed if it returns, rolled
+ * back if it throws. `begin` replaces the plain `begin` (e.g. to open it read only and
+ * set transaction-local settings in the same round trip).
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  options: { begin?: string } = {},
+): Promise<T> {
   const client = await pool.connect();
   // a connection dropped while checked out is reported on the client, where an unheard
   // 'error' would end the process; the query in flight fails with it anyway
@@ -42,7 +50,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   };
   client.on('error', onError);
   try {
-    await client.query('begin');
+    await client.query(options.begin ?? 'begin');
     const result = await work(client);
     await client.query('commit');
     return result;

@@ -25,7 +25,7 @@ describe('the seed’s questions, answered with the sandbox truth’s numbers', 
   async function tools(currency: string): Promise<Map<string, BoundTool>> {
     const scope: SellerScope = { userId, timezone: 'UTC', currency };
     const bound = bindTools(
-      { db: h.pool, scope, now, freshness: () => connectionFreshness(h.pool, scope, now, 6 * 3_600_000) },
+      { pool: h.pool, scope, now, freshness: () => connectionFreshness(h.pool, scope, now, 6 * 3_600_000) },
       createLogger({ logLevel: 'silent' }),
     );
     return new Map(bound.map((t) => [t.name, t]));

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import { loadSellerScope, type SellerScope } from '../../src/analytics/seller-scope.ts';
 import { bindTools } from '../../src/conversation/tools/index.ts';
-import type { ToolContext } from '../../src/conversation/tools/tool.ts';
+import type { ToolRequest } from '../../src/conversation/tools/tool.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { SANDBOX_START, sandboxAdmin, startSandbox } from '../support/sandbox.ts';
@@ -35,8 +35,8 @@ describe('one seller’s questions while another seller syncs', () => {
 
     const scope = (await loadSellerScope(h.pool, a)) as SellerScope;
     const now = new Date(SANDBOX_START);
-    const ctx: ToolContext = {
-      db: h.pool,
+    const ctx: ToolRequest = {
+      pool: h.pool,
       scope,
       now,
       freshness: () => connectionFreshness(h.pool, scope, now, 6 * 3_600_000),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 import { type BoundTool, bindTools } from '../../src/conversation/tools/index.ts';
-import { MAX_TOOL_ROWS, type ToolContext } from '../../src/conversation/tools/tool.ts';
+import { MAX_TOOL_ROWS, type ToolRequest } from '../../src/conversation/tools/tool.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller } from '../support/analytics-seed.ts';
@@ -52,9 +52,9 @@ describe('analytics tools, bound to one seller', () => {
     await sell(other, 10, 'SECRET-SKU', 'Other seller’s product', 'amazon');
 
     const scope: SellerScope = { userId: seller.userId, timezone: 'Asia/Kolkata', currency: 'USD' };
-    let freshness: ReturnType<ToolContext['freshness']> | undefined;
-    const ctx: ToolContext = {
-      db: pool,
+    let freshness: ReturnType<ToolRequest['freshness']> | undefined;
+    const ctx: ToolRequest = {
+      pool,
       scope,
       now,
       freshness: () => {

@@ -5,10 +5,12 @@
  * (Converting each order to USD exactly, and flagging the unknown code at sync, is
  * fx-rates.test.ts; this is what the seller is told.)
  */
+
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/analytics/period.ts';
 import { salesReport } from '../../src/analytics/sales.ts';
+import { readSellerData } from '../../src/analytics/seller-reads.ts';
 import { loadSellerScope, type SellerScope } from '../../src/analytics/seller-scope.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { type SeededSeller, seedOrder, seedSeller } from '../support/analytics-seed.ts';
@@ -44,7 +46,9 @@ describe('totals in any currency', () => {
     return {
       seller,
       report: () =>
-        salesReport(pool, scope, resolvePeriod({ kind: 'named', name: 'last_month' }, asked, scope.timezone)),
+        readSellerData(pool, scope, (db) =>
+          salesReport(db, scope, resolvePeriod({ kind: 'named', name: 'last_month' }, asked, scope.timezone)),
+        ),
     };
   }
 

@@ -70,7 +70,7 @@ describe('amounts with no exchange rate, in every tool', () => {
   async function run(currency: string, name: string, input: unknown) {
     const scope: SellerScope = { userId: seller.userId, timezone: 'UTC', currency };
     const tools = bindTools(
-      { db: pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
+      { pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
       createLogger({ logLevel: 'silent' }),
     );
     const result = await tools.find((t) => t.name === name)?.run(input);

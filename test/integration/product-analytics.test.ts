@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProducts, inventoryStatus } from '../../src/analytics/inventory.ts';
 import { resolvePeriod } from '../../src/analytics/period.ts';
 import { compareAcrossMarketplaces, productSales, salesByCategory, topProducts } from '../../src/analytics/products.ts';
+import { readSellerData } from '../../src/analytics/seller-reads.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller } from '../support/analytics-seed.ts';
@@ -120,7 +121,7 @@ describe('products across marketplaces', () => {
   });
 
   it('sums one product per normalized SKU and marketplace, without cancelled orders', async () => {
-    const { rows } = await productSales(pool, scope, october);
+    const { rows } = await readSellerData(pool, scope, (db) => productSales(db, scope, october));
     const key = (r: { sku: string; marketplace: string }) => `${r.sku}@${r.marketplace}`;
     expect(Object.fromEntries(rows.map((r) => [key(r), [r.units, r.revenue]]))).toEqual({
       'KURTA-BLUE@shopify': [3, '75.00'],
@@ -134,7 +135,7 @@ describe('products across marketplaces', () => {
   });
 
   it('sums sales per category, a SKU taking its category from the listing or another of the same SKU', async () => {
-    const { rows } = await productSales(pool, scope, october);
+    const { rows } = await readSellerData(pool, scope, (db) => productSales(db, scope, october));
     const category = (sku: string, marketplace: string) =>
       rows.find((r) => r.sku === sku && r.marketplace === marketplace)?.category;
     expect(category('KURTA-BLUE', 'amazon')).toBe('Clothing');
@@ -159,7 +160,7 @@ describe('products across marketplaces', () => {
   });
 
   it('ranks the best sellers overall and per marketplace', async () => {
-    const { rows } = await productSales(pool, scope, october);
+    const { rows } = await readSellerData(pool, scope, (db) => productSales(db, scope, october));
     expect(topProducts(rows, { limit: 3 }).map((r) => `${r.sku}@${r.marketplace}`)).toEqual([
       'KURTA-BLUE@shopify',
       'KURTA-BLUE@flipkart',
@@ -174,18 +175,22 @@ describe('products across marketplaces', () => {
   });
 
   it('puts one product’s marketplaces side by side', async () => {
-    const { rows } = await productSales(pool, { ...scope, currency: 'USD' }, october, {
-      marketplaces: ['flipkart', 'shopify'],
-    });
+    const { rows } = await readSellerData(pool, { ...scope, currency: 'USD' }, (db) =>
+      productSales(db, { ...scope, currency: 'USD' }, october, {
+        marketplaces: ['flipkart', 'shopify'],
+      }),
+    );
     const [best] = compareAcrossMarketplaces(rows, { limit: 1 });
     expect(best).toMatchObject({ sku: 'KURTA-BLUE', revenue: '105.00', units: 6 });
     expect(Object.keys(best?.marketplaces ?? {}).sort()).toEqual(['flipkart', 'shopify']);
-    const { rows: one } = await productSales(pool, scope, october, { skus: ['MUG'] });
+    const { rows: one } = await readSellerData(pool, scope, (db) =>
+      productSales(db, scope, october, { skus: ['MUG'] }),
+    );
     expect(one.map((r) => r.sku)).toEqual(['MUG']);
   });
 
   it('tells how many days the stock lasts at the last 30 days’ pace, sold-out first, then soonest', async () => {
-    const rows = await inventoryStatus(pool, scope, asked);
+    const rows = await readSellerData(pool, scope, (db) => inventoryStatus(db, scope, asked));
     expect(rows.map((r) => [`${r.sku}@${r.marketplace}`, r.stock, r.unitsSold, r.daysOfCover, r.outOfStock])).toEqual([
       ['SCARF@flipkart', 0, 0, 0, true],
       ['KURTA-BLUE@flipkart', 3, 3, 30, false],
@@ -197,19 +202,26 @@ describe('products across marketplaces', () => {
   });
 
   it('finds products by SKU or every title word, taking the words literally', async () => {
-    expect(await findProducts(pool, scope, 'kurta')).toEqual([
+    expect(await readSellerData(pool, scope, (db) => findProducts(db, scope, 'kurta'))).toEqual([
       { sku: 'KURTA-BLUE', title: 'Blue cotton kurta', marketplaces: ['amazon', 'flipkart', 'shopify'] },
     ]);
-    expect((await findProducts(pool, scope, ' kurta-blue ')).map((p) => p.sku)).toEqual(['KURTA-BLUE']);
-    expect((await findProducts(pool, scope, 'silk')).map((p) => p.sku)).toEqual(['SCARF']);
-    // every word, in any order; suggestions share any one of them
-    expect((await findProducts(pool, scope, 'kurta blue')).map((p) => p.sku)).toEqual(['KURTA-BLUE']);
-    expect(await findProducts(pool, scope, 'cotton scarf')).toEqual([]);
-    expect((await findProducts(pool, scope, 'cotton scarf', 5, { anyWord: true })).map((p) => p.sku)).toEqual([
-      'KURTA-BLUE',
+    expect(
+      (await readSellerData(pool, scope, (db) => findProducts(db, scope, ' kurta-blue '))).map((p) => p.sku),
+    ).toEqual(['KURTA-BLUE']);
+    expect((await readSellerData(pool, scope, (db) => findProducts(db, scope, 'silk'))).map((p) => p.sku)).toEqual([
       'SCARF',
     ]);
-    expect(await findProducts(pool, scope, '%')).toEqual([]);
-    expect(await findProducts(pool, scope, '')).toEqual([]);
+    // every word, in any order; suggestions share any one of them
+    expect(
+      (await readSellerData(pool, scope, (db) => findProducts(db, scope, 'kurta blue'))).map((p) => p.sku),
+    ).toEqual(['KURTA-BLUE']);
+    expect(await readSellerData(pool, scope, (db) => findProducts(db, scope, 'cotton scarf'))).toEqual([]);
+    expect(
+      (await readSellerData(pool, scope, (db) => findProducts(db, scope, 'cotton scarf', 5, { anyWord: true }))).map(
+        (p) => p.sku,
+      ),
+    ).toEqual(['KURTA-BLUE', 'SCARF']);
+    expect(await readSellerData(pool, scope, (db) => findProducts(db, scope, '%'))).toEqual([]);
+    expect(await readSellerData(pool, scope, (db) => findProducts(db, scope, ''))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PeriodSpec, resolvePeriod } from '../../src/analytics/period.ts';
 import { salesReport } from '../../src/analytics/sales.ts';
+import { readSellerData } from '../../src/analytics/seller-reads.ts';
 import { loadSellerScope, type SellerScope } from '../../src/analytics/seller-scope.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { type SeededSeller, seedOrder, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
@@ -97,7 +98,9 @@ describe('sales figures of one seller', () => {
   });
 
   it('gives last month by marketplace in the seller’s currency, at each order date’s rate', async () => {
-    const report = await salesReport(pool, scope, period(lastMonth), { by: 'marketplace' });
+    const report = await readSellerData(pool, scope, (db) =>
+      salesReport(db, scope, period(lastMonth), { by: 'marketplace' }),
+    );
     expect(report.period.label).toBe('last month (1–31 Oct 2026)');
     expect(report.currency).toBe('INR');
     const rows = Object.fromEntries(report.rows.map((r) => [r.key, r]));
@@ -131,7 +134,9 @@ describe('sales figures of one seller', () => {
   });
 
   it('gives the same orders in USD from their stored USD amounts', async () => {
-    const report = await salesReport(pool, { ...scope, currency: 'USD' }, period(lastMonth), { by: 'marketplace' });
+    const report = await readSellerData(pool, { ...scope, currency: 'USD' }, (db) =>
+      salesReport(db, { ...scope, currency: 'USD' }, period(lastMonth), { by: 'marketplace' }),
+    );
     expect(report.rows.map((r) => [r.key, r.revenue])).toEqual([
       ['amazon', '5.00'],
       ['flipkart', '20.00'],
@@ -147,19 +152,25 @@ describe('sales figures of one seller', () => {
   });
 
   it('counts days in the seller’s timezone and filters by marketplace', async () => {
-    const november = await salesReport(pool, scope, period({ kind: 'named', name: 'this_month' }), {
-      by: 'day',
-      filters: { marketplaces: ['shopify'] },
-    });
+    const november = await readSellerData(pool, scope, (db) =>
+      salesReport(db, scope, period({ kind: 'named', name: 'this_month' }), {
+        by: 'day',
+        filters: { marketplaces: ['shopify'] },
+      }),
+    );
     // 100 USD on 1 Nov local, at the last rate before it (30 Oct)
     expect(november.rows).toEqual([expect.objectContaining({ key: '2026-11-01', orders: 1, revenue: '8800.00' })]);
-    const flipkartOnly = await salesReport(pool, scope, period(lastMonth), { filters: { marketplaces: ['flipkart'] } });
+    const flipkartOnly = await readSellerData(pool, scope, (db) =>
+      salesReport(db, scope, period(lastMonth), { filters: { marketplaces: ['flipkart'] } }),
+    );
     expect(flipkartOnly.rows).toEqual([]);
     expect(flipkartOnly.total).toMatchObject({ orders: 2, revenue: '1760.00' });
   });
 
   it('leaves amounts unconverted, and says which, when the reporting currency has no rate that day', async () => {
-    const report = await salesReport(pool, { ...scope, currency: 'GBP' }, period(lastMonth));
+    const report = await readSellerData(pool, { ...scope, currency: 'GBP' }, (db) =>
+      salesReport(db, { ...scope, currency: 'GBP' }, period(lastMonth)),
+    );
     expect(report.total.revenue).toBe('0.00');
     expect(report.unconverted).toEqual([
       { currency: 'EUR', orders: 1, amount: '30.00' },
@@ -169,7 +180,9 @@ describe('sales figures of one seller', () => {
   });
 
   it('answers a period with no orders with zeros, not errors', async () => {
-    const report = await salesReport(pool, scope, period({ kind: 'month', month: 3 }), { by: 'marketplace' });
+    const report = await readSellerData(pool, scope, (db) =>
+      salesReport(db, scope, period({ kind: 'month', month: 3 }), { by: 'marketplace' }),
+    );
     expect(report.rows).toEqual([]);
     expect(report.total).toMatchObject({ orders: 0, revenue: '0.00', averageOrderValue: null, returnRate: null });
   });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Period, resolvePeriod } from '../../src/analytics/period.ts';
 import { salesReport } from '../../src/analytics/sales.ts';
 import { refreshSalesRollup } from '../../src/analytics/sales-rollup.ts';
+import { readSellerData } from '../../src/analytics/seller-reads.ts';
 import { loadSellerScope, type SellerScope } from '../../src/analytics/seller-scope.ts';
 import { MARKETPLACES, type Marketplace, type OrderStatus } from '../../src/db/enums.ts';
 import { closePool } from '../../src/db/pool.ts';
@@ -97,7 +98,7 @@ describe('the daily sales rollup', () => {
   }
 
   async function fromRollup(s: SellerScope, by: 'marketplace' | 'day') {
-    const report = await salesReport(pool, s, period(s), { by });
+    const report = await readSellerData(pool, s, (db) => salesReport(db, s, period(s), { by }));
     return report.rows.map((r) => ({
       key: r.key,
       orders: r.orders,

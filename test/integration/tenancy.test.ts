@@ -5,6 +5,7 @@ import { findProducts, inventoryStatus } from '../../src/analytics/inventory.ts'
 import { resolvePeriod } from '../../src/analytics/period.ts';
 import { productSales, topProducts } from '../../src/analytics/products.ts';
 import { salesReport } from '../../src/analytics/sales.ts';
+import { readSellerData } from '../../src/analytics/seller-reads.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 import { type BoundTool, bindTools, TOOLS } from '../../src/conversation/tools/index.ts';
 import { MarketplaceConnection, UnifiedOrder, UnifiedOrderItem, User } from '../../src/db/entities/index.ts';
@@ -264,7 +265,7 @@ describe('tenancy in the analytics and the tools (T1, L2)', () => {
   function toolsOf(seller: SeededSeller): BoundTool[] {
     const scope = scopeOf(seller);
     return bindTools(
-      { db: pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
+      { pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
       createLogger({ logLevel: 'silent' }),
     );
   }
@@ -341,18 +342,20 @@ describe('tenancy in the analytics and the tools (T1, L2)', () => {
     for (const [name, seller] of sellers()) {
       const want = EXPECTED[name];
       const scope = scopeOf(seller);
-      const report = await salesReport(pool, scope, october, { by: 'marketplace' });
+      const report = await readSellerData(pool, scope, (db) => salesReport(db, scope, october, { by: 'marketplace' }));
       expect(report.total).toMatchObject({
         orders: want.orders,
         cancelledOrders: want.cancelled,
         revenue: want.revenue,
       });
       expect(report.rows.map((r) => [r.key, r.orders - r.cancelledOrders, r.revenue])).toEqual(want.byMarketplace);
-      const { rows } = await productSales(pool, scope, october);
+      const { rows } = await readSellerData(pool, scope, (db) => productSales(db, scope, october));
       expect(topProducts(rows, { limit: 10 }).map(product)).toEqual(want.products);
-      const stock = await inventoryStatus(pool, scope, now, { skus: ['KURTA'] });
+      const stock = await readSellerData(pool, scope, (db) => inventoryStatus(db, scope, now, { skus: ['KURTA'] }));
       expect(stock.map((r) => r.stock)).toEqual([want.stock, want.stock]);
-      expect((await findProducts(pool, scope, 'secret')).length > 0).toBe(want.found.SECRET);
+      expect((await readSellerData(pool, scope, (db) => findProducts(db, scope, 'secret'))).length > 0).toBe(
+        want.found.SECRET,
+      );
       expect((await connectionFreshness(pool, scope, now, 3_600_000)).map((c) => c.account)).toEqual(want.accounts);
     }
   });

@@ -65,7 +65,7 @@ describe('the tool-use loop against the Messages API', () => {
     const now = new Date('2026-11-05T06:00:00Z');
     const scope: SellerScope = { userId: seller.userId, timezone: 'UTC', currency: 'USD' };
     tools = bindTools(
-      { db: pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
+      { pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
       createLogger({ logLevel: 'silent' }),
     );
   });

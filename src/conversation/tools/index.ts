@@ -2,9 +2,12 @@
  * The tools a conversation offers the model, bound to one request's seller. `run`
  * validates the model's input against the tool's schema and answers with JSON text;
  * what goes wrong becomes an error result the model can act on (its input, a period
- * that has not begun), never an exception text from inside.
+ * that has not begun), never an exception text from inside. Each run reads in its own
+ * read-only transaction, as the database reader bound to the request's seller
+ * (`readSellerData`): a tool's query sees that seller's rows only, whatever it says.
  */
 import { z } from 'zod';
+import { readSellerData } from '../../analytics/seller-reads.ts';
 import { isAppError } from '../../errors/app-error.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { comparePeriods } from './compare-periods.tool.ts';
@@ -14,7 +17,7 @@ import { productPerformance } from './product-performance.tool.ts';
 import { returnRate } from './return-rate.tool.ts';
 import { salesSummary } from './sales-summary.tool.ts';
 import { syncStatus } from './sync-status.tool.ts';
-import type { Tool, ToolContext, ToolOutput } from './tool.ts';
+import type { Tool, ToolOutput, ToolRequest } from './tool.ts';
 import { topProductsTool } from './top-products.tool.ts';
 
 export const TOOLS: readonly Tool[] = [
@@ -53,12 +56,12 @@ export interface BoundTool {
 /** Each tool's JSON schema, made once: the same on every request (and for prompt caching). */
 const SCHEMAS = new Map(TOOLS.map((tool) => [tool.name, inputSchemaOf(tool)]));
 
-export function bindTools(ctx: ToolContext, log: Logger): BoundTool[] {
-  return TOOLS.map((tool) => ({
+export function bindTools(request: ToolRequest, log: Logger, tools: readonly Tool[] = TOOLS): BoundTool[] {
+  return tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
     inputSchema: SCHEMAS.get(tool.name) ?? inputSchemaOf(tool),
-    run: (input) => runTool(tool, input, ctx, log),
+    run: (input) => runTool(tool, input, request, log),
   }));
 }
 
@@ -67,13 +70,14 @@ export function inputSchemaOf(tool: Tool): Record<string, unknown> {
   return schema;
 }
 
-async function runTool(tool: Tool, input: unknown, ctx: ToolContext, log: Logger): Promise<ToolRun> {
+async function runTool(tool: Tool, input: unknown, request: ToolRequest, log: Logger): Promise<ToolRun> {
   const parsed = tool.input.safeParse(input ?? {});
   if (!parsed.success) {
     return { ok: false, content: `invalid input for ${tool.name}: ${z.prettifyError(parsed.error)}` };
   }
   try {
-    const output = await tool.execute(parsed.data, ctx);
+    const { pool, ...rest } = request;
+    const output = await readSellerData(pool, request.scope, (db) => tool.execute(parsed.data, { ...rest, db }));
     return { ok: true, content: JSON.stringify(output.result), output };
   } catch (error) {
     if (isAppError(error, 'BAD_REQUEST')) return { ok: false, content: error.message };

@@ -12,17 +12,24 @@ import type { NotConverted } from '../../analytics/not-converted.ts';
 import { type Period, type PeriodSpec, periodSpecSchema, resolvePeriod } from '../../analytics/period.ts';
 import type { SellerScope } from '../../analytics/seller-scope.ts';
 import { MARKETPLACES, type Marketplace } from '../../db/enums.ts';
+import type { SellerDb } from '../../db/seller-reader.ts';
 import { addDays } from '../../time/local-time.ts';
 import type { ChartSpec } from '../charts/chart.ts';
 
-export interface ToolContext {
-  /** A pool: some reads refresh derived rows in a transaction first. */
-  db: pg.Pool;
+/** What a request binds its tools to: built by the server for the asking seller. */
+export interface ToolRequest {
+  /** The service's pool: each tool run reads through `readSellerData` on it. */
+  pool: pg.Pool;
   scope: SellerScope;
   /** The moment of the question. */
   now: Date;
   /** The seller's connections and how fresh each is (read once per request). */
   freshness(): Promise<ConnectionFreshness[]>;
+}
+
+/** What a tool runs with: the request, and a read-only connection that sees the seller's rows only. */
+export interface ToolContext extends Omit<ToolRequest, 'pool'> {
+  db: SellerDb;
 }
 
 /** A table a channel can draw under the answer. */

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { ORDER_STATUSES } from '../enums.ts';
+import { sellerReadPolicies } from '../seller-reader.ts';
 import { tenantColumns } from './tenant-columns.ts';
 import { User } from './user.entity.ts';
 
@@ -34,6 +35,7 @@ export const SalesRollup = defineEntity({
     /** Orders with a completed return: status RETURNED, or a line with units returned. */
     returnedOrders: p.integer(),
   },
+  policies: sellerReadPolicies(),
   uniques: [{ properties: ['connection', 'day', 'fxDay', 'currency', 'status'] }],
   indexes: [{ properties: ['user', 'day'] }],
 });

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { sellerReadPolicies } from '../seller-reader.ts';
 import { salesRollupMarkTriggers } from './sales-rollup-marks.ts';
 import { tenantColumns } from './tenant-columns.ts';
 import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
@@ -31,6 +32,7 @@ export const UnifiedOrderItem = defineEntity({
     updatedAt: updatedAt(),
   },
   triggers: [...salesRollupMarkTriggers('unified_order_item'), ...tenantOwnerCheckTriggers('unified_order_item')],
+  policies: sellerReadPolicies(),
   uniques: [{ properties: ['order', 'externalItemId'] }],
   indexes: [{ properties: ['user', 'normalizedSku'] }, { properties: ['product'] }, { properties: ['connection'] }],
 });

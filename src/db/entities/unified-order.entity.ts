@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { FX_FLAGS, ORDER_STATUSES } from '../enums.ts';
+import { sellerReadPolicies } from '../seller-reader.ts';
 import { salesRollupMarkTriggers } from './sales-rollup-marks.ts';
 import { tenantColumns } from './tenant-columns.ts';
 import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
@@ -39,6 +40,7 @@ export const UnifiedOrder = defineEntity({
     updatedAt: updatedAt(),
   },
   triggers: [...salesRollupMarkTriggers('unified_order'), ...tenantOwnerCheckTriggers('unified_order')],
+  policies: sellerReadPolicies(),
   uniques: [{ properties: ['connection', 'externalOrderId'] }],
   indexes: [
     { properties: ['user', 'orderedAt'] },

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { sellerReadPolicies } from '../seller-reader.ts';
 import { tenantColumns } from './tenant-columns.ts';
 import { tenantOwnerCheckTriggers } from './tenant-owner-check.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
@@ -28,6 +29,7 @@ export const UnifiedProduct = defineEntity({
     updatedAt: updatedAt(),
   },
   triggers: tenantOwnerCheckTriggers('unified_product'),
+  policies: sellerReadPolicies(),
   uniques: [{ properties: ['connection', 'externalId'] }],
   indexes: [{ properties: ['user', 'normalizedSku'] }, { properties: ['user', 'marketplace'] }],
 });
