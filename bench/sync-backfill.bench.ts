@@ -13,6 +13,7 @@
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { type OwnerCheckedTable, tenantOwnerCheckTriggers } from '../src/db/entities/tenant-owner-check.ts';
 import { syncSeller } from '../src/sync/sync-manager.ts';
 import type { Bench } from './run.ts';
 import { marketplacesOption, progress, rssSampler, setUpSyncBench } from './support/sync-setup.ts';
@@ -47,6 +48,9 @@ const bench: Bench = async (options) => {
     const written = runs.reduce((n, r) => n + r.run.ordersUpserted, 0);
     const items = runs.reduce((n, r) => n + r.run.itemsUpserted, 0);
     const copy = await copyBaseline(setup.pool, setup.userId);
+    // what the database's owner check costs: the same COPY into tables carrying the
+    // owner-check statement triggers the synced tables carry
+    const checked = await copyBaseline(setup.pool, setup.userId, { ownerCheck: true });
     const ordersPerS = written / seconds;
     return {
       params: { orders, marketplaces },
@@ -59,6 +63,10 @@ const bench: Bench = async (options) => {
         api_calls: runs.reduce((n, r) => n + r.run.apiCalls, 0),
         // what holding the seller's lease cost: one single-row UPDATE each
         lease_renewals: result.leaseRenewals ?? 0,
+        // what the owner check (user_id = the connection's owner) adds to loading these rows
+        owner_check_copy_seconds: Number(checked.seconds.toFixed(2)),
+        owner_check_cost_s: Number((checked.seconds - copy.seconds).toFixed(2)),
+        owner_check_cost_pct: Number((((checked.seconds - copy.seconds) / copy.seconds) * 100).toFixed(1)),
         peak_rss_mb: rss.peakMb(),
         ...Object.fromEntries(
           runs.flatMap((r) => [
@@ -83,9 +91,10 @@ const bench: Bench = async (options) => {
 /**
  * COPY of the same rows through a client, as any bulk loader would do it: the synced
  * rows stream out (COPY TO STDOUT) and straight back in (COPY FROM STDIN) into tables
- * of the same shape (same columns, indexes, constraints and foreign keys).
+ * of the same shape (same columns, indexes, constraints and foreign keys). With
+ * `ownerCheck`, the tables also carry the synced tables' owner-check triggers.
  */
-async function copyBaseline(pool: pg.Pool, userId: string): Promise<{ seconds: number }> {
+async function copyBaseline(pool: pg.Pool, userId: string, { ownerCheck = false } = {}): Promise<{ seconds: number }> {
   await pool.query('drop table if exists bench_copy_order, bench_copy_item');
   await pool.query('create table bench_copy_order (like unified_order including all)');
   await pool.query('create table bench_copy_item (like unified_order_item including all)');
@@ -99,6 +108,9 @@ async function copyBaseline(pool: pg.Pool, userId: string): Promise<{ seconds: n
       [from],
     );
     for (const { def } of fks.rows) await pool.query(`alter table ${to} add ${def}`);
+    if (ownerCheck) {
+      for (const trigger of tenantOwnerCheckTriggers(to as OwnerCheckedTable)) await pool.query(String(trigger.expression));
+    }
   }
   const source = await pool.connect();
   const target = await pool.connect();
@@ -118,6 +130,7 @@ async function copyBaseline(pool: pg.Pool, userId: string): Promise<{ seconds: n
     source.release();
     target.release();
     await pool.query('drop table bench_copy_order, bench_copy_item');
+    await pool.query('drop function if exists bench_copy_order_check_owner(), bench_copy_item_check_owner()');
   }
 }
 
