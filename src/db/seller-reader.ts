@@ -41,8 +41,8 @@ export const sellerReadPolicies = (): PolicyDef[] => [
 ];
 
 const MISSING_ROLE_HINT =
-  `create it once as a role that may (CREATE ROLE ${READER_ROLE} NOLOGIN; GRANT ${READER_ROLE} TO <ShopIQ's database user>), ` +
-  "or give ShopIQ's database user CREATEROLE, then run ShopIQ again";
+  `As a database superuser, run once: CREATE ROLE ${READER_ROLE} NOLOGIN; GRANT ${READER_ROLE} TO <ShopIQ's database user>; ` +
+  "(or give ShopIQ's database user CREATEROLE), then start ShopIQ again";
 
 /** Creates the role when missing, lets the service's role become it, and puts the policies on. */
 export function sellerReaderSetupSql(): string[] {

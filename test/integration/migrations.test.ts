@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDatabase } from '../../src/db/database-url.ts';
 import { salesRollupMarkFunctionBody, salesRollupMarkTriggers } from '../../src/db/entities/sales-rollup-marks.ts';
 import {
   OWNER_CHECKED_TABLES,
@@ -7,8 +10,12 @@ import {
 } from '../../src/db/entities/tenant-owner-check.ts';
 import { applyMigrations, pendingMigrations } from '../../src/db/migrate.ts';
 import { type MikroORM, openOrm } from '../../src/db/orm.ts';
+import { closePool } from '../../src/db/pool.ts';
+import { READER_ROLE, readAsSeller } from '../../src/db/seller-reader.ts';
+import { AppError } from '../../src/errors/app-error.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { query } from '../support/pg-admin.ts';
+import { seedOrder, seedSeller } from '../support/analytics-seed.ts';
+import { dropDatabase, query } from '../support/pg-admin.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 describe('migrations', () => {
@@ -103,6 +110,61 @@ describe('migrations', () => {
   it('leave tables owned by other components (Agenda) alone', async () => {
     await orm.em.getConnection().execute('create table agenda_jobs (id serial primary key, name text)');
     expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
+  });
+
+  it('tell a database user that may not become the reader role what to do, then work once it may', async () => {
+    const adminUrl = inject('pgAdminUrl');
+    const suffix = randomBytes(4).toString('hex');
+    const user = `shopiq_plain_${suffix}`;
+    const database = `shopiq_plain_${suffix}`;
+    // an ordinary user owning its database: no superuser, no CREATEROLE
+    await query(adminUrl, `create role ${user} login password 'plain'`);
+    await query(adminUrl, `create database ${database} owner ${user}`);
+    const url = new URL(withDatabase(adminUrl, database));
+    url.username = user;
+    url.password = 'plain';
+    let plain: MikroORM | undefined;
+    try {
+      plain = await openOrm({ databaseUrl: url.toString(), log: createLogger({ logLevel: 'silent' }) });
+      const refused = await applyMigrations(plain).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(AppError);
+      expect(String((refused as Error).message)).toMatch(/may not become the role shopiq_reader/);
+      expect(String((refused as Error).message)).toContain(
+        `CREATE ROLE ${READER_ROLE} NOLOGIN; GRANT ${READER_ROLE} TO <ShopIQ's database user>`,
+      );
+      // nothing half-done: the migrations run in one transaction
+      expect(await pendingMigrations(plain)).toContain('Migration20261202023900_seller_reader_rls');
+
+      await query(adminUrl, `grant ${READER_ROLE} to ${user}`);
+      await applyMigrations(plain);
+      expect(await pendingMigrations(plain)).toEqual([]);
+      // as this ordinary user, the reader still sees one seller's rows only
+      const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+      try {
+        const seller = await seedSeller(pool);
+        const other = await seedSeller(pool);
+        for (const s of [seller, other]) {
+          await seedOrder(pool, s, {
+            marketplace: 'amazon',
+            id: '111-1',
+            orderedAt: '2026-11-02T10:00:00Z',
+            currency: 'USD',
+            total: '5.00',
+            usd: '5.00',
+          });
+        }
+        const seen = await readAsSeller(pool, seller.userId, async (reader) =>
+          (await reader.query<{ user_id: string }>('select user_id from unified_order')).rows.map((r) => r.user_id),
+        );
+        expect(seen).toEqual([seller.userId]);
+      } finally {
+        await closePool(pool);
+      }
+    } finally {
+      await plain?.close(true);
+      await dropDatabase(adminUrl, database);
+      await query(adminUrl, `drop role if exists ${user}`);
+    }
   });
 
   it('are a no-op when applied again', async () => {
