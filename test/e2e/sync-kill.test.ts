@@ -1,7 +1,9 @@
 /**
- * RELIABILITY F3: `shopiq sync` killed (SIGKILL) in the middle of a backfill. The next
- * run (a sync on the same machine, which takes the dead process's lease over at once)
- * loses and duplicates nothing.
+ * RELIABILITY F3: `shopiq sync` killed (SIGKILL) in the middle of a backfill, again and
+ * again (up to three times, each at a random moment after one more page committed).
+ * Each next run (on the same machine, which takes the dead process's lease over at
+ * once) resumes from the committed cursor, which never moves back; the last one loses
+ * and duplicates nothing.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -30,7 +32,7 @@ describe.each(CASES)('a $marketplace sync process killed mid-backfill', ({ marke
     await sandbox?.close();
   });
 
-  it('loses and duplicates nothing on the next run', async () => {
+  it('F3: killed repeatedly at random pages, loses and duplicates nothing, and its cursor never moves back', async () => {
     const h = await harness();
     const started = await startSandbox({ seed: 13, sellers: 1, ordersPerStore: ORDERS });
     sandbox = started.sandbox;
@@ -47,32 +49,60 @@ describe.each(CASES)('a $marketplace sync process killed mid-backfill', ({ marke
         ])
       ).rows[0]?.n ?? 0;
 
-    const child = spawn(process.execPath, [CLI, 'sync', '--seller', seller, '--marketplace', marketplace], {
-      env: cliEnv({
-        DATABASE_URL: h.db.url,
-        ENCRYPTION_KEYS: TEST_KEY,
-        SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-kill-')),
-        FLIPKART_MAX_REQUESTS_PER_S: '1000',
-      }),
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => child.on('close', resolve));
+    const cursor = async (): Promise<string | undefined> =>
+      (await h.pool.query('select cursors from marketplace_connection where id = $1', [connectionId])).rows[0].cursors
+        ?.orders?.updatedAt;
+
+    /** Starts `shopiq sync` and SIGKILLs it once a page past `after` orders has committed, a random moment later. */
+    const syncKilledAfter = async (after: number): Promise<{ killed: boolean }> => {
+      const child = spawn(process.execPath, [CLI, 'sync', '--seller', seller, '--marketplace', marketplace], {
+        env: cliEnv({
+          DATABASE_URL: h.db.url,
+          ENCRYPTION_KEYS: TEST_KEY,
+          SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-kill-')),
+          FLIPKART_MAX_REQUESTS_PER_S: '1000',
+        }),
+        stdio: 'ignore',
+      });
+      let done = false;
+      const exited = new Promise((resolve) =>
+        child.on('close', (code) => {
+          done = true;
+          resolve(code);
+        }),
+      );
+      const deadline = Date.now() + 60_000;
+      while (!done && Date.now() < deadline && (await count()) <= after) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // at a random point of the next page (or between pages)
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 150)));
+      const killed = !done;
+      child.kill('SIGKILL');
+      await exited;
+      return { killed };
+    };
+
+    // killed again and again, each time after more pages have committed: nothing is lost
+    // or written twice, and the cursor never moves back
     let atKill = 0;
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && atKill === 0) {
-      atKill = await count();
-      if (atKill === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    let lastCursor: string | undefined;
+    let kills = 0;
+    for (let round = 0; round < 3; round++) {
+      const { killed } = await syncKilledAfter(atKill);
+      const now = await count();
+      expect(now).toBeGreaterThanOrEqual(atKill);
+      const at = await cursor();
+      expect(at).toBeDefined();
+      if (lastCursor) expect(Date.parse(at as string)).toBeGreaterThanOrEqual(Date.parse(lastCursor));
+      lastCursor = at;
+      atKill = now;
+      if (!killed) break;
+      kills++;
     }
-    child.kill('SIGKILL');
-    await exited;
-    atKill = await count();
-    // killed in the middle: some pages committed, not all
+    // killed in the middle more than once: some pages committed, not all
+    expect(kills).toBeGreaterThanOrEqual(2);
     expect(atKill).toBeGreaterThan(0);
-    expect(atKill).toBeLessThan(ORDERS);
-    const cursorAtKill = (
-      await h.pool.query('select cursors from marketplace_connection where id = $1', [connectionId])
-    ).rows[0].cursors.orders;
-    expect(cursorAtKill.updatedAt).toBeDefined();
 
     // the dead process's lease has not lapsed, but its process is gone: taken over at once
     const resumed = await h.sync(seller, marketplace);
@@ -80,8 +110,9 @@ describe.each(CASES)('a $marketplace sync process killed mid-backfill', ({ marke
     expect(resumed.connections[0]?.status, resumed.connections[0]?.error).toBe('succeeded');
     // it resumed from the committed cursor rather than starting over
     expect(resumed.connections[0]?.ordersUpserted).toBeLessThan(ORDERS);
+    expect(Date.parse((await cursor()) as string)).toBeGreaterThanOrEqual(Date.parse(lastCursor as string));
     await expectMatchesTruth(h.pool, seller, started.base, marketplace);
     const truth = await json(fetch(`${started.base}/_sandbox/truth`));
     expect(await count()).toBe(truth.totals.find((t: { store: string }) => t.store === `s1-${marketplace}`).orders);
-  }, 120_000); // a 20,000-order resync on a busy 2-core machine
+  }, 180_000); // up to four runs over 20,000 orders on a busy 2-core machine
 });
