@@ -12,7 +12,7 @@ import type { ConnectService } from '../connections/connect-service.ts';
 import { disconnectConnections } from '../connections/connection-store.ts';
 import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 import { joinIdentity } from '../identity/chat-identities.ts';
-import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
+import { EXAMPLE_LINK_CODE, issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import { stoppedAnswering } from '../sync/lease-holder.ts';
 import { readHeldLease } from '../sync/sync-lease.ts';
@@ -109,9 +109,12 @@ async function redeem(ctx: CommandContext, code: string): Promise<Reply> {
   const result = await redeemLinkCode(ctx.db, code, ctx.identity.key);
   if (!result.ok) {
     return textReply(
-      result.reason === 'too_many_attempts'
-        ? 'Too many wrong codes: please wait a while, then ask for a new code with `link` in your other chat.'
-        : 'That code is not valid (wrong, used or expired): ask for a new one with `link` in your other chat.',
+      {
+        too_many_attempts:
+          'Too many wrong codes: please wait a while, then ask for a new code with `link` in your other chat.',
+        invalid: 'That code is not valid (wrong, used or expired): ask for a new one with `link` in your other chat.',
+        malformed: `A link code looks like \`${EXAMPLE_LINK_CODE}\`: type \`link\` in your other chat to get one, then send \`link <code>\` here.`,
+      }[result.reason],
     );
   }
   return joined(await joinIdentity(ctx.db, ctx.identity.id, result.userId), 'your other chat');

@@ -4,6 +4,7 @@
  * only when its first word is one and the rest fits that command; anything else is a
  * question ("sync status of amazon?" is a question, "sync amazon" a command).
  */
+
 import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 
 export type Command =
@@ -98,7 +99,8 @@ export function parseCommand(text: string): Command | undefined {
     }
     case 'link':
       if (rest.length === 0) return { name: 'link' };
-      return rest.length === 1 && /^\d{6}$/.test(arg ?? '') ? { name: 'link', code: arg } : undefined;
+      // anything short after `link` is taken as a code (one of another shape is answered as such)
+      return rest.length <= 2 ? { name: 'link', code: rest.join(' ') } : undefined;
     case 'demo':
       return rest.length === 0 ? { name: 'demo' } : undefined;
     default:

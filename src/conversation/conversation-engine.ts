@@ -286,7 +286,7 @@ export function onboarding(demo: boolean): string {
   return [
     'Welcome to ShopIQ! I answer questions about your Shopify, Flipkart and Amazon sales, but no marketplace is connected to this account yet.',
     '- Connect one: `connect shopify your-shop.myshopify.com` (or `connect flipkart`, `connect amazon`).',
-    '- Already use ShopIQ in another chat? Type `link` there and send me the code it gives: `link 123456`.',
+    '- Already use ShopIQ in another chat? Type `link` there and send me the code it gives: `link KMT-482913`.',
     ...(demo ? ['- Just looking? Type `demo` to try me with a demo store’s data.'] : []),
   ].join('\n');
 }

@@ -278,11 +278,11 @@ describe('ShopIQ in Slack', () => {
     const ask = nextTs();
     await send(dmEvent('U1SELLER', 'link', ask));
     await vi.waitFor(() => expect(postsTo('DU1SELLER', ask)).toHaveLength(1), { timeout: 15_000 });
-    const code = /\b(\d{6})\b/.exec(markdownOf(postsTo('DU1SELLER', ask)[0]))?.[1];
+    const code = /\b([A-Z]{3}-\d{6})\b/.exec(markdownOf(postsTo('DU1SELLER', ask)[0]))?.[1];
     expect(code).toBeDefined();
     // a wrong code first: refused, nothing joined
     const wrong = nextTs();
-    await send(dmEvent('U2STRANGER', `link ${code === '000000' ? '111111' : '000000'}`, wrong));
+    await send(dmEvent('U2STRANGER', `link ${code?.endsWith('000000') ? 'KMT-111111' : 'KMT-000000'}`, wrong));
     await vi.waitFor(() => expect(postsTo('DU2STRANGER', wrong)).toHaveLength(1), { timeout: 15_000 });
     expect(markdownOf(postsTo('DU2STRANGER', wrong)[0])).toMatch(/not valid/);
     const join = nextTs();

@@ -31,7 +31,8 @@ describe('commands', () => {
     expect(parseCommand('frequency weekly')).toEqual({ name: 'frequency', tier: undefined, asked: 'weekly' });
     expect(parseCommand('frequency')).toEqual({ name: 'frequency' });
     expect(parseCommand('link')).toEqual({ name: 'link' });
-    expect(parseCommand('link 042917')).toEqual({ name: 'link', code: '042917' });
+    expect(parseCommand('link KMT-042917')).toEqual({ name: 'link', code: 'KMT-042917' });
+    expect(parseCommand('link kmt 042917')).toEqual({ name: 'link', code: 'kmt 042917' });
     expect(parseCommand('link my amazon account')).toBeUndefined();
     expect(parseCommand('demo')).toEqual({ name: 'demo' });
   });
