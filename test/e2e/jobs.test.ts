@@ -145,9 +145,9 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
        values ('slack', 'EvOLD', now() - interval '8 days'), ('slack', 'EvNEW', now() - interval '1 hour')`,
       );
       await h.pool.query(
-        `insert into link_code (user_id, code_hash, expires_at, created_at)
-       values ($1, 'spent-long-ago', now() - interval '2 days', now() - interval '2 days'),
-              ($1, 'live', now() + interval '5 minutes', now())`,
+        `insert into link_code (user_id, selector, code_hash, expires_at, created_at)
+       values ($1, 'CDF', 'spent-long-ago', now() - interval '2 days', now() - interval '2 days'),
+              ($1, 'HJK', 'live', now() + interval '5 minutes', now())`,
         [seller?.id],
       );
       await h.pool.query(
