@@ -10,8 +10,14 @@ export interface TruthView {
   /** The source's own status words for the order (e.g. "PAID/FULFILLED", "Shipped", "DELIVERED"). */
   sourceStatus: string;
   currency: string;
-  /** Order total as the API reports it, minor units. */
-  totalMinor: number;
+  /**
+   * Net sales as the API states them, minor units: the items after their discounts,
+   * before shipping and tax.
+   */
+  netMinor: number;
+  /** What the buyer paid as the API states it: net sales + shipping + tax. */
+  collectedMinor: number;
+  /** Per line, `amountMinor` is the line's sales after its discounts. */
   lines: { sku: string | null; quantity: number; amountMinor: number }[];
   /** Units returned (0 when none). */
   returnedUnits: number;
