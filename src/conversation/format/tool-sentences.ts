@@ -46,6 +46,22 @@ function notConvertedSentence(list: Json[] | undefined, r: Json): string {
   return missing ? ` Also ${missing}.` : '';
 }
 
+/** "; buyers paid $1,298.40 with shipping and tax" when that differs from the net sales, else nothing. */
+function collected(figures: Json, currency: string): string {
+  const paid = figures.totalCollected;
+  return paid !== undefined && compareDecimal(paid, figures.revenue) !== 0
+    ? `; buyers paid ${formatMoney(paid, currency)} with shipping and tax`
+    : '';
+}
+
+/** The sentence for orders whose amounts wait for a re-read, or nothing. */
+function awaitingSentence(r: Json): string {
+  const orders = r.orders_waiting_for_a_reread?.orders;
+  return orders
+    ? ` ${capital(count(orders, 'order', r))} synced before ShopIQ kept net sales ${orders === 1 ? 'is' : 'are'} read again at the next sync and not in these amounts yet.`
+    : '';
+}
+
 export function describeSales(r: Json): string {
   const rows: Json[] = r.rows ?? [];
   const parts = rows
@@ -57,9 +73,11 @@ export function describeSales(r: Json): string {
   return (
     `Sales ${r.period.label}: ${revenue(r.total, r.currency)} from ${count(r.total.orders, 'order', r)}` +
     (cancelled ? ` (${num(cancelled, r)} cancelled, not counted in sales)` : '') +
+    collected(r.total, r.currency) +
     (parts.length > 1 || r.by !== 'marketplace' ? `. By ${r.by}: ${parts.join(' · ')}${more}` : '') +
     (missing ? `. Also ${missing}` : '') +
-    '.'
+    '.' +
+    awaitingSentence(r)
   );
 }
 
