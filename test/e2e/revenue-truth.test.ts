@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
+import { formatCount } from '../../src/conversation/format/money-format.ts';
+import { describeSales } from '../../src/conversation/format/tool-sentences.ts';
 import { type BoundTool, bindTools } from '../../src/conversation/tools/index.ts';
 import { addDecimal } from '../../src/currency/decimal.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -112,7 +114,12 @@ describe('revenue is net sales on every marketplace, with the total collected be
       expect(decimalText(row.revenue)).toBe('0');
       expect(decimalText(row.totalCollected)).toBe('0');
     }
-    expect(before.orders_waiting_for_a_reread).toBeDefined();
+    // and the answer says so, in limited mode too
+    const waiting = before.total.ordersWithoutNetSales;
+    expect(before.orders_waiting_for_a_reread).toMatchObject({ orders: waiting });
+    expect(describeSales(before)).toContain(
+      `${formatCount(waiting, 'USD')} orders synced before ShopIQ kept net sales are read again at the next sync`,
+    );
 
     expect(await rereadOrdersWithoutNetSales(h.pool)).toBe(3);
     const resynced = await h.sync(userId);

@@ -54,6 +54,12 @@ function collected(figures: Json, currency: string): string {
     : '';
 }
 
+/** Orders waiting for a re-read over the parts of a result (both periods of a comparison). */
+function waitingIn(...parts: Json[]): Json | undefined {
+  const orders = parts.reduce((n, p) => n + (p?.orders_waiting_for_a_reread?.orders ?? 0), 0);
+  return orders ? { orders } : undefined;
+}
+
 /** The sentence for orders whose amounts wait for a re-read, or nothing. */
 function awaitingSentence(r: Json): string {
   const orders = r.orders_waiting_for_a_reread?.orders;
@@ -105,7 +111,8 @@ export function describeComparePeriods(r: Json): string {
     `${capital(side(r.period))}, vs ${side(r.compared_with)}. ${change}.` +
     (each.length > 1 ? ` By marketplace: ${each.join(' · ')}.` : '') +
     notConvertedSentence(r.period.not_converted_for_want_of_a_rate, r) +
-    notConvertedSentence(r.compared_with.not_converted_for_want_of_a_rate, r)
+    notConvertedSentence(r.compared_with.not_converted_for_want_of_a_rate, r) +
+    awaitingSentence({ ...r, orders_waiting_for_a_reread: waitingIn(r.period, r.compared_with) })
   );
 }
 
@@ -131,14 +138,14 @@ export function describeTop(r: Json): string {
     const lines = r.categories.map(
       (c: Json) => `${c.category}: ${count(c.units, 'unit', r)}, ${formatMoney(c.revenue, r.currency)}`,
     );
-    return `Best categories ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}`;
+    return `Best categories ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}${awaitingSentence(r)}`;
   }
   if (!r.products?.length) return `No product sold ${r.period.label}.`;
   const lines = r.products.map(
     (p: Json) =>
       `${p.title} (${p.sku}) on ${marketplaceName(p.marketplace)}: ${count(p.units, 'unit', r)}, ${formatMoney(p.revenue, r.currency)}`,
   );
-  return `Best sellers ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}`;
+  return `Best sellers ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}${awaitingSentence(r)}`;
 }
 
 export function describeComparison(r: Json, marketplaces: Marketplace[]): string {
@@ -154,7 +161,7 @@ export function describeComparison(r: Json, marketplaces: Marketplace[]): string
       ? `on ${marketplaceName(m)}: ${winner.title} (${count(sold.units, 'unit', r)}, ${formatMoney(sold.revenue, r.currency)})`
       : `on ${marketplaceName(m)}: no sales`;
   });
-  return `Best-selling product ${r.period.label} ${best.join('; ')}.${notConvertedSentence(r.not_converted_for_want_of_a_rate, r)}`;
+  return `Best-selling product ${r.period.label} ${best.join('; ')}.${notConvertedSentence(r.not_converted_for_want_of_a_rate, r)}${awaitingSentence(r)}`;
 }
 
 export function describeReturns(r: Json): string {
