@@ -21,8 +21,8 @@
  *
  * Items: Amazon's report rows carry no order-item id, so an item is identified within
  * its order by its SKU (the ASIN when it has none) on both paths; the returns reports
- * name items the same way. No buyer data is read: the flat file's ship-to columns are ignored, and not kept with a
- * quarantined order either.
+ * name items the same way. No buyer data is read: the flat file's ship-to columns are
+ * ignored, and not kept with a quarantined order either.
  *
  * Money per item: the price for its quantity (report `item-price`, getOrderItems'
  * ItemPrice, proceeds ITEM; searchOrders' unit price × quantity), promotions (report
@@ -30,9 +30,10 @@
  * (`shipping-price` less `ship-promotion-discount`; proceeds SHIPPING) and tax (item
  * and shipping tax; proceeds TAX). Net sales (revenue) = price − promotions; total
  * collected = net sales + shipping + tax (proceeds: its proceedsTotal, which also holds
- * gift wrap and COD fees). A searchOrders order read without PROCEEDS states no tax or
- * shipping: its total is its net sales, its tax and shipping unknown (null). An order's
- * figures count its items not cancelled, or all of them when every one is.
+ * gift wrap and COD fees). A searchOrders order read without PROCEEDS (the client always
+ * asks for it) states no promotions, tax or shipping: its net sales are its prices, its
+ * total the same, its tax and shipping unknown (null). An order's figures count its
+ * items not cancelled, or all of them when every one is.
  */
 import { z } from 'zod';
 import { addDecimal, divideRounded, multiplyDecimal, subtractDecimal } from '../../currency/decimal.ts';
