@@ -167,6 +167,25 @@ describe('Shopify revenue is the subtotal after discounts, without tax or shippi
     ]);
   });
 
+  it('a discount code counts against each line’s revenue, though Shopify’s discountedTotalSet leaves it out', () => {
+    // 10% off with a code: 9.00 of it on line 1 (which also had 5.00 off by itself), 5.00 on line 2
+    const allocated = (...amounts: string[]) => amounts.map((a) => ({ allocatedAmountSet: { shopMoney: usd(a) } }));
+    const lines = [
+      { ...line(1, '50.00', 2, '95.00'), discountAllocations: allocated('5.00', '9.00') },
+      { ...line(2, '50.00', 1, '50.00'), discountAllocations: allocated('5.00') },
+    ];
+    const coded = {
+      ...order,
+      subtotalPriceSet: { shopMoney: usd('131.00') },
+      totalDiscountsSet: { shopMoney: usd('19.00') },
+      totalTaxSet: { shopMoney: usd('10.81') },
+      totalPriceSet: { shopMoney: usd('147.80') },
+    };
+    const row = rowOf(mapShopifyOrder(coded, lines));
+    expect(money(row)).toMatchObject({ revenue: '131', collected: '147.8', discounts: '19' });
+    expect(row.items.map((i) => decimalText(i.netSales))).toEqual(['86', '45']);
+  });
+
   it('a shop whose prices include tax: the tax comes off the subtotal', () => {
     const included = {
       ...order,

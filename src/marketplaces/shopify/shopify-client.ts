@@ -35,8 +35,8 @@ export interface ShopifyClientOptions {
   tokens: TokenManager;
   log: Logger;
   /**
-   * Orders per GraphQL page: the query costs about 54 points per order (its money sets,
-   * five lines with their discounted totals), and 1,000 is the cap.
+   * Orders per GraphQL page: the query costs about 57 points per order (its money sets,
+   * five lines with their discount allocations), and 1,000 is the cap.
    */
   pageSize?: number;
   /** Above this many remaining orders, a bulk operation reads them. */

@@ -22,8 +22,9 @@
  * `subtotalPriceSet`, the lines after all discounts, less `totalTaxSet` when the shop's
  * prices include tax (`taxesIncluded`; shipping's tax then counts as the items'); total
  * collected is `totalPriceSet`; discounts, shipping and tax are Shopify's own totals.
- * A line's net sales are its `discountedTotalSet` (line-level discounts; an order-level
- * discount lowers the subtotal, not the lines).
+ * A line's net sales are its price × quantity less its `discountAllocations` (every
+ * discount allocated to it, a discount code's share included; `discountedTotalSet`
+ * leaves code-based and order-level discounts out, so it is only the fallback).
  */
 import { z } from 'zod';
 import { addDecimal, multiplyDecimal, subtractDecimal } from '../../currency/decimal.ts';
@@ -45,6 +46,7 @@ const lineItemSchema = z.object({
   sku: z.string().nullish(),
   originalUnitPriceSet: z.object({ shopMoney: z.object({ amount: decimal, currencyCode: currency }) }),
   discountedTotalSet: moneySet.nullish(),
+  discountAllocations: z.array(z.object({ allocatedAmountSet: moneySet })).nullish(),
   variant: z.object({ id: z.string(), sku: z.string().nullish() }).nullish(),
 });
 
@@ -176,7 +178,9 @@ function mapLineItem(i: ShopifyLineItem, cancelled: boolean, returned: number): 
   const sku = i.sku || i.variant?.sku || null;
   const unit = i.originalUnitPriceSet.shopMoney;
   const gross = multiplyDecimal(unit.amount, i.quantity);
-  const net = i.discountedTotalSet?.shopMoney.amount ?? gross;
+  const net = i.discountAllocations
+    ? i.discountAllocations.reduce((n, a) => subtractDecimal(n, a.allocatedAmountSet.shopMoney.amount), gross)
+    : (i.discountedTotalSet?.shopMoney.amount ?? gross);
   return {
     externalItemId: i.id,
     externalProductId: i.variant?.id ?? null,

@@ -16,7 +16,12 @@ export const amazonTruthView: TruthRenderer = (order, store) => {
     currency: store.currency,
     netMinor: items.reduce((n, m) => n + net(m), 0),
     collectedMinor: items.reduce((n, m) => n + itemCollectedMinor(m), 0),
-    lines: items.map((m) => ({ sku: m.line.listing.sku, quantity: m.line.quantity, amountMinor: net(m) })),
+    lines: items.map((m) => ({
+      sku: m.line.listing.sku,
+      quantity: m.line.quantity,
+      amountMinor: net(m),
+      sold: order.cancelledAt === null,
+    })),
     returnedUnits: returnedLine(order, store)?.line.quantity ?? 0,
   };
 };

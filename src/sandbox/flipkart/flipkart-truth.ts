@@ -19,10 +19,11 @@ export const flipkartTruthView: TruthRenderer = (order, store) => {
     currency: 'INR',
     netMinor: counted.reduce((n, i) => n + price(i.line.line).sellingMinor, 0),
     collectedMinor: counted.reduce((n, i) => n + price(i.line.line).totalMinor, 0),
-    lines: items.map(({ line }) => ({
+    lines: items.map(({ line, status }) => ({
       sku: line.listing.sku,
       quantity: line.quantity,
       amountMinor: price(line.line).sellingMinor,
+      sold: status !== 'CANCELLED',
     })),
     returnedUnits: items.reduce((n, i) => n + (i.status === 'RETURNED' ? i.line.quantity : 0), 0),
   };

@@ -56,11 +56,32 @@ function money(minor: number, currency: string) {
 
 export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) {
   const c = store.currency;
+  const allocation = (minor: number, application: Record<string, unknown>) => ({
+    __typename: 'DiscountAllocation',
+    allocatedAmountSet: money(minor, c),
+    allocatedAmount: money(minor, c).shopMoney,
+    discountApplication: {
+      allocationMethod: 'ACROSS',
+      targetSelection: 'ALL',
+      targetType: 'LINE_ITEM',
+      ...application,
+    },
+  });
   const status = shopifyStatus(o, store);
   const parts = orderMoney(o, store);
   const id = orderNumericId(store, o.index);
-  const lineItems = parts.lines.map(({ line: l, grossMinor, discountMinor, netMinor }) => {
+  const lineItems = parts.lines.map(({ line: l, grossMinor, lineDiscountMinor, codeDiscountMinor, netMinor }) => {
     const sku = l.listing.sku;
+    // as Shopify states a line: its discounted total leaves the order's discount code out,
+    // its allocations hold every discount (the code's share included)
+    const allocations = [
+      ...(lineDiscountMinor > 0
+        ? [allocation(lineDiscountMinor, { __typename: 'AutomaticDiscountApplication', title: 'Festive offer' })]
+        : []),
+      ...(codeDiscountMinor !== 0 && parts.code
+        ? [allocation(codeDiscountMinor, { __typename: 'DiscountCodeApplication', code: parts.code })]
+        : []),
+    ];
     return {
       __typename: 'LineItem',
       id: gid('LineItem', id * 10 + l.line),
@@ -72,10 +93,12 @@ export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) 
       vendor: store.sellerName,
       requiresShipping: true,
       originalUnitPriceSet: money(l.unitMinor, c),
-      discountedUnitPriceSet: money(Math.round(netMinor / l.quantity), c),
+      discountedUnitPriceSet: money(Math.round((grossMinor - lineDiscountMinor) / l.quantity), c),
+      discountedUnitPriceAfterAllDiscountsSet: money(Math.round(netMinor / l.quantity), c),
       originalTotalSet: money(grossMinor, c),
-      discountedTotalSet: money(netMinor, c),
-      totalDiscountSet: money(discountMinor, c),
+      discountedTotalSet: money(grossMinor - lineDiscountMinor, c),
+      totalDiscountSet: money(lineDiscountMinor, c),
+      discountAllocations: allocations,
       variant: {
         __typename: 'ProductVariant',
         id: gid('ProductVariant', variantNumericId(store, l.product)),
@@ -184,6 +207,8 @@ export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) 
     totalShippingPriceSet: money(parts.shippingMinor, c),
     totalTaxSet: money(parts.taxMinor, c),
     totalDiscountsSet: money(parts.discountMinor, c),
+    discountCode: parts.code,
+    discountCodes: parts.code ? [parts.code] : [],
     email: o.customer?.email ?? null,
     customer: o.customer && {
       __typename: 'Customer',

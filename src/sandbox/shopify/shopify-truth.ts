@@ -5,7 +5,8 @@ import { shopifyStatus } from './shopify-records.ts';
 /**
  * Source status as "<displayFinancialStatus>/<displayFulfillmentStatus>", "CANCELLED" when
  * cancelled. Net sales are subtotalPriceSet (lines after discounts, taxes not included),
- * total collected totalPriceSet, each line its discountedTotalSet: as placed, before returns.
+ * total collected totalPriceSet, each line its price less its discount allocations: as
+ * placed, before returns.
  */
 export const shopifyTruthView: TruthRenderer = (order, store) => {
   const status = shopifyStatus(order, store);
@@ -16,7 +17,12 @@ export const shopifyTruthView: TruthRenderer = (order, store) => {
     currency: store.currency,
     netMinor: money.netMinor,
     collectedMinor: money.collectedMinor,
-    lines: money.lines.map((l) => ({ sku: l.line.listing.sku, quantity: l.line.quantity, amountMinor: l.netMinor })),
+    lines: money.lines.map((l) => ({
+      sku: l.line.listing.sku,
+      quantity: l.line.quantity,
+      amountMinor: l.netMinor,
+      sold: !status.cancelled,
+    })),
     returnedUnits: returned,
   };
 };

@@ -17,8 +17,11 @@ export interface TruthView {
   netMinor: number;
   /** What the buyer paid as the API states it: net sales + shipping + tax. */
   collectedMinor: number;
-  /** Per line, `amountMinor` is the line's sales after its discounts. */
-  lines: { sku: string | null; quantity: number; amountMinor: number }[];
+  /**
+   * Per line, `amountMinor` is the line's sales after its discounts; `sold` is false for
+   * a line of a cancelled order, or a line cancelled on its own.
+   */
+  lines: { sku: string | null; quantity: number; amountMinor: number; sold: boolean }[];
   /** Units returned (0 when none). */
   returnedUnits: number;
 }

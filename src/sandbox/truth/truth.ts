@@ -2,8 +2,8 @@
  * Ground truth: aggregates over the source records as each marketplace's API states
  * them (see TruthView). Counts and amounts by seller × marketplace × month × source
  * status (with whether those orders are cancelled, by the sandbox's rule): net sales and total
- * collected; units and revenue (the lines' sales after discounts) by SKU × marketplace,
- * returns, and the FX rates in use.
+ * collected; units and revenue (the lines' sales after discounts) of the lines sold (not
+ * cancelled) by SKU × marketplace, returns, and the FX rates in use.
  */
 import { amazonTruthView } from '../amazon/amazon-truth.ts';
 import { flipkartTruthView } from '../flipkart/flipkart-truth.ts';
@@ -106,6 +106,7 @@ export function computeTruth(world: SandboxWorld): Truth {
       row.netMinor += view.netMinor;
       for (const line of view.lines) {
         items++;
+        if (!line.sold) continue;
         const skuKey = `${store.seller}|${store.marketplace}|${line.sku}|${view.currency}`;
         let s = skus.get(skuKey);
         if (!s) {

@@ -1,9 +1,10 @@
 /**
  * What a sandbox order costs the buyer, part by part, the same for every marketplace
- * (each renders it in its own fields): per line the price times the quantity, a
- * seller's discount on about a fifth of the lines, and tax on what is left; per order
- * shipping (free above a threshold) with its tax. Net sales are the lines after their
- * discounts; what the buyer pays is net sales + shipping + tax.
+ * (each renders it in its own fields): per line the price times the quantity, an
+ * automatic discount on about a fifth of the lines, a discount code on about a tenth of
+ * the orders (10% of the order, allocated to its lines in proportion), and tax on what
+ * is left; per order shipping (free above a threshold) with its tax. Net sales are the
+ * lines after all their discounts; what the buyer pays is net sales + shipping + tax.
  *
  * Flipkart's prices include GST and its order API states no tax apart, so the sandbox
  * charges no separate tax there (its net sales are GST-inclusive, as sellers see them).
@@ -18,6 +19,9 @@ export interface LineMoney {
   line: OrderLine;
   /** Unit price × quantity, before discounts. */
   grossMinor: number;
+  /** The line's own (automatic) discount, and its share of the order's discount code. */
+  lineDiscountMinor: number;
+  codeDiscountMinor: number;
   discountMinor: number;
   /** Gross − discount: the line's net sales. */
   netMinor: number;
@@ -26,6 +30,8 @@ export interface LineMoney {
 
 export interface OrderMoney {
   lines: LineMoney[];
+  /** The discount code the buyer used, if any. */
+  code: string | null;
   grossMinor: number;
   discountMinor: number;
   netMinor: number;
@@ -58,13 +64,32 @@ export function taxRateBp(store: StoreDef): number {
 export function orderMoney(order: Lifecycle, store: StoreDef): OrderMoney {
   const c = store.currency;
   const rate = taxRateBp(store);
-  const lines = order.lines.map((line): LineMoney => {
+  const automatic = order.lines.map((line) => {
     const grossMinor = line.unitMinor * line.quantity;
     const draw = hashKeys(store.key, order.index, line.line, 'discount') % 100;
     const percent = draw < 12 ? 10 : draw < 20 ? 15 : 0;
-    const discountMinor = roundFor(c, (grossMinor * percent) / 100);
-    const netMinor = grossMinor - discountMinor;
-    return { line, grossMinor, discountMinor, netMinor, taxMinor: Math.round((netMinor * rate) / 10_000) };
+    return { line, grossMinor, lineDiscountMinor: roundFor(c, (grossMinor * percent) / 100) };
+  });
+  // a code takes 10% off what the automatic discounts left, each line its share, the last the rest
+  const code = hashKeys(store.key, order.index, 'code') % 100 < 10 ? 'WELCOME10' : null;
+  const base = automatic.reduce((n, l) => n + l.grossMinor - l.lineDiscountMinor, 0);
+  const codeMinor = code ? roundFor(c, base / 10) : 0;
+  let allocated = 0;
+  const lines = automatic.map((l, i): LineMoney => {
+    const share =
+      i === automatic.length - 1
+        ? codeMinor - allocated
+        : roundFor(c, ((l.grossMinor - l.lineDiscountMinor) * codeMinor) / (base || 1));
+    allocated += share;
+    const discountMinor = l.lineDiscountMinor + share;
+    const netMinor = l.grossMinor - discountMinor;
+    return {
+      ...l,
+      codeDiscountMinor: share,
+      discountMinor,
+      netMinor,
+      taxMinor: Math.round((netMinor * rate) / 10_000),
+    };
   });
   const sum = (f: (l: LineMoney) => number) => lines.reduce((n, l) => n + f(l), 0);
   const netMinor = sum((l) => l.netMinor);
@@ -74,6 +99,7 @@ export function orderMoney(order: Lifecycle, store: StoreDef): OrderMoney {
   const taxMinor = sum((l) => l.taxMinor) + shippingTaxMinor;
   return {
     lines,
+    code,
     grossMinor: sum((l) => l.grossMinor),
     discountMinor: sum((l) => l.discountMinor),
     netMinor,
