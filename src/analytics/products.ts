@@ -36,7 +36,7 @@ export interface ProductSalesRow {
   returnedUnits: number;
   returnRate: number | null;
   revenue: string;
-  /** Revenue ÷ units; null when some of the revenue could not be converted. */
+  /** Revenue ÷ units; null when some of the revenue could not be converted, or is not known yet (a re-read). */
   averageUnitPrice: string | null;
   /** Amounts left out of `revenue` for want of an exchange rate. */
   notConverted: NotConverted[];
@@ -89,6 +89,7 @@ export async function productSales(
             units: p.units + r.units,
             returned_units: p.returned_units + r.returned_units,
             revenue: addDecimal(p.revenue, r.revenue),
+            without_net_sales: p.without_net_sales + r.without_net_sales,
           }
         : { ...r, notConverted: tally },
     );
@@ -107,7 +108,9 @@ export async function productSales(
         returnRate: r.units > 0 ? ratio(r.returned_units, r.units) : null,
         revenue,
         averageUnitPrice:
-          r.units > 0 && notConverted.length === 0 ? divideRounded(revenue, String(r.units), digits) : null,
+          r.units > 0 && notConverted.length === 0 && r.without_net_sales === 0
+            ? divideRounded(revenue, String(r.units), digits)
+            : null,
         notConverted,
         category: r.category,
       };

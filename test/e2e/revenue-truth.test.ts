@@ -149,6 +149,15 @@ describe('revenue is net sales on every marketplace, with the total collected be
       `${formatCount(waiting, 'USD')} orders synced before ShopIQ kept net sales are read again at the next sync`,
     );
 
+    // products likewise: units still count, revenue waits, no average price made of half the figures
+    const period = resolvePeriod(everything as PeriodSpec, now, 'UTC');
+    const products = await productSales(h.pool, { userId, timezone: 'UTC', currency: 'USD' }, period, {
+      marketplaces: ['shopify'],
+    });
+    expect(products.ordersWithoutNetSales).toBeGreaterThan(0);
+    expect(products.rows.every((r) => decimalText(r.revenue) === '0' && r.averageUnitPrice === null)).toBe(true);
+    expect(products.rows.reduce((n, r) => n + r.units, 0)).toBeGreaterThan(0);
+
     expect(await rereadOrdersWithoutNetSales(h.pool)).toBe(3);
     const resynced = await h.sync(userId);
     expect(resynced.connections.map((c) => c.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
