@@ -2,9 +2,12 @@
  * Sales by product and marketplace: one product is one normalized SKU wherever it is
  * sold (normalize-sku.ts), so "the blue kurta on Flipkart vs Shopify" lines up. Lines
  * of cancelled orders and cancelled lines do not count; returned units are reported
- * beside the units sold. Revenue is the lines' totals in the reporting currency
- * (money-sql.ts); a line's USD amount is its share of its order's USD amount. Amounts
- * with no exchange rate are left out of revenue and listed apart (not-converted.ts).
+ * beside the units sold. Revenue is the lines' net sales (each line's sales after its
+ * discounts, before shipping and tax) in the reporting currency (money-sql.ts); a line's
+ * USD amount is its share of its order's USD net sales. Amounts with no exchange rate
+ * are left out of revenue and listed apart (not-converted.ts); lines stored before
+ * ShopIQ kept net sales (waiting for a re-read, net-sales-backfill.ts) count in units
+ * and orders but not in revenue, and their orders are counted apart.
  */
 import { addDecimal, compareDecimal, divideRounded, roundDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
@@ -33,7 +36,7 @@ export interface ProductSalesRow {
   returnedUnits: number;
   returnRate: number | null;
   revenue: string;
-  /** Revenue ÷ units; null when some of the revenue could not be converted. */
+  /** Revenue ÷ units; null when some of the revenue could not be converted, or is not known yet (a re-read). */
   averageUnitPrice: string | null;
   /** Amounts left out of `revenue` for want of an exchange rate. */
   notConverted: NotConverted[];
@@ -54,6 +57,8 @@ export interface ProductSales {
   rows: ProductSalesRow[];
   /** Amounts left out of the rows' revenue for want of an exchange rate, over all the rows' orders. */
   notConverted: NotConverted[];
+  /** Orders whose lines have no net sales yet (stored before ShopIQ kept them): left out of revenue. */
+  ordersWithoutNetSales: number;
 }
 
 export async function productSales(
@@ -66,7 +71,9 @@ export async function productSales(
   const digits = minorDigits(scope.currency);
   const products = new Map<string, PartRow & { notConverted: NotConvertedTally }>();
   let anyNotConverted = false;
+  let anyWithoutNetSales = false;
   for (const r of rows) {
+    anyWithoutNetSales ||= r.without_net_sales > 0;
     const key = `${r.marketplace}|${r.sku}`;
     const p = products.get(key);
     const tally = p?.notConverted ?? new NotConvertedTally();
@@ -82,6 +89,7 @@ export async function productSales(
             units: p.units + r.units,
             returned_units: p.returned_units + r.returned_units,
             revenue: addDecimal(p.revenue, r.revenue),
+            without_net_sales: p.without_net_sales + r.without_net_sales,
           }
         : { ...r, notConverted: tally },
     );
@@ -100,26 +108,30 @@ export async function productSales(
         returnRate: r.units > 0 ? ratio(r.returned_units, r.units) : null,
         revenue,
         averageUnitPrice:
-          r.units > 0 && notConverted.length === 0 ? divideRounded(revenue, String(r.units), digits) : null,
+          r.units > 0 && notConverted.length === 0 && r.without_net_sales === 0
+            ? divideRounded(revenue, String(r.units), digits)
+            : null,
         notConverted,
         category: r.category,
       };
     }),
     // an order of several products is one order: counted again over orders, only when there is any
-    notConverted: anyNotConverted ? await notConvertedOrders(db, scope, period, options) : [],
+    ...(anyNotConverted || anyWithoutNetSales
+      ? await overOrders(db, scope, period, options)
+      : { notConverted: [], ordersWithoutNetSales: 0 }),
   };
 }
 
-async function notConvertedOrders(
+async function overOrders(
   db: SellerDb,
   scope: SellerScope,
   period: Period,
   options: ProductSalesOptions,
-): Promise<NotConverted[]> {
+): Promise<Pick<ProductSales, 'notConverted' | 'ordersWithoutNetSales'>> {
   const { rows } = await db.query<PartRow>(...productPartsQuery(scope, period, options, 'order'));
   const tally = new NotConvertedTally();
   for (const r of rows) tally.add(r.currency, r.unconverted_orders, r.unconverted_amount);
-  return tally.list();
+  return { notConverted: tally.list(), ordersWithoutNetSales: rows.reduce((n, r) => n + r.without_net_sales, 0) };
 }
 
 interface PartRow {
@@ -133,6 +145,7 @@ interface PartRow {
   revenue: string;
   unconverted_orders: number;
   unconverted_amount: string;
+  without_net_sales: number;
   category: string | null;
 }
 
@@ -166,10 +179,12 @@ function productPartsQuery(
               ${FX_DAY} as fx_day, max(i.title) as title,
               count(distinct o.id)::int as orders, sum(i.quantity)::int as units,
               sum(i.returned_quantity)::int as returned_units,
-              sum(i.total_price) as sales,
-              sum(i.total_price * o.total_amount_usd / nullif(o.total_amount, 0)) as sales_usd,
-              count(distinct o.id) filter (where o.total_amount_usd is null)::int as orders_without_usd,
-              coalesce(sum(i.total_price) filter (where o.total_amount_usd is null), 0) as sales_without_usd
+              coalesce(sum(i.net_sales), 0) as sales,
+              coalesce(sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)), 0) as sales_usd,
+              count(distinct o.id) filter (where o.total_amount_usd is null and i.net_sales is not null)::int
+                as orders_without_usd,
+              coalesce(sum(i.net_sales) filter (where o.total_amount_usd is null), 0) as sales_without_usd,
+              count(distinct o.id) filter (where i.net_sales is null)::int as without_net_sales
          from unified_order_item i join unified_order o on o.id = i.order_id
         where i.user_id = ${orders.user} and ${ordersInPeriod(orders)}
           and o.status <> 'CANCELLED' and not i.is_cancelled
@@ -179,7 +194,9 @@ function productPartsQuery(
      select p.sku, p.marketplace, p.currency, max(p.title) as title, sum(p.orders)::int as orders,
             sum(p.units)::int as units, sum(p.returned_units)::int as returned_units,
             coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', currency)}), 0)::text as revenue,
-            sum(${notConverted('p.orders', 'p.orders_without_usd', currency)})::int as unconverted_orders,
+            sum(${notConverted('p.orders - p.without_net_sales', 'p.orders_without_usd', currency)})::int
+              as unconverted_orders,
+            sum(p.without_net_sales)::int as without_net_sales,
             sum(${notConverted('p.sales', 'p.sales_without_usd', currency)})::text as unconverted_amount,
             ${category} as category
        from parts p

@@ -125,7 +125,11 @@ const ORDER_LINES = 'from o join unified_order_item i on i.order_id = o.id';
 /** The seller, and the timezone days are counted in. */
 type RollupParams = Record<'user' | 'zone', Placeholder>;
 
-/** Sums the orders `orders` selects, with what their lines add (units, returns), into rollup rows. */
+/**
+ * Sums the orders `orders` selects, with what their lines add (units, returns), into
+ * rollup rows. Orders stored without net sales (before ShopIQ kept them, waiting for a
+ * re-read: net-sales-backfill.ts) are counted, never summed into an amount.
+ */
 function insertRollup($: RollupParams, orders: string, lines: string): string {
   return `
     with o as (${orders}),
@@ -136,12 +140,17 @@ function insertRollup($: RollupParams, orders: string, lines: string): string {
                  ${lines}
                 group by i.order_id)
     insert into sales_rollup (user_id, connection_id, marketplace, day, fx_day, currency, status, orders, sales,
-           sales_usd, orders_without_usd, sales_without_usd, refunds, refunds_usd, units, returned_units, returned_orders)
+           sales_usd, orders_without_usd, sales_without_usd, collected, collected_usd, collected_without_usd,
+           orders_without_net_sales, refunds, refunds_usd, units, returned_units, returned_orders)
     select ${$.user}, o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date,
            ${FX_DAY}, o.currency, o.status,
-           count(*), sum(o.total_amount), coalesce(sum(o.total_amount_usd), 0),
-           count(*) filter (where o.total_amount_usd is null),
-           coalesce(sum(o.total_amount) filter (where o.total_amount_usd is null), 0),
+           count(*), coalesce(sum(o.net_sales), 0), coalesce(sum(o.net_sales_usd), 0),
+           count(*) filter (where o.net_sales is not null and o.total_amount_usd is null),
+           coalesce(sum(o.net_sales) filter (where o.total_amount_usd is null), 0),
+           coalesce(sum(o.total_amount) filter (where o.net_sales is not null), 0),
+           coalesce(sum(o.total_amount_usd) filter (where o.net_sales is not null), 0),
+           coalesce(sum(o.total_amount) filter (where o.net_sales is not null and o.total_amount_usd is null), 0),
+           count(*) filter (where o.net_sales is null),
            coalesce(sum(o.refunded_amount), 0),
            coalesce(sum(o.refunded_amount * o.total_amount_usd / nullif(o.total_amount, 0)), 0),
            coalesce(sum(i.units), 0), coalesce(sum(i.returned_units), 0),

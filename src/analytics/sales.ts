@@ -4,9 +4,14 @@
  * What the figures mean (the same everywhere ShopIQ answers):
  * - `orders`: orders placed in the period (by order date in the seller's timezone),
  *   cancelled ones included; `cancellationRate` = cancelled ÷ orders.
- * - `revenue`: order totals of the orders not cancelled (gross sales, returns
- *   included), in the seller's reporting currency; `refunds` what was refunded on them;
- *   `netRevenue` the difference; `averageOrderValue` = revenue ÷ orders not cancelled.
+ * - `revenue`: net sales of the orders not cancelled: the items' sales after their
+ *   discounts, before shipping and tax (returns included), the same on every
+ *   marketplace, in the seller's reporting currency; `totalCollected` what the buyers
+ *   paid for them (net sales + shipping + tax); `refunds` what was refunded on them;
+ *   `netRevenue` = revenue − refunds; `averageOrderValue` = revenue ÷ orders not cancelled.
+ * - `ordersWithoutNetSales` (only when there are any): orders not cancelled stored before
+ *   ShopIQ kept net sales, waiting for their connection's re-read (net-sales-backfill.ts):
+ *   counted in `orders`, left out of every amount, never mixed in under another meaning.
  * - `returnRate`: orders not cancelled with a completed return (status RETURNED, or
  *   units returned) ÷ orders not cancelled; a return only requested does not count yet.
  * - `units`: quantities of the lines not cancelled; `returnedUnits` those returned.
@@ -53,13 +58,15 @@ export interface SalesFigures {
   units: number;
   returnedUnits: number;
   revenue: string;
+  totalCollected: string;
   refunds: string;
   netRevenue: string;
   averageOrderValue: string | null;
   returnRate: number | null;
   cancellationRate: number | null;
+  ordersWithoutNetSales?: number;
   /** Revenue in the one currency all these orders were in, when that is not the reporting currency. */
-  original?: { currency: string; revenue: string };
+  original?: { currency: string; revenue: string; totalCollected: string };
 }
 
 export interface SalesReport {
@@ -79,10 +86,13 @@ interface Counts {
   units: number;
   returnedUnits: number;
   revenue: string;
+  collected: string;
   refunds: string;
-  /** Revenue per order currency, before conversion. */
+  /** Revenue and total collected per order currency, before conversion. */
   native: Map<string, string>;
+  nativeCollected: Map<string, string>;
   unconverted: number;
+  withoutNetSales: number;
 }
 
 export async function salesReport(
@@ -119,9 +129,12 @@ export async function salesReport(
     c.units += Number(r.units);
     c.returnedUnits += Number(r.returned_units);
     c.revenue = addDecimal(c.revenue, r.revenue);
+    c.collected = addDecimal(c.collected, r.collected);
     c.refunds = addDecimal(c.refunds, r.refunds);
     c.native.set(r.currency, addDecimal(c.native.get(r.currency) ?? '0', r.native_revenue));
+    c.nativeCollected.set(r.currency, addDecimal(c.nativeCollected.get(r.currency) ?? '0', r.native_collected));
     c.unconverted += r.unconverted_orders;
+    c.withoutNetSales += r.without_net_sales;
     if (r.unconverted_orders > 0) unconverted.add(r.currency, r.unconverted_orders, r.unconverted_amount);
   }
 
@@ -146,10 +159,13 @@ interface PartRow {
   units: string;
   returned_units: string;
   revenue: string;
+  collected: string;
   refunds: string;
   native_revenue: string;
+  native_collected: string;
   unconverted_orders: number;
   unconverted_amount: string;
+  without_net_sales: number;
 }
 
 /**
@@ -171,6 +187,9 @@ function partsSql(key: string, $: Record<'user' | 'start' | 'end' | 'marketplace
              coalesce(sum(s.sales_usd) ${kept}, 0) as sales_usd,
              coalesce(sum(s.orders_without_usd) ${kept}, 0)::int as sales_missing,
              coalesce(sum(s.sales_without_usd) ${kept}, 0) as sales_missing_amount,
+             coalesce(sum(s.collected) ${kept}, 0) as collected,
+             coalesce(sum(s.collected_usd) ${kept}, 0) as collected_usd,
+             coalesce(sum(s.orders_without_net_sales) ${kept}, 0)::int as without_net_sales,
              coalesce(sum(s.refunds), 0) as refunds,
              coalesce(sum(s.refunds_usd), 0) as refunds_usd
         from sales_rollup s
@@ -183,9 +202,12 @@ function partsSql(key: string, $: Record<'user' | 'start' | 'end' | 'marketplace
            sum(p.returned_orders)::int as returned_orders,
            sum(p.units)::text as units, sum(p.returned_units)::text as returned_units,
            coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', $.currency)}), 0)::text as revenue,
+           coalesce(sum(${inReportingCurrency('p.collected', 'p.collected_usd', $.currency)}), 0)::text as collected,
            coalesce(sum(${inReportingCurrency('p.refunds', 'p.refunds_usd', $.currency)}), 0)::text as refunds,
            sum(p.sales)::text as native_revenue,
-           sum(${notConverted('p.orders - p.cancelled', 'p.sales_missing', $.currency)})::int as unconverted_orders,
+           sum(p.collected)::text as native_collected,
+           sum(p.without_net_sales)::int as without_net_sales,
+           sum(${notConverted('p.orders - p.cancelled - p.without_net_sales', 'p.sales_missing', $.currency)})::int as unconverted_orders,
            sum(${notConverted('p.sales', 'p.sales_missing_amount', $.currency)})::text as unconverted_amount
       from parts p
       ${reportingRateJoin($.currency)}
@@ -200,9 +222,12 @@ function emptyCounts(): Counts {
     units: 0,
     returnedUnits: 0,
     revenue: '0',
+    collected: '0',
     refunds: '0',
     native: new Map(),
+    nativeCollected: new Map(),
     unconverted: 0,
+    withoutNetSales: 0,
   };
 }
 
@@ -214,20 +239,26 @@ function addCounts(a: Counts, b: Counts): Counts {
     units: a.units + b.units,
     returnedUnits: a.returnedUnits + b.returnedUnits,
     revenue: addDecimal(a.revenue, b.revenue),
+    collected: addDecimal(a.collected, b.collected),
     refunds: addDecimal(a.refunds, b.refunds),
-    native: new Map(
-      [...new Set([...a.native.keys(), ...b.native.keys()])].map((k) => [
-        k,
-        addDecimal(a.native.get(k) ?? '0', b.native.get(k) ?? '0'),
-      ]),
-    ),
+    native: addMaps(a.native, b.native),
+    nativeCollected: addMaps(a.nativeCollected, b.nativeCollected),
     unconverted: a.unconverted + b.unconverted,
+    withoutNetSales: a.withoutNetSales + b.withoutNetSales,
   };
+}
+
+function addMaps(a: Map<string, string>, b: Map<string, string>): Map<string, string> {
+  return new Map(
+    [...new Set([...a.keys(), ...b.keys()])].map((k) => [k, addDecimal(a.get(k) ?? '0', b.get(k) ?? '0')]),
+  );
 }
 
 function figures(c: Counts, currency: string): SalesFigures {
   const digits = minorDigits(currency);
   const kept = c.orders - c.cancelled;
+  // orders whose amounts are known: the average is over them only
+  const priced = kept - c.withoutNetSales;
   const sold = [...c.native].filter(([, amount]) => compareDecimal(amount, '0') !== 0);
   const [only] = sold;
   const revenue = roundDecimal(c.revenue, digits);
@@ -239,13 +270,21 @@ function figures(c: Counts, currency: string): SalesFigures {
     units: c.units,
     returnedUnits: c.returnedUnits,
     revenue,
+    totalCollected: roundDecimal(c.collected, digits),
     refunds,
     netRevenue: roundDecimal(subtractDecimal(c.revenue, c.refunds), digits),
-    averageOrderValue: kept > 0 ? divideRounded(c.revenue, String(kept), digits) : null,
+    averageOrderValue: priced > 0 ? divideRounded(c.revenue, String(priced), digits) : null,
     returnRate: kept > 0 ? ratio(c.returned, kept) : null,
     cancellationRate: c.orders > 0 ? ratio(c.cancelled, c.orders) : null,
+    ...(c.withoutNetSales > 0 ? { ordersWithoutNetSales: c.withoutNetSales } : {}),
     ...(only && sold.length === 1 && only[0] !== currency && c.unconverted === 0
-      ? { original: { currency: only[0], revenue: roundDecimal(only[1], minorDigits(only[0])) } }
+      ? {
+          original: {
+            currency: only[0],
+            revenue: roundDecimal(only[1], minorDigits(only[0])),
+            totalCollected: roundDecimal(c.nativeCollected.get(only[0]) ?? '0', minorDigits(only[0])),
+          },
+        }
       : {}),
   };
 }

@@ -16,12 +16,14 @@ import { divideRounded } from './decimal.ts';
 import type { FxClient } from './fx-client.ts';
 import { ensureUsdRates } from './fx-rates.ts';
 
-/** What conversion needs of an order, and what it sets. */
+/** What conversion needs of an order, and what it sets: the total collected and the net sales, at one rate. */
 export interface Convertible {
   currency: string;
   totalAmount: string;
+  netSales: string | null;
   orderedAt: Date;
   totalAmountUSD: string | null;
+  netSalesUSD: string | null;
   fxFlag: FxFlag | null;
 }
 
@@ -48,24 +50,26 @@ export class UsdRatesForSync {
   async convert(orders: Convertible[]): Promise<void> {
     await this.#load(orders);
     for (const o of orders) {
-      if (o.currency === 'USD') {
-        o.totalAmountUSD = o.totalAmount;
-        o.fxFlag = null;
-      } else if (this.#unknown.has(o.currency)) {
-        o.totalAmountUSD = null;
-        o.fxFlag = 'UNKNOWN_CURRENCY';
-      } else {
-        const rate = this.#rateOn(o.currency, o.orderedAt);
-        o.totalAmountUSD = rate ? divideRounded(o.totalAmount, rate) : null;
-        o.fxFlag = rate ? null : 'RATE_MISSING';
-      }
+      const rate =
+        o.currency === 'USD' ? '1' : this.#unknown.has(o.currency) ? undefined : this.#rateOn(o.currency, o.orderedAt);
+      const usd = (amount: string | null) =>
+        amount === null || rate === undefined ? null : rate === '1' ? amount : divideRounded(amount, rate);
+      o.totalAmountUSD = usd(o.totalAmount);
+      o.netSalesUSD = usd(o.netSales);
+      o.fxFlag = rate !== undefined ? null : this.#unknown.has(o.currency) ? 'UNKNOWN_CURRENCY' : 'RATE_MISSING';
     }
   }
 
   /** Converts a connection's stored orders still waiting for their rate; returns how many. */
   async repair(connectionId: string): Promise<number> {
-    const { rows } = await this.#pool.query<{ id: string; currency: string; total: string; ordered_at: Date }>(
-      `select id, currency, total_amount::text as total, ordered_at from unified_order
+    const { rows } = await this.#pool.query<{
+      id: string;
+      currency: string;
+      total: string;
+      net: string | null;
+      ordered_at: Date;
+    }>(
+      `select id, currency, total_amount::text as total, net_sales::text as net, ordered_at from unified_order
         where connection_id = $1 and fx_flag = 'RATE_MISSING'`,
       [connectionId],
     );
@@ -74,16 +78,24 @@ export class UsdRatesForSync {
       id: r.id,
       currency: r.currency,
       totalAmount: r.total,
+      netSales: r.net,
       orderedAt: r.ordered_at,
       totalAmountUSD: null as string | null,
+      netSalesUSD: null as string | null,
       fxFlag: null as FxFlag | null,
     }));
     await this.convert(orders);
     const done = orders.filter((o) => o.fxFlag !== 'RATE_MISSING');
     await this.#pool.query(
-      `update unified_order o set total_amount_usd = u.usd, fx_flag = u.flag, updated_at = now()
-         from unnest($1::bigint[], $2::numeric[], $3::text[]) as u(id, usd, flag) where o.id = u.id`,
-      [done.map((o) => o.id), done.map((o) => o.totalAmountUSD), done.map((o) => o.fxFlag)],
+      `update unified_order o set total_amount_usd = u.usd, net_sales_usd = u.net_usd, fx_flag = u.flag, updated_at = now()
+         from unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::text[]) as u(id, usd, net_usd, flag)
+        where o.id = u.id`,
+      [
+        done.map((o) => o.id),
+        done.map((o) => o.totalAmountUSD),
+        done.map((o) => o.netSalesUSD),
+        done.map((o) => o.fxFlag),
+      ],
     );
     return done.length;
   }

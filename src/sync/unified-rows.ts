@@ -1,6 +1,10 @@
 /**
  * What marketplace mappers produce and the page writers store, in unified terms.
  * Money is a decimal string; never a float.
+ *
+ * Revenue means net sales everywhere in ShopIQ: the items' sales after their discounts,
+ * before shipping and tax. `totalAmount` is what the buyer paid (net sales + shipping +
+ * tax). The other parts are kept where the source states them, else null.
  */
 import type { FxFlag, OrderStatus } from '../db/enums.ts';
 
@@ -13,7 +17,14 @@ export interface OrderItemRow {
   normalizedSku: string | null;
   quantity: number;
   unitPrice: string;
+  /** Unit price × quantity, before discounts. */
   totalPrice: string;
+  /** Discounts on the line, where the source states them. */
+  discountAmount: string | null;
+  /** The line's net sales: its sales after its discounts (product revenue). */
+  netSales: string;
+  /** Tax on the line, where the source states it apart. */
+  taxAmount: string | null;
   currency: string;
   sourceStatus: string | null;
   isCancelled: boolean;
@@ -27,10 +38,20 @@ export interface OrderRow {
   status: OrderStatus;
   sourceStatus: string;
   currency: string;
+  /** The items before discounts, where the source states them. */
+  itemSales: string | null;
+  discountAmount: string | null;
+  /** Revenue: the items after discounts, before shipping and tax. */
+  netSales: string;
+  /** Shipping charged to the buyer, and tax, where the source states them apart. */
+  shippingAmount: string | null;
+  taxAmount: string | null;
+  /** Total collected: what the buyer paid, net sales + shipping + tax. */
   totalAmount: string;
   /** Set by the engine before writing (UsdRatesForSync), at the order date's rate. */
   totalAmountUSD: string | null;
-  /** Why totalAmountUSD is null, when it is. */
+  netSalesUSD: string | null;
+  /** Why the USD amounts are null, when they are. */
   fxFlag: FxFlag | null;
   isRefunded: boolean;
   refundedAmount: string | null;

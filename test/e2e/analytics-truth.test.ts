@@ -35,14 +35,17 @@ describe('the seed’s questions, answered with the sandbox truth’s numbers', 
     if (!result.ok) throw new Error(result.content);
     return JSON.parse(result.content);
   }
-  /** Truth's amount of last month's orders not cancelled, per marketplace, in the currency given. */
+  /** Truth's net sales and total collected of last month's orders not cancelled, per marketplace, in the currency given. */
   function truthSales(marketplace: string, currency: string) {
     const rows = truth.orders.filter(
       (r: any) => r.marketplace === marketplace && r.month === '2026-10' && r.currency === currency,
     );
     return {
       orders: rows.reduce((n: number, r: any) => n + r.orders, 0),
-      revenue: rows.filter((r: any) => !r.cancelled).reduce((sum: string, r: any) => addDecimal(sum, r.amount), '0'),
+      revenue: rows.filter((r: any) => !r.cancelled).reduce((sum: string, r: any) => addDecimal(sum, r.netSales), '0'),
+      collected: rows
+        .filter((r: any) => !r.cancelled)
+        .reduce((sum: string, r: any) => addDecimal(sum, r.collected), '0'),
     };
   }
 
@@ -74,6 +77,7 @@ describe('the seed’s questions, answered with the sandbox truth’s numbers', 
         checked++;
         expect(row(report, m).orders).toBe(expected.orders);
         expect(decimalText(row(report, m).revenue)).toBe(decimalText(expected.revenue));
+        expect(decimalText(row(report, m).totalCollected)).toBe(decimalText(expected.collected));
       }
     }
     expect(checked).toBe(3);

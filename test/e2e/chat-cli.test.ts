@@ -48,7 +48,7 @@ describe('shopiq chat', () => {
       const of = (m: string) => month.filter((r) => r.marketplace === m);
       const orders = (rows: TruthRow[]) => rows.reduce((n, r) => n + r.orders, 0);
       const sales = (rows: TruthRow[]) =>
-        rows.filter((r) => !r.cancelled).reduce((sum, r) => addDecimal(sum, r.amount), '0');
+        rows.filter((r) => !r.cancelled).reduce((sum, r) => addDecimal(sum, r.netSales), '0');
       expect(orders(month)).toBeGreaterThan(0);
       // Shopify and Amazon sell in dollars, Flipkart in rupees (converted at the day's rate, shown beside)
       expect([...new Set(month.map((r) => `${r.marketplace} ${r.currency}`))].sort()).toEqual([

@@ -270,11 +270,18 @@ describe('Amazon sandbox: Orders API', () => {
         o.fulfillment.fulfillmentStatus,
       );
       expect(['MERCHANT', 'AMAZON']).toContain(o.fulfillment.fulfilledBy);
-      const sum = o.orderItems.reduce(
-        (n: number, i: Json) => n + Math.round(Number(i.product.price.unitPrice.amount) * 100) * i.quantityOrdered,
-        0,
-      );
-      expect(Math.round(Number(o.proceeds.grandTotal.amount) * 100)).toBe(sum);
+      // each item's proceeds add up from their breakdowns (ITEM = unit price × quantity, DISCOUNT negative,
+      // SHIPPING, TAX), and the order's grand total from its items'
+      const cents = (m: Json) => Math.round(Number(m.amount) * 100);
+      let sum = 0;
+      for (const i of o.orderItems) {
+        const parts = i.proceeds.breakdowns as Json[];
+        const item = parts.find((b) => b.type === 'ITEM') as Json;
+        expect(cents(item.subtotal)).toBe(cents(i.product.price.unitPrice) * i.quantityOrdered);
+        expect(parts.reduce((n, b) => n + cents(b.subtotal), 0)).toBe(cents(i.proceeds.proceedsTotal));
+        sum += cents(i.proceeds.proceedsTotal);
+      }
+      expect(cents(o.proceeds.grandTotal)).toBe(sum);
       expect(o.proceeds.grandTotal.currencyCode).toBe('USD');
       if (o.fulfillment.fulfilledBy === 'AMAZON') expect(o.packages).toBeUndefined();
       if (o.fulfillment.fulfilledBy === 'MERCHANT' && o.fulfillment.fulfillmentStatus === 'SHIPPED') {
@@ -296,7 +303,7 @@ describe('Amazon sandbox: Orders API', () => {
     expect((await sp(base, '/orders/2026-01-01/orders/111-0000000-0000000', token)).status).toBe(404);
   });
 
-  it('serves v0 getOrders and getOrderItems: amounts as strings, ItemPrice = unit price × quantity, statuses as the truth counts them', async () => {
+  it('serves v0 getOrders and getOrderItems: amounts as strings, ItemPrice = unit price × quantity, OrderTotal what the buyer pays, statuses as the truth counts them', async () => {
     const s1 = store('s1-amazon');
     const statuses = new Map<string, number>();
     let next: string | undefined;
@@ -325,7 +332,14 @@ describe('Amazon sandbox: Orders API', () => {
       expect(Math.round(Number(item.ItemPrice.Amount) * 100)).toBe(
         Math.round(Number(same.product.price.unitPrice.amount) * 100) * item.QuantityOrdered,
       );
-      total += Math.round(Number(item.ItemPrice.Amount) * 100);
+      // what the buyer pays for the item: its price less promotions, plus shipping and taxes
+      const cents = (m: Json) => Math.round(Number(m.Amount) * 100);
+      total +=
+        cents(item.ItemPrice) -
+        cents(item.PromotionDiscount) +
+        cents(item.ShippingPrice) +
+        cents(item.ItemTax) +
+        cents(item.ShippingTax);
     }
     expect(total).toBe(Math.round(Number(order.OrderTotal.Amount) * 100));
 

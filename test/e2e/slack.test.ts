@@ -124,14 +124,14 @@ describe('ShopIQ in Slack', () => {
       const row = rows.find((r: string[]) => r[0]?.toLowerCase() === m);
       expect(Number(String(row?.[1]).replace(/\D/g, ''))).toBe(expected);
     }
-    // Flipkart sells in INR, the seller's currency: its revenue is the truth's sum exactly (to the rupee),
+    // Flipkart sells in INR, the seller's currency: its revenue is the truth's net sales exactly (to the rupee),
     // cancelled orders left out by the sandbox's own rule
     const flipkartTruth = truth.orders
       .filter(
         (r: any) => r.seller === 1 && r.marketplace === 'flipkart' && r.month === lastMonth && r.currency === 'INR',
       )
       .filter((r: any) => !r.cancelled)
-      .reduce((sum: number, r: any) => sum + Number(r.amount), 0);
+      .reduce((sum: number, r: any) => sum + Number(r.netSales), 0);
     const flipkartRow = rows.find((r: string[]) => r[0]?.toLowerCase() === 'flipkart') as string[];
     expect(Math.abs(Number(String(flipkartRow[2]).replace(/[^\d.]/g, '')) - flipkartTruth)).toBeLessThan(1);
     expect(answer?.args.blocks.some((b: any) => b.type === 'context_actions')).toBe(true);

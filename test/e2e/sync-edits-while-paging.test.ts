@@ -2,7 +2,7 @@
  * RELIABILITY F6: the source changes while a backfill pages through it, and the changes
  * all carry one updated-at, so hundreds of records share the cursor value across many
  * pages. The run that reads them fails inside that group, its cursor on the shared
- * value; the next one makes the tables equal the sandbox's truth. Shopify pages by 25.
+ * value; the next one makes the tables equal the sandbox's truth. Shopify pages by 16.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFaultSpec } from '../../src/sandbox/http/faults.ts';
@@ -40,7 +40,7 @@ describe('a Shopify backfill whose source changes while it pages', () => {
     expect(first.connections[0]?.status, first.connections[0]?.error).toBe('succeeded');
     expect(Object.values(changed?.['s1-shopify'] ?? {}).reduce((a, b) => a + b, 0)).toBe(300);
 
-    // the next run reads the 300 by 25 and fails after 5 pages of them
+    // the next run reads the 300 by 16 and fails after 5 pages of them
     let pages = 0;
     const second = await syncSeller(h.deps, seller, {
       trigger: 'manual',

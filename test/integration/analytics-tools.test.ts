@@ -28,6 +28,8 @@ describe('analytics tools, bound to one seller', () => {
         currency: 'USD',
         total: '10.00',
         usd: '10.00',
+        // Amazon's buyers also pay tax: 80 cents an order, not revenue
+        ...(marketplace === 'amazon' ? { collected: '10.80' } : {}),
         hasReturn: i % 4 === 0,
         items: [{ sku, quantity: 1, price: '10.00', title, returned: i % 4 === 0 ? 1 : 0 }],
       });
@@ -108,7 +110,7 @@ describe('analytics tools, bound to one seller', () => {
     expect(ok).toBe(true);
     expect(json.period).toMatchObject({ from: '2026-10-01', to: '2026-10-31', timezone: 'Asia/Kolkata' });
     expect(json.currency).toBe('USD');
-    expect(json.total).toMatchObject({ orders: 67, revenue: '670.00' });
+    expect(json.total).toMatchObject({ orders: 67, revenue: '670.00', totalCollected: '673.20' });
     expect(json.rows.map((r: { key: string; orders: number }) => [r.key, r.orders])).toEqual([
       ['amazon', 4],
       ['shopify', 63],
@@ -121,11 +123,11 @@ describe('analytics tools, bound to one seller', () => {
     // the model reads decimal strings; the seller's table reads amounts and counts as written
     expect(output?.table).toEqual({
       title: 'Sales by marketplace, last month (1–31 Oct 2026)',
-      columns: ['marketplace', 'orders', 'revenue', 'units', 'avg order', 'return rate'],
+      columns: ['marketplace', 'orders', 'revenue', 'collected', 'units', 'avg order', 'return rate'],
       rows: [
-        ['Amazon', '4', '$40.00', '4', '$10.00', '25.0%'],
-        ['Shopify', '63', '$630.00', '63', '$10.00', '90.5%'],
-        ['Total', '67', '$670.00', '67', '$10.00', '86.6%'],
+        ['Amazon', '4', '$40.00', '$43.20', '4', '$10.00', '25.0%'],
+        ['Shopify', '63', '$630.00', '$630.00', '63', '$10.00', '90.5%'],
+        ['Total', '67', '$670.00', '$673.20', '67', '$10.00', '86.6%'],
       ],
     });
   });
@@ -196,7 +198,7 @@ describe('analytics tools, bound to one seller', () => {
     expect(json.compared_with).toMatchObject({ from: '2026-09-01', to: '2026-09-30', orders: 0 });
     expect(json.change).toMatchObject({ orders: 67, revenue: '670.00', revenue_pct: null });
     expect(output?.table?.title).toBe('last month (1–31 Oct 2026) vs September 2026 (1–30 Sep 2026)');
-    expect(output?.table?.rows.at(-1)).toEqual(['change', '+67', '+$670.00', '+67', null, null]);
+    expect(output?.table?.rows.at(-1)).toEqual(['change', '+67', '+$670.00', '+$673.20', '+67', null, null]);
     const soFar = await run('compare_periods', { period: { kind: 'named', name: 'this_month' } });
     expect([soFar.json.period.label, soFar.json.compared_with.label]).toEqual([
       'this month so far (1–5 Nov 2026)',

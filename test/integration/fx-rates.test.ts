@@ -47,8 +47,10 @@ describe('FX history from a reference-rate API', () => {
   const order = (currency: string, totalAmount: string, day: string): Convertible => ({
     currency,
     totalAmount,
+    netSales: totalAmount,
     orderedAt: new Date(`${day}T15:00:00Z`),
     totalAmountUSD: null,
+    netSalesUSD: null,
     fxFlag: null,
   });
   const silent = createLogger({ logLevel: 'silent' });

@@ -126,7 +126,7 @@ describe('sales figures of one seller', () => {
     expect(report.total).toMatchObject({ orders: 6, cancelledOrders: 1, revenue: '7511.00', units: 6 });
     expect(report.unconverted).toEqual([{ currency: 'EUR', orders: 1, amount: '30.00' }]);
     // Shopify sold in dollars only: its dollars are given beside the rupees
-    expect(rows.shopify?.original).toEqual({ currency: 'USD', revenue: '60.00' });
+    expect(rows.shopify?.original).toEqual({ currency: 'USD', revenue: '60.00', totalCollected: '60.00' });
     // Flipkart sold in the reporting currency; Amazon in two currencies, one not converted
     expect(rows.flipkart?.original).toBeUndefined();
     expect(rows.amazon?.original).toBeUndefined();
@@ -146,7 +146,7 @@ describe('sales figures of one seller', () => {
     // the cancelled order's rupees are not sales
     expect(report.rows.map((r) => [r.key, r.original])).toEqual([
       ['amazon', undefined],
-      ['flipkart', { currency: 'INR', revenue: '1760.00' }],
+      ['flipkart', { currency: 'INR', revenue: '1760.00', totalCollected: '1760.00' }],
       ['shopify', undefined],
     ]);
   });

@@ -63,6 +63,7 @@ describe('the daily sales rollup', () => {
       units: number;
       returned_units: number;
       revenue: string;
+      collected: string;
       refunds: string;
     }>(
       `with o as (
@@ -80,7 +81,8 @@ describe('the daily sales rollup', () => {
               count(*) filter (where status <> 'CANCELLED' and (status = 'RETURNED' or any_returned))::int as returned,
               coalesce(sum(units) filter (where status <> 'CANCELLED'), 0)::int as units,
               sum(returned_units)::int as returned_units,
-              coalesce(sum(total_amount) filter (where status <> 'CANCELLED'), 0)::numeric(20,2)::text as revenue,
+              coalesce(sum(net_sales) filter (where status <> 'CANCELLED'), 0)::numeric(20,2)::text as revenue,
+              coalesce(sum(total_amount) filter (where status <> 'CANCELLED'), 0)::numeric(20,2)::text as collected,
               coalesce(sum(refunded_amount), 0)::numeric(20,2)::text as refunds
          from o group by 1 order by 1`,
       [s.userId, s.timezone, p.start, p.end, by],
@@ -93,6 +95,7 @@ describe('the daily sales rollup', () => {
       units: r.units,
       returnedUnits: r.returned_units,
       revenue: r.revenue,
+      totalCollected: r.collected,
       refunds: r.refunds,
     }));
   }
@@ -107,6 +110,7 @@ describe('the daily sales rollup', () => {
       units: r.units,
       returnedUnits: r.returnedUnits,
       revenue: r.revenue,
+      totalCollected: r.totalCollected,
       refunds: r.refunds,
     }));
   }
@@ -168,7 +172,7 @@ describe('the daily sales rollup', () => {
   it('keeps a write that commits while a rebuild runs for the next one', async () => {
     const s = await scope();
     await pool.query(
-      `update unified_order set total_amount = 11.00, total_amount_usd = 11.00 where user_id = $1 and external_order_id = 'o30'`,
+      `update unified_order set net_sales = 10.00, net_sales_usd = 10.00, total_amount = 11.00, total_amount_usd = 11.00 where user_id = $1 and external_order_id = 'o30'`,
       [seller.userId],
     );
     const writer = await pool.connect();
@@ -176,7 +180,7 @@ describe('the daily sales rollup', () => {
       await writer.query('begin');
       // marks the same day again: its mark is now the writer's until it commits
       await writer.query(
-        `update unified_order set total_amount = 22.00, total_amount_usd = 22.00 where user_id = $1 and external_order_id = 'o30'`,
+        `update unified_order set net_sales = 20.00, net_sales_usd = 20.00, total_amount = 22.00, total_amount_usd = 22.00 where user_id = $1 and external_order_id = 'o30'`,
         [seller.userId],
       );
       const refresh = refreshSalesRollup(pool, s);

@@ -38,8 +38,11 @@ export interface SeedOrder {
   id: string;
   orderedAt: string;
   currency: string;
+  /** Net sales (revenue); what the buyer paid too, unless `collected` says otherwise. */
   total: string;
   usd: string | null;
+  /** What the buyer paid, with shipping and tax; `usd` converts it at the same rate. */
+  collected?: string;
   status?: OrderStatus;
   hasReturn?: boolean;
   refunded?: string;
@@ -50,8 +53,10 @@ export async function seedOrder(pool: pg.Pool, seller: SeededSeller, order: Seed
   const { rows } = await pool.query<{ id: string }>(
     `insert into unified_order (user_id, connection_id, marketplace, external_order_id, status, source_status, currency,
        total_amount, total_amount_usd, fx_flag, item_count, has_return, refunded_amount, is_refunded,
-       ordered_at, source_updated_at, synced_at, created_at, updated_at)
-     values ($1, $2, $3, $4, $5::text, $5::text, $6, $7, $8, $9, $10, $11, $12::numeric, $12::numeric is not null, $13, $13, now(), now(), now())
+       ordered_at, source_updated_at, synced_at, created_at, updated_at, net_sales, net_sales_usd)
+     values ($1, $2, $3, $4, $5::text, $5::text, $6, coalesce($14::numeric, $7::numeric),
+             $8::numeric * coalesce($14::numeric, $7::numeric) / nullif($7::numeric, 0), $9, $10, $11,
+             $12::numeric, $12::numeric is not null, $13, $13, now(), now(), now(), $7::numeric, $8::numeric)
      returning id`,
     [
       seller.userId,
@@ -67,13 +72,15 @@ export async function seedOrder(pool: pg.Pool, seller: SeededSeller, order: Seed
       order.hasReturn ?? false,
       order.refunded ?? null,
       order.orderedAt,
+      order.collected ?? null,
     ],
   );
   for (const [n, item] of (order.items ?? []).entries()) {
     await pool.query(
       `insert into unified_order_item (order_id, user_id, connection_id, marketplace, external_item_id, title, sku,
-         normalized_sku, quantity, unit_price, total_price, currency, is_returned, returned_quantity, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7::text, upper($7::text), $8::int, $9::numeric, $9::numeric * $8::int, $10, $11::int > 0, $11::int, now(), now())`,
+         normalized_sku, quantity, unit_price, total_price, net_sales, currency, is_returned, returned_quantity, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7::text, upper($7::text), $8::int, $9::numeric, $9::numeric * $8::int,
+               $9::numeric * $8::int, $10, $11::int > 0, $11::int, now(), now())`,
       [
         rows[0]?.id,
         seller.userId,

@@ -68,14 +68,17 @@ interface Row {
   status: string;
   currency: string;
   orders: number;
+  /** Total collected (what buyers paid), and net sales (revenue). */
   amount: string;
+  netSales: string;
 }
 
 const key = (r: Row) => `${r.month}|${r.status}|${r.currency}`;
 
 /**
- * Orders and amounts per month × source status × currency of one seller's connection
- * to `sandboxBase` on `marketplace`, stored vs the sandbox's truth for that store.
+ * Orders, total collected and net sales per month × source status × currency of one
+ * seller's connection to `sandboxBase` on `marketplace`, stored vs the sandbox's truth
+ * for that store.
  */
 export async function expectMatchesTruth(
   pool: pg.Pool,
@@ -99,15 +102,16 @@ export async function expectMatchesTruth(
       status: r.sourceStatus,
       currency: r.currency,
       orders: r.orders,
-      amount: decimalText(r.amount),
+      amount: decimalText(r.collected),
+      netSales: decimalText(r.netSales),
     }));
   const { rows } = await pool.query<Row>(
     `select to_char(ordered_at at time zone 'UTC', 'YYYY-MM') as month, source_status as status, currency,
-            count(*)::int as orders, sum(total_amount)::text as amount
+            count(*)::int as orders, sum(total_amount)::text as amount, sum(net_sales)::text as "netSales"
        from unified_order where connection_id = $1 group by 1, 2, 3`,
     [connection.id],
   );
-  const stored = rows.map((r) => ({ ...r, amount: decimalText(r.amount) }));
+  const stored = rows.map((r) => ({ ...r, amount: decimalText(r.amount), netSales: decimalText(r.netSales ?? '') }));
   const sort = (a: Row, b: Row) => key(a).localeCompare(key(b));
   expect(stored.sort(sort)).toEqual(expected.sort(sort));
   const items = await pool.query<{ n: number }>(

@@ -368,7 +368,7 @@ describe('Amazon client: deltas from searchOrders', () => {
     expect(queries[0]).toMatchObject({
       marketplaceIds: MARKETPLACE,
       lastUpdatedAfter: '2026-10-29T23:50:00Z',
-      includedData: 'FULFILLMENT,PACKAGES',
+      includedData: 'FULFILLMENT,PROCEEDS,PACKAGES',
       maxResultsPerPage: '100',
     });
     expect(queries[0]?.includedData).not.toMatch(/BUYER|RECIPIENT/);

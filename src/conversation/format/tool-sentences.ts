@@ -46,6 +46,28 @@ function notConvertedSentence(list: Json[] | undefined, r: Json): string {
   return missing ? ` Also ${missing}.` : '';
 }
 
+/** "; buyers paid $1,298.40 with shipping and tax" when that differs from the net sales, else nothing. */
+function collected(figures: Json, currency: string): string {
+  const paid = figures.totalCollected;
+  return paid !== undefined && compareDecimal(paid, figures.revenue) !== 0
+    ? `; buyers paid ${formatMoney(paid, currency)} with shipping and tax`
+    : '';
+}
+
+/** Orders waiting for a re-read over the parts of a result (both periods of a comparison). */
+function waitingIn(...parts: Json[]): Json | undefined {
+  const orders = parts.reduce((n, p) => n + (p?.orders_waiting_for_a_reread?.orders ?? 0), 0);
+  return orders ? { orders } : undefined;
+}
+
+/** The sentence for orders whose amounts wait for a re-read, or nothing. */
+function awaitingSentence(r: Json): string {
+  const orders = r.orders_waiting_for_a_reread?.orders;
+  return orders
+    ? ` ${capital(count(orders, 'order', r))} synced before ShopIQ kept net sales ${orders === 1 ? 'is' : 'are'} read again at the next sync and not in these amounts yet.`
+    : '';
+}
+
 export function describeSales(r: Json): string {
   const rows: Json[] = r.rows ?? [];
   const parts = rows
@@ -57,9 +79,11 @@ export function describeSales(r: Json): string {
   return (
     `Sales ${r.period.label}: ${revenue(r.total, r.currency)} from ${count(r.total.orders, 'order', r)}` +
     (cancelled ? ` (${num(cancelled, r)} cancelled, not counted in sales)` : '') +
+    collected(r.total, r.currency) +
     (parts.length > 1 || r.by !== 'marketplace' ? `. By ${r.by}: ${parts.join(' · ')}${more}` : '') +
     (missing ? `. Also ${missing}` : '') +
-    '.'
+    '.' +
+    awaitingSentence(r)
   );
 }
 
@@ -87,7 +111,8 @@ export function describeComparePeriods(r: Json): string {
     `${capital(side(r.period))}, vs ${side(r.compared_with)}. ${change}.` +
     (each.length > 1 ? ` By marketplace: ${each.join(' · ')}.` : '') +
     notConvertedSentence(r.period.not_converted_for_want_of_a_rate, r) +
-    notConvertedSentence(r.compared_with.not_converted_for_want_of_a_rate, r)
+    notConvertedSentence(r.compared_with.not_converted_for_want_of_a_rate, r) +
+    awaitingSentence({ ...r, orders_waiting_for_a_reread: waitingIn(r.period, r.compared_with) })
   );
 }
 
@@ -113,14 +138,14 @@ export function describeTop(r: Json): string {
     const lines = r.categories.map(
       (c: Json) => `${c.category}: ${count(c.units, 'unit', r)}, ${formatMoney(c.revenue, r.currency)}`,
     );
-    return `Best categories ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}`;
+    return `Best categories ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}${awaitingSentence(r)}`;
   }
   if (!r.products?.length) return `No product sold ${r.period.label}.`;
   const lines = r.products.map(
     (p: Json) =>
       `${p.title} (${p.sku}) on ${marketplaceName(p.marketplace)}: ${count(p.units, 'unit', r)}, ${formatMoney(p.revenue, r.currency)}`,
   );
-  return `Best sellers ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}`;
+  return `Best sellers ${r.period.label}, by ${r.ranked_by}:\n- ${lines.join('\n- ')}${notConvertedLine(r)}${awaitingSentence(r)}`;
 }
 
 export function describeComparison(r: Json, marketplaces: Marketplace[]): string {
@@ -136,7 +161,7 @@ export function describeComparison(r: Json, marketplaces: Marketplace[]): string
       ? `on ${marketplaceName(m)}: ${winner.title} (${count(sold.units, 'unit', r)}, ${formatMoney(sold.revenue, r.currency)})`
       : `on ${marketplaceName(m)}: no sales`;
   });
-  return `Best-selling product ${r.period.label} ${best.join('; ')}.${notConvertedSentence(r.not_converted_for_want_of_a_rate, r)}`;
+  return `Best-selling product ${r.period.label} ${best.join('; ')}.${notConvertedSentence(r.not_converted_for_want_of_a_rate, r)}${awaitingSentence(r)}`;
 }
 
 export function describeReturns(r: Json): string {

@@ -3,14 +3,16 @@ import { periodSpecSchema, precedingPeriod } from '../../analytics/period.ts';
 import { type SalesFigures, salesReport } from '../../analytics/sales.ts';
 import { compareDecimal, divideRounded, multiplyDecimal, subtractDecimal } from '../../currency/decimal.ts';
 import { formatCount, formatMoney, signed } from '../format/money-format.ts';
-import { figureRow } from './sales-summary.tool.ts';
+import { FIGURE_COLUMNS, figureRow } from './sales-summary.tool.ts';
 import {
+  awaitingRereadPart,
   dataAsOf,
   defineTool,
   describePeriod,
   marketplacesInput,
   notConvertedPart,
   periodInput,
+  REVENUE_MEANS,
   resolveFor,
 } from './tool.ts';
 
@@ -19,7 +21,8 @@ export const comparePeriods = defineTool({
   description:
     'Compares the seller’s sales in one period with another: "this month vs last month", "this week vs the ' +
     'same days last week". Without compare_to, the period before (a to-date period is compared with the same ' +
-    'number of days of the one before). Gives both periods’ figures and the changes; optionally by marketplace.',
+    'number of days of the one before). Gives both periods’ figures (revenue and totalCollected among them) and ' +
+    `the changes; optionally by marketplace. ${REVENUE_MEANS}`,
   input: z.object({
     period: periodInput,
     compare_to: periodSpecSchema
@@ -46,8 +49,18 @@ export const comparePeriods = defineTool({
     return {
       result: {
         currency: a.currency,
-        period: { ...describePeriod(current), ...a.total, ...notConvertedPart(a.unconverted) },
-        compared_with: { ...describePeriod(previous), ...b.total, ...notConvertedPart(b.unconverted) },
+        period: {
+          ...describePeriod(current),
+          ...a.total,
+          ...notConvertedPart(a.unconverted),
+          ...awaitingRereadPart(a.total.ordersWithoutNetSales),
+        },
+        compared_with: {
+          ...describePeriod(previous),
+          ...b.total,
+          ...notConvertedPart(b.unconverted),
+          ...awaitingRereadPart(b.total.ordersWithoutNetSales),
+        },
         change: total,
         ...(input.by_marketplace
           ? {
@@ -67,7 +80,7 @@ export const comparePeriods = defineTool({
       },
       table: {
         title: `${current.label} vs ${previous.label}`,
-        columns: ['period', 'orders', 'revenue', 'units', 'avg order', 'return rate'],
+        columns: ['period', ...FIGURE_COLUMNS],
         rows: [
           figureRow(current.label, a.total, currency),
           figureRow(previous.label, b.total, currency),
@@ -75,6 +88,7 @@ export const comparePeriods = defineTool({
             total.revenue_pct === null ? 'change' : `change (${signed(total.revenue_pct, `${total.revenue_pct}%`)})`,
             signed(total.orders, formatCount(total.orders, currency)),
             signed(total.revenue, formatMoney(total.revenue, currency)),
+            signed(total.total_collected, formatMoney(total.total_collected, currency)),
             signed(total.units, formatCount(total.units, currency)),
             null,
             null,
@@ -90,6 +104,7 @@ function change(now: SalesFigures, before: SalesFigures) {
   return {
     revenue: subtractDecimal(now.revenue, before.revenue),
     revenue_pct: pct(now.revenue, before.revenue),
+    total_collected: subtractDecimal(now.totalCollected, before.totalCollected),
     orders: now.orders - before.orders,
     orders_pct: pct(String(now.orders), String(before.orders)),
     units: now.units - before.units,

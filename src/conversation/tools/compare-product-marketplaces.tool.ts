@@ -5,11 +5,13 @@ import { MARKETPLACES } from '../../db/enums.ts';
 import { marketplaceName } from '../format/labels.ts';
 import { formatCount, formatMoney } from '../format/money-format.ts';
 import {
+  awaitingRereadPart,
   dataAsOf,
   defineTool,
   describePeriod,
   marketplacesInput,
   notConvertedPart,
+  PRODUCT_REVENUE_MEANS,
   periodInput,
   productNotFound,
   resolveFor,
@@ -20,7 +22,8 @@ export const compareProductMarketplaces = defineTool({
   description:
     'Products side by side across marketplaces: for each product (one SKU wherever it is sold), units, revenue, ' +
     'average price and return rate on each marketplace. The best sellers overall, or the products matching ' +
-    '`product` (SKU or words of the title). Use for "which product sells best on Flipkart vs Shopify?".',
+    '`product` (SKU or words of the title). Use for "which product sells best on Flipkart vs Shopify?". ' +
+    PRODUCT_REVENUE_MEANS,
   input: z.object({
     period: periodInput,
     product: z
@@ -40,7 +43,7 @@ export const compareProductMarketplaces = defineTool({
     if (matches?.length === 0) {
       return productNotFound(ctx, input.product ?? '', { period: describePeriod(period) });
     }
-    const { rows, notConverted } = await productSales(ctx.db, ctx.scope, period, {
+    const { rows, notConverted, ordersWithoutNetSales } = await productSales(ctx.db, ctx.scope, period, {
       marketplaces: input.marketplaces,
       skus: matches?.map((m) => m.sku),
     });
@@ -52,6 +55,7 @@ export const compareProductMarketplaces = defineTool({
         currency: ctx.scope.currency,
         products,
         ...notConvertedPart(notConverted),
+        ...awaitingRereadPart(ordersWithoutNetSales),
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: {

@@ -7,10 +7,12 @@ import { daysBetween } from '../../time/local-time.ts';
 import { marketplaceName } from '../format/labels.ts';
 import { formatCount, formatMoney, moneyCell } from '../format/money-format.ts';
 import {
+  awaitingRereadPart,
   dataAsOf,
   defineTool,
   describePeriod,
   notConvertedPart,
+  PRODUCT_REVENUE_MEANS,
   percent,
   periodInput,
   productNotFound,
@@ -23,7 +25,8 @@ export const productPerformance = defineTool({
     'The facts about one product (SKU or title words) for deciding where to sell it, e.g. "should I list X on ' +
     'Amazon?": on each marketplace whether it is listed (price, stock), its orders, units, revenue, average ' +
     'price, return rate and pace of sales; the seller’s overall return rate per marketplace for comparison; ' +
-    'and where it is not listed or the seller is not connected. Default period: the last 90 days.',
+    'and where it is not listed or the seller is not connected. Default period: the last 90 days. ' +
+    PRODUCT_REVENUE_MEANS,
   input: z.object({
     product: z.string().trim().min(1).max(100).describe('SKU or words of the product title.'),
     period: periodInput.optional(),
@@ -70,6 +73,7 @@ export const productPerformance = defineTool({
         currency: ctx.scope.currency,
         by_marketplace: byMarketplace,
         ...notConvertedPart(sales.notConverted),
+        ...awaitingRereadPart(sales.ordersWithoutNetSales),
         not_listed_on: byMarketplace.filter((m) => !m.listed).map((m) => m.marketplace),
         not_connected: MARKETPLACES.filter((m) => !connected.has(m)),
         seller_return_rate_by_marketplace: Object.fromEntries(overall.rows.map((r) => [r.key, r.returnRate])),

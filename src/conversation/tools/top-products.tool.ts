@@ -3,11 +3,13 @@ import { productSales, salesByCategory, topProducts } from '../../analytics/prod
 import { marketplaceName } from '../format/labels.ts';
 import { formatCount, formatMoney } from '../format/money-format.ts';
 import {
+  awaitingRereadPart,
   dataAsOf,
   defineTool,
   describePeriod,
   marketplacesInput,
   notConvertedPart,
+  PRODUCT_REVENUE_MEANS,
   percent,
   periodInput,
   resolveFor,
@@ -19,7 +21,8 @@ export const topProductsTool = defineTool({
     'The seller’s best-selling products in a period, by revenue or units, over all marketplaces or the best ' +
     'of each marketplace ("which product sells best on Flipkart?"). A product is one SKU on one marketplace here; ' +
     'use compare_product_marketplaces to see one product across marketplaces. With group_by "category", the ' +
-    'best categories instead (products of a SKU with no category are "Uncategorized").',
+    'best categories instead (products of a SKU with no category are "Uncategorized"). ' +
+    PRODUCT_REVENUE_MEANS,
   input: z.object({
     period: periodInput,
     rank_by: z.enum(['revenue', 'units']).optional().describe('Default: revenue.'),
@@ -38,7 +41,9 @@ export const topProductsTool = defineTool({
     const period = resolveFor(ctx, input.period);
     const { currency } = ctx.scope;
     const count = (n: number) => formatCount(n, currency);
-    const { rows, notConverted } = await productSales(ctx.db, ctx.scope, period, { marketplaces: input.marketplaces });
+    const { rows, notConverted, ordersWithoutNetSales } = await productSales(ctx.db, ctx.scope, period, {
+      marketplaces: input.marketplaces,
+    });
     if (input.group_by === 'category') {
       const categories = salesByCategory(rows, { by: input.rank_by ?? 'revenue', limit: input.limit ?? 5 });
       return {
@@ -48,6 +53,7 @@ export const topProductsTool = defineTool({
           ranked_by: input.rank_by ?? 'revenue',
           categories,
           ...notConvertedPart(notConverted),
+          ...awaitingRereadPart(ordersWithoutNetSales),
           data_as_of: await dataAsOf(ctx, input.marketplaces),
         },
         table: {
@@ -76,6 +82,7 @@ export const topProductsTool = defineTool({
         products: top,
         products_with_sales: rows.length,
         ...notConvertedPart(notConverted),
+        ...awaitingRereadPart(ordersWithoutNetSales),
         data_as_of: await dataAsOf(ctx, input.marketplaces),
       },
       table: {

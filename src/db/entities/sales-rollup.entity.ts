@@ -20,12 +20,21 @@ export const SalesRollup = defineEntity({
     currency: p.string().length(3),
     status: p.enum(ORDER_STATUSES),
     orders: p.integer(),
-    /** Order totals, and their USD amounts where the sync had a rate. */
+    /** Net sales (revenue), and their USD amounts where the sync had a rate. */
     sales: p.decimal('string').precision(24).scale(4),
     salesUsd: p.decimal('string').precision(24).scale(4),
-    /** Orders (and their totals) stored without a USD amount. */
+    /** Orders (and their net sales) stored without a USD amount. */
     ordersWithoutUsd: p.integer(),
     salesWithoutUsd: p.decimal('string').precision(24).scale(4),
+    /** Total collected (net sales + shipping + tax), in USD, and what has no USD amount. */
+    collected: p.decimal('string').precision(24).scale(4),
+    collectedUsd: p.decimal('string').precision(24).scale(4),
+    collectedWithoutUsd: p.decimal('string').precision(24).scale(4),
+    /**
+     * Orders stored before ShopIQ kept net sales, waiting for their connection's next
+     * sync to re-read them: counted in `orders`, left out of every amount.
+     */
+    ordersWithoutNetSales: p.integer(),
     refunds: p.decimal('string').precision(24).scale(4),
     /** Unrounded: the USD share of each refund, summed exactly. */
     refundsUsd: p.decimal('string').columnType('numeric'),

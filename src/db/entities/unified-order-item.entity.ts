@@ -21,7 +21,12 @@ export const UnifiedOrderItem = defineEntity({
     normalizedSku: p.string().nullable(),
     quantity: p.integer(),
     unitPrice: p.decimal('string').precision(20).scale(4),
+    /** Unit price × quantity, before discounts. */
     totalPrice: p.decimal('string').precision(20).scale(4),
+    discountAmount: p.decimal('string').precision(20).scale(4).nullable(),
+    /** The line's sales after its discounts: product revenue (null on lines stored before ShopIQ kept it). */
+    netSales: p.decimal('string').precision(20).scale(4).nullable(),
+    taxAmount: p.decimal('string').precision(20).scale(4).nullable(),
     currency: p.string().length(3),
     /** Per-item source status where the source has one (Flipkart). */
     sourceStatus: p.string().nullable(),

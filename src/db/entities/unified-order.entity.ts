@@ -22,9 +22,21 @@ export const UnifiedOrder = defineEntity({
     /** The source's own status words, kept as read (e.g. "PAID/FULFILLED", "Shipped"). */
     sourceStatus: p.string(),
     currency: p.string().length(3),
+    /**
+     * The parts of what the buyer paid, where the source states them (null: not stated).
+     * `netSales` is revenue: the items after discounts, before shipping and tax; null on
+     * rows stored before ShopIQ kept it, until their connection's next sync re-reads them.
+     */
+    itemSales: p.decimal('string').precision(20).scale(4).nullable(),
+    discountAmount: p.decimal('string').precision(20).scale(4).nullable(),
+    netSales: p.decimal('string').precision(20).scale(4).nullable(),
+    shippingAmount: p.decimal('string').precision(20).scale(4).nullable(),
+    taxAmount: p.decimal('string').precision(20).scale(4).nullable(),
+    /** Total collected: what the buyer paid (net sales + shipping + tax). */
     totalAmount: p.decimal('string').precision(20).scale(4),
     totalAmountUSD: p.decimal('string').precision(20).scale(4).nullable(),
-    /** Why totalAmountUSD is missing, when it is. */
+    netSalesUSD: p.decimal('string').precision(20).scale(4).nullable(),
+    /** Why the USD amounts are missing, when they are. */
     fxFlag: p.enum(FX_FLAGS).nullable(),
     itemCount: p.integer().default(0),
     isRefunded: p.boolean().default(false),

@@ -368,7 +368,8 @@ export class AmazonClient implements MarketplaceClient {
     const params: Record<string, string> = {
       marketplaceIds: this.#o.marketplaceId,
       lastUpdatedAfter: iso(after),
-      includedData: 'FULFILLMENT,PACKAGES',
+      // PROCEEDS: the items' price, promotions, shipping and tax (net sales and what the buyer paid)
+      includedData: 'FULFILLMENT,PROCEEDS,PACKAGES',
       maxResultsPerPage: '100',
       ...(statuses.length ? { fulfillmentStatuses: statuses.join(',') } : {}),
     };

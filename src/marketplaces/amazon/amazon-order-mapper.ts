@@ -21,12 +21,22 @@
  *
  * Items: Amazon's report rows carry no order-item id, so an item is identified within
  * its order by its SKU (the ASIN when it has none) on both paths; the returns reports
- * name items the same way. Totals are the items' prices (unit × quantity). No buyer
- * data is read: the flat file's ship-to columns are ignored, and not kept with a
- * quarantined order either.
+ * name items the same way. No buyer data is read: the flat file's ship-to columns are
+ * ignored, and not kept with a quarantined order either.
+ *
+ * Money per item: the price for its quantity (report `item-price`, getOrderItems'
+ * ItemPrice, proceeds ITEM; searchOrders' unit price × quantity), promotions (report
+ * `item-promotion-discount`, written negative; proceeds DISCOUNT, negative), shipping
+ * (`shipping-price` less `ship-promotion-discount`; proceeds SHIPPING) and tax (item
+ * and shipping tax; proceeds TAX). Net sales (revenue) = price − promotions; total
+ * collected = net sales + shipping + tax (proceeds: its proceedsTotal, which also holds
+ * gift wrap and COD fees). A searchOrders order read without PROCEEDS (the client always
+ * asks for it) states no promotions, tax or shipping: its net sales are its prices, its
+ * total the same, its tax and shipping unknown (null). An order's figures count its
+ * items not cancelled, or all of them when every one is.
  */
 import { z } from 'zod';
-import { addDecimal, divideRounded, multiplyDecimal } from '../../currency/decimal.ts';
+import { addDecimal, divideRounded, multiplyDecimal, subtractDecimal } from '../../currency/decimal.ts';
 import type { OrderStatus } from '../../db/enums.ts';
 import { normalizeSku } from '../../sync/normalize-sku.ts';
 import type { OrderRow } from '../../sync/unified-rows.ts';
@@ -36,6 +46,12 @@ export type Mapped = { row: OrderRow } | { quarantined: QuarantinedRecord };
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'expected a decimal amount');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code');
+const signed = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount');
+/** A report amount: empty where it does not apply. */
+const reportAmount = z
+  .string()
+  .regex(/^(-?\d+(\.\d+)?)?$/, 'expected a decimal amount')
+  .optional();
 const dateTime = z.iso.datetime({ offset: true });
 
 /** The flat-file columns the mapper reads (all others, buyer data included, are ignored). */
@@ -52,6 +68,25 @@ const reportRowSchema = z.object({
   quantity: z.coerce.number().int().min(0),
   currency,
   'item-price': decimal,
+  'item-tax': reportAmount,
+  'shipping-price': reportAmount,
+  'shipping-tax': reportAmount,
+  'item-promotion-discount': reportAmount,
+  'ship-promotion-discount': reportAmount,
+});
+
+const proceedsMoney = z.object({ amount: signed, currencyCode: currency });
+const proceedsSchema = z.object({
+  proceedsTotal: proceedsMoney.nullish(),
+  breakdowns: z
+    .array(
+      z.object({
+        type: z.string(),
+        subtotal: proceedsMoney,
+        detailedBreakdowns: z.array(z.object({ subtype: z.string().nullish(), value: proceedsMoney })).nullish(),
+      }),
+    )
+    .nullish(),
 });
 
 const apiOrderSchema = z.object({
@@ -70,6 +105,7 @@ const apiOrderSchema = z.object({
           title: z.string().nullish(),
           price: z.object({ unitPrice: z.object({ amount: decimal, currencyCode: currency }) }),
         }),
+        proceeds: proceedsSchema.nullish(),
       }),
     )
     .min(1),
@@ -101,7 +137,15 @@ interface OrderFacts {
     asin: string;
     title: string;
     quantity: number;
+    /** Price for the quantity, before promotions. */
     lineTotal: string;
+    /** Promotions on the item (positive). */
+    discount: string;
+    /** Shipping after its promotions, and all tax, where the source states them. */
+    shipping: string | null;
+    tax: string | null;
+    /** What the buyer paid for the item, where stated apart from the parts. */
+    collected: string | null;
     currency: string;
     cancelled: boolean;
     sourceStatus: string;
@@ -157,6 +201,10 @@ export function mapReportOrder(orderId: string, rows: Record<string, string>[]):
         title: r['product-name'],
         quantity: r.quantity,
         lineTotal: r['item-price'],
+        discount: positive(r['item-promotion-discount']),
+        shipping: subtractDecimal(amountOr0(r['shipping-price']), positive(r['ship-promotion-discount'])),
+        tax: addDecimal(amountOr0(r['item-tax']), amountOr0(r['shipping-tax'])),
+        collected: null,
         currency: r.currency,
         cancelled: r['item-status'].toLowerCase().startsWith('cancel'),
         sourceStatus: r['item-status'],
@@ -166,7 +214,7 @@ export function mapReportOrder(orderId: string, rows: Record<string, string>[]):
   );
 }
 
-/** One searchOrders (2026-01-01) order, read with includedData FULFILLMENT and PACKAGES. */
+/** One searchOrders (2026-01-01) order, read with includedData FULFILLMENT, PROCEEDS and PACKAGES. */
 export function mapApiOrder(raw: unknown): Mapped {
   const externalId =
     raw && typeof raw === 'object' && typeof (raw as { orderId?: unknown }).orderId === 'string'
@@ -191,7 +239,7 @@ export function mapApiOrder(raw: unknown): Mapped {
         asin: i.product.asin,
         title: i.product.title ?? i.product.sellerSku ?? i.product.asin,
         quantity: i.quantityOrdered,
-        lineTotal: multiplyDecimal(i.product.price.unitPrice.amount, i.quantityOrdered),
+        ...proceedsParts(multiplyDecimal(i.product.price.unitPrice.amount, i.quantityOrdered), i.proceeds),
         currency: i.product.price.unitPrice.currencyCode,
         cancelled: status === 'CANCELLED',
         sourceStatus: status,
@@ -215,6 +263,16 @@ function build(f: OrderFacts, payload: unknown): Mapped {
       ? 'DELIVERED'
       : unified;
   const seen = new Map<string, number>();
+  const live = f.items.filter((i) => !i.cancelled && status !== 'CANCELLED');
+  const counted = live.length > 0 ? live : f.items;
+  const sum = (part: (i: OrderFacts['items'][number]) => string | null) =>
+    counted.some((i) => part(i) === null) ? null : counted.reduce((n, i) => addDecimal(n, part(i) as string), '0');
+  const netOf = (i: OrderFacts['items'][number]) => subtractDecimal(i.lineTotal, i.discount);
+  const netSales = sum(netOf) as string;
+  const shipping = sum((i) => i.shipping);
+  const tax = sum((i) => i.tax);
+  const collectedOf = (i: OrderFacts['items'][number]) =>
+    i.collected ?? addDecimal(addDecimal(netOf(i), i.shipping ?? '0'), i.tax ?? '0');
   const items = f.items.map((i) => {
     const key = i.sku ?? i.asin;
     const n = (seen.get(key) ?? 0) + 1;
@@ -228,6 +286,9 @@ function build(f: OrderFacts, payload: unknown): Mapped {
       quantity: i.quantity,
       unitPrice: i.quantity > 0 ? divideRounded(i.lineTotal, String(i.quantity)) : i.lineTotal,
       totalPrice: i.lineTotal,
+      discountAmount: i.discount,
+      netSales: netOf(i),
+      taxAmount: i.tax,
       currency: i.currency,
       sourceStatus: i.sourceStatus,
       isCancelled: i.cancelled || status === 'CANCELLED',
@@ -243,8 +304,14 @@ function build(f: OrderFacts, payload: unknown): Mapped {
       status,
       sourceStatus: f.status,
       currency,
-      totalAmount: items.reduce((sum, i) => addDecimal(sum, i.totalPrice), '0'),
+      itemSales: sum((i) => i.lineTotal),
+      discountAmount: sum((i) => i.discount),
+      netSales,
+      shippingAmount: shipping,
+      taxAmount: tax,
+      totalAmount: sum(collectedOf) as string,
       totalAmountUSD: null,
+      netSalesUSD: null,
       fxFlag: null,
       isRefunded: false,
       refundedAmount: null,
@@ -255,6 +322,48 @@ function build(f: OrderFacts, payload: unknown): Mapped {
       sourceUpdatedAt: updated,
       items,
     },
+  };
+}
+
+const amountOr0 = (text: string | undefined) => (text ? text : '0');
+/** A promotion as a positive amount, however the source signs it. */
+const positive = (text: string | undefined) => amountOr0(text).replace(/^-/, '');
+
+type ItemMoney = Pick<OrderFacts['items'][number], 'lineTotal' | 'discount' | 'shipping' | 'tax' | 'collected'>;
+
+/** An item's money from its 2026-01-01 proceeds; without them, only its price is known. */
+function proceedsParts(
+  priceForQuantity: string,
+  proceeds: z.infer<typeof proceedsSchema> | null | undefined,
+): ItemMoney {
+  const breakdowns = proceeds?.breakdowns;
+  if (!breakdowns?.length)
+    return { lineTotal: priceForQuantity, discount: '0', shipping: null, tax: null, collected: null };
+  let item: string | undefined;
+  let discount = '0';
+  let shipping = '0';
+  let tax = '0';
+  for (const b of breakdowns) {
+    const amount = b.subtotal.amount;
+    if (b.type === 'ITEM') item = addDecimal(item ?? '0', amount);
+    else if (b.type === 'SHIPPING') shipping = addDecimal(shipping, amount);
+    else if (b.type === 'TAX') tax = addDecimal(tax, amount);
+    else if (b.type === 'DISCOUNT') {
+      // a shipping promotion lowers the shipping, any other the items
+      const details = b.detailedBreakdowns ?? [];
+      const onShipping = details
+        .filter((d) => d.subtype === 'SHIPPING')
+        .reduce((n, d) => addDecimal(n, positive(d.value.amount)), '0');
+      shipping = subtractDecimal(shipping, onShipping);
+      discount = addDecimal(discount, subtractDecimal(positive(amount), onShipping));
+    }
+  }
+  return {
+    lineTotal: item ?? priceForQuantity,
+    discount,
+    shipping,
+    tax,
+    collected: proceeds?.proceedsTotal?.amount ?? null,
   };
 }
 

@@ -13,11 +13,18 @@
  *   otherwise (APPROVED … READY_TO_DISPATCH)                → CONFIRMED
  * RETURN_REQUESTED or RETURNED on any item sets hasReturn; RETURNED items are returned
  * in full. The raw states stay on the items; the order's source status is its distinct
- * item states sorted and joined by "+". The total is the items' totalPrice, cancelled
- * items included, as Flipkart lists them. Amounts are INR.
+ * item states sorted and joined by "+". Amounts are INR.
+ *
+ * Money: each item's priceComponents are for its quantity. Net sales (revenue) are the
+ * items' `sellingPrice` (the seller's price after the seller's discounts; Flipkart's
+ * prices include GST, which the order API does not state apart: tax is unknown, null);
+ * total collected is their `totalPrice` = sellingPrice + `shippingCharge`. Both count
+ * the items not cancelled, or every item when all are (the order as placed, as the
+ * other marketplaces state a cancelled order). `flipkartDiscount` is funded by Flipkart:
+ * the buyer pays less, the seller's sale is the same, so it is not a seller discount.
  */
 import { z } from 'zod';
-import { addDecimal, divideRounded } from '../../currency/decimal.ts';
+import { addDecimal, divideRounded, subtractDecimal } from '../../currency/decimal.ts';
 import type { OrderStatus } from '../../db/enums.ts';
 import { normalizeSku } from '../../sync/normalize-sku.ts';
 import type { OrderRow } from '../../sync/unified-rows.ts';
@@ -41,7 +48,11 @@ export const flipkartItemSchema = z.object({
   sku: z.string().nullish(),
   listingId: z.string().nullish(),
   title: z.string().nullish(),
-  priceComponents: z.object({ totalPrice: money }),
+  priceComponents: z.object({
+    sellingPrice: money.optional(),
+    shippingCharge: money.optional(),
+    totalPrice: money,
+  }),
 });
 
 export type FlipkartItem = z.infer<typeof flipkartItemSchema>;
@@ -64,6 +75,11 @@ export function flipkartOrderStatus(states: readonly string[]): OrderStatus {
   if (live.some((s) => SHIPPED.has(s))) return 'SHIPPED';
   return 'CONFIRMED';
 }
+
+const shippingCharge = (i: FlipkartItem) => i.priceComponents.shippingCharge ?? '0';
+/** The item's selling price: stated, or its total less the shipping charge (totalPrice = sellingPrice + shippingCharge). */
+const sellingPrice = (i: FlipkartItem) =>
+  i.priceComponents.sellingPrice ?? subtractDecimal(i.priceComponents.totalPrice, shippingCharge(i));
 
 export function mapFlipkartOrder(
   orderId: string,
@@ -88,7 +104,9 @@ export function mapFlipkartOrder(
   }
   items.sort((a, b) => a.orderItemId.localeCompare(b.orderItemId));
   const states = items.map((i) => i.status);
-  const total = items.reduce((sum, i) => addDecimal(sum, i.priceComponents.totalPrice), '0');
+  const live = items.filter((i) => i.status !== 'CANCELLED');
+  const counted = live.length > 0 ? live : items;
+  const sum = (f: (i: FlipkartItem) => string) => counted.reduce((n, i) => addDecimal(n, f(i)), '0');
   const cancelled = items.map((i) => i.cancellationDate).filter((d): d is string => Boolean(d));
   const status = flipkartOrderStatus(states);
   return {
@@ -98,8 +116,14 @@ export function mapFlipkartOrder(
       status,
       sourceStatus: [...new Set(states)].sort().join('+'),
       currency: 'INR',
-      totalAmount: total,
+      itemSales: null,
+      discountAmount: null,
+      netSales: sum(sellingPrice),
+      shippingAmount: sum(shippingCharge),
+      taxAmount: null,
+      totalAmount: sum((i) => i.priceComponents.totalPrice),
       totalAmountUSD: null,
+      netSalesUSD: null,
       fxFlag: null,
       isRefunded: false,
       refundedAmount: null,
@@ -115,8 +139,11 @@ export function mapFlipkartOrder(
         sku: i.sku ?? null,
         normalizedSku: normalizeSku(i.sku),
         quantity: i.quantity,
-        unitPrice: divideRounded(i.priceComponents.totalPrice, String(i.quantity)),
-        totalPrice: i.priceComponents.totalPrice,
+        unitPrice: divideRounded(sellingPrice(i), String(i.quantity)),
+        totalPrice: sellingPrice(i),
+        discountAmount: null,
+        netSales: sellingPrice(i),
+        taxAmount: null,
         currency: 'INR',
         sourceStatus: i.status,
         isCancelled: i.status === 'CANCELLED',

@@ -17,9 +17,17 @@
  *
  * Returned units per line: the quantities of the order's CLOSED returns (the units came
  * back), per line item; a return only requested, open, declined or cancelled adds none.
+ *
+ * Money, as placed (before returns; refunds are kept apart): net sales (revenue) are
+ * `subtotalPriceSet`, the lines after all discounts, less `totalTaxSet` when the shop's
+ * prices include tax (`taxesIncluded`; shipping's tax then counts as the items'); total
+ * collected is `totalPriceSet`; discounts, shipping and tax are Shopify's own totals.
+ * A line's net sales are its price × quantity less its `discountAllocations` (every
+ * discount allocated to it, a discount code's share included; `discountedTotalSet`
+ * leaves code-based and order-level discounts out, so it is only the fallback).
  */
 import { z } from 'zod';
-import { multiplyDecimal } from '../../currency/decimal.ts';
+import { addDecimal, multiplyDecimal, subtractDecimal } from '../../currency/decimal.ts';
 import type { OrderStatus } from '../../db/enums.ts';
 import { normalizeSku } from '../../sync/normalize-sku.ts';
 import type { OrderItemRow, OrderRow } from '../../sync/unified-rows.ts';
@@ -29,12 +37,16 @@ const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount')
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code');
 const dateTime = z.iso.datetime({ offset: true });
 
+const moneySet = z.object({ shopMoney: z.object({ amount: decimal }) });
+
 const lineItemSchema = z.object({
   id: z.string().min(1),
   title: z.string(),
   quantity: z.number().int().min(0),
   sku: z.string().nullish(),
   originalUnitPriceSet: z.object({ shopMoney: z.object({ amount: decimal, currencyCode: currency }) }),
+  discountedTotalSet: moneySet.nullish(),
+  discountAllocations: z.array(z.object({ allocatedAmountSet: moneySet })).nullish(),
   variant: z.object({ id: z.string(), sku: z.string().nullish() }).nullish(),
 });
 
@@ -48,6 +60,11 @@ const orderSchema = z.object({
   displayFulfillmentStatus: z.string(),
   returnStatus: z.string().nullish(),
   totalPriceSet: z.object({ shopMoney: z.object({ amount: decimal, currencyCode: currency }) }),
+  taxesIncluded: z.boolean().nullish(),
+  subtotalPriceSet: moneySet.nullish(),
+  totalDiscountsSet: moneySet.nullish(),
+  totalShippingPriceSet: moneySet.nullish(),
+  totalTaxSet: moneySet.nullish(),
   totalRefundedSet: z.object({ shopMoney: z.object({ amount: decimal }) }).nullish(),
   fulfillments: z
     .array(z.object({ createdAt: dateTime, deliveredAt: dateTime.nullish(), displayStatus: z.string().nullish() }))
@@ -117,6 +134,17 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
   const refunded = o.totalRefundedSet?.shopMoney.amount ?? '0';
   const financial = o.displayFinancialStatus ?? 'UNKNOWN';
   const firstFulfillment = (o.fulfillments ?? []).map((f) => f.createdAt).sort()[0];
+  const lines = items.map((i) => mapLineItem(i, Boolean(o.cancelledAt), returned.get(i.id) ?? 0));
+  const tax = o.totalTaxSet?.shopMoney.amount ?? null;
+  const subtotal = o.subtotalPriceSet?.shopMoney.amount;
+  // without a subtotal (an older record), the lines' own sales after their discounts
+  const netSales =
+    subtotal === undefined
+      ? lines.reduce((sum, l) => addDecimal(sum, l.netSales), '0')
+      : o.taxesIncluded && tax !== null
+        ? subtractDecimal(subtotal, tax)
+        : subtotal;
+  const discounts = o.totalDiscountsSet?.shopMoney.amount ?? null;
   return {
     row: {
       externalOrderId: o.id,
@@ -124,8 +152,14 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
       status: shopifyOrderStatus(o),
       sourceStatus: o.cancelledAt ? 'CANCELLED' : `${financial}/${o.displayFulfillmentStatus}`,
       currency: money.currencyCode,
+      itemSales: discounts === null ? null : addDecimal(netSales, discounts),
+      discountAmount: discounts,
+      netSales,
+      shippingAmount: o.totalShippingPriceSet?.shopMoney.amount ?? null,
+      taxAmount: tax,
       totalAmount: money.amount,
       totalAmountUSD: null,
+      netSalesUSD: null,
       fxFlag: null,
       isRefunded: Number(refunded) > 0,
       refundedAmount: Number(refunded) > 0 ? refunded : null,
@@ -134,7 +168,7 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
       fulfilledAt: firstFulfillment ? new Date(firstFulfillment) : null,
       cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
       sourceUpdatedAt: new Date(o.updatedAt),
-      items: items.map((i) => mapLineItem(i, Boolean(o.cancelledAt), returned.get(i.id) ?? 0)),
+      items: lines,
     },
   };
 }
@@ -143,6 +177,10 @@ function mapLineItem(i: ShopifyLineItem, cancelled: boolean, returned: number): 
   const returnedQuantity = Math.min(returned, i.quantity);
   const sku = i.sku || i.variant?.sku || null;
   const unit = i.originalUnitPriceSet.shopMoney;
+  const gross = multiplyDecimal(unit.amount, i.quantity);
+  const net = i.discountAllocations
+    ? i.discountAllocations.reduce((n, a) => subtractDecimal(n, a.allocatedAmountSet.shopMoney.amount), gross)
+    : (i.discountedTotalSet?.shopMoney.amount ?? gross);
   return {
     externalItemId: i.id,
     externalProductId: i.variant?.id ?? null,
@@ -151,7 +189,10 @@ function mapLineItem(i: ShopifyLineItem, cancelled: boolean, returned: number): 
     normalizedSku: normalizeSku(sku),
     quantity: i.quantity,
     unitPrice: unit.amount,
-    totalPrice: multiplyDecimal(unit.amount, i.quantity),
+    totalPrice: gross,
+    discountAmount: subtractDecimal(gross, net),
+    netSales: net,
+    taxAmount: null,
     currency: unit.currencyCode,
     sourceStatus: null,
     isCancelled: cancelled,

@@ -11,6 +11,7 @@
 
 import { decimal } from '../truth/decimal.ts';
 import { type Lifecycle, type OrderLine, updatedAt } from '../world/lifecycle.ts';
+import { orderMoney } from '../world/order-money.ts';
 import { hashKeys } from '../world/random.ts';
 import type { StoreDef } from '../world/stores.ts';
 import { amazonOrderId, asinOf, digitsFor, orderIsFba, orderItemId, pickFor } from './amazon-ids.ts';
@@ -44,15 +45,40 @@ export function fulfillmentStatus(order: Lifecycle, store: StoreDef): string {
   return FULFILLMENT_STATUS[orderStatus(order, store)];
 }
 
-export function orderTotalMinor(order: Lifecycle): number {
-  let sum = 0;
-  for (const line of order.lines) sum += lineTotalMinor(line);
-  return sum;
+/** OrderTotal: what the buyer pays (items after promotions, shipping, tax). */
+export function orderTotalMinor(order: Lifecycle, store: StoreDef): number {
+  return orderMoney(order, store).collectedMinor;
 }
 
-export function lineTotalMinor(line: OrderLine): number {
-  return line.unitMinor * line.quantity;
+/**
+ * One order item's money as getOrderItems states it: ItemPrice is the unit price × the
+ * quantity, before promotions; the order's shipping (and its tax) is charged on its
+ * first item.
+ */
+export interface AmazonItemMoney {
+  line: OrderLine;
+  itemPriceMinor: number;
+  promotionDiscountMinor: number;
+  itemTaxMinor: number;
+  shippingPriceMinor: number;
+  shippingTaxMinor: number;
 }
+
+export function itemMoney(order: Lifecycle, store: StoreDef): AmazonItemMoney[] {
+  const parts = orderMoney(order, store);
+  return parts.lines.map((l, i) => ({
+    line: l.line,
+    itemPriceMinor: l.grossMinor,
+    promotionDiscountMinor: l.discountMinor,
+    itemTaxMinor: l.taxMinor,
+    shippingPriceMinor: i === 0 ? parts.shippingMinor : 0,
+    shippingTaxMinor: i === 0 ? parts.shippingTaxMinor : 0,
+  }));
+}
+
+/** What the buyer pays for one item: ItemPrice − PromotionDiscount + ShippingPrice + ItemTax + ShippingTax. */
+export const itemCollectedMinor = (m: AmazonItemMoney) =>
+  m.itemPriceMinor - m.promotionDiscountMinor + m.shippingPriceMinor + m.itemTaxMinor + m.shippingTaxMinor;
 
 /** The units that appear in the returns reports: FBM at the return request, FBA once Amazon receives them. */
 export function returnedLine(order: Lifecycle, store: StoreDef): { line: OrderLine; at: number } | undefined {
@@ -91,27 +117,38 @@ export function renderOrder(order: Lifecycle, store: StoreDef, included: Include
   const fba = orderIsFba(store, order);
   const status = orderStatus(order, store);
   const shipped = status === 'Shipped';
-  const orderItems = order.lines.map((line) => ({
-    orderItemId: orderItemId(store, order, line.line),
-    quantityOrdered: line.quantity,
-    product: {
-      asin: asinOf(store, line.product),
-      title: line.listing.title,
-      ...(line.listing.sku === null ? {} : { sellerSku: line.listing.sku }),
-      condition: { conditionType: 'NEW', conditionSubtype: 'NEW' },
-      price: { unitPrice: money(line.unitMinor, store.currency) },
-    },
-    ...(included.has('PROCEEDS') ? { proceeds: { proceedsTotal: money(lineTotalMinor(line), store.currency) } } : {}),
-    ...(included.has('FULFILLMENT')
-      ? {
-          fulfillment: {
-            quantityFulfilled: shipped ? line.quantity : 0,
-            quantityUnfulfilled: shipped || status === 'Canceled' ? 0 : line.quantity,
-          },
-        }
-      : {}),
-  }));
-  const total = money(orderTotalMinor(order), store.currency);
+  const prices = itemMoney(order, store);
+  const orderItems = prices.map((m) => {
+    const { line } = m;
+    return {
+      orderItemId: orderItemId(store, order, line.line),
+      quantityOrdered: line.quantity,
+      product: {
+        asin: asinOf(store, line.product),
+        title: line.listing.title,
+        ...(line.listing.sku === null ? {} : { sellerSku: line.listing.sku }),
+        condition: { conditionType: 'NEW', conditionSubtype: 'NEW' },
+        price: { unitPrice: money(line.unitMinor, store.currency) },
+      },
+      ...(included.has('PROCEEDS')
+        ? {
+            proceeds: {
+              proceedsTotal: money(itemCollectedMinor(m), store.currency),
+              breakdowns: proceedsBreakdowns([m], store.currency, true),
+            },
+          }
+        : {}),
+      ...(included.has('FULFILLMENT')
+        ? {
+            fulfillment: {
+              quantityFulfilled: shipped ? line.quantity : 0,
+              quantityUnfulfilled: shipped || status === 'Canceled' ? 0 : line.quantity,
+            },
+          }
+        : {}),
+    };
+  });
+  const total = money(orderTotalMinor(order, store), store.currency);
   return {
     orderId: amazonOrderId(store, order),
     createdTime: iso(order.placedAt),
@@ -122,7 +159,7 @@ export function renderOrder(order: Lifecycle, store: StoreDef, included: Include
       marketplaceName: MARKETPLACE_NAMES[store.amazonMarketplace?.code ?? 'US'],
     },
     ...(included.has('PROCEEDS')
-      ? { proceeds: { grandTotal: total, breakdowns: [{ type: 'ITEM', subtotal: total }] } }
+      ? { proceeds: { grandTotal: total, breakdowns: proceedsBreakdowns(prices, store.currency, false) } }
       : {}),
     ...(included.has('FULFILLMENT')
       ? {
@@ -168,7 +205,7 @@ export function renderOrderV0(order: Lifecycle, store: StoreDef) {
     FulfillmentChannel: orderIsFba(store, order) ? 'AFN' : 'MFN',
     SalesChannel: MARKETPLACE_NAMES[code],
     ShipServiceLevel: 'Std Dom',
-    OrderTotal: moneyV0(orderTotalMinor(order), store.currency),
+    OrderTotal: moneyV0(orderTotalMinor(order, store), store.currency),
     NumberOfItemsShipped: status === 'Shipped' ? units : 0,
     NumberOfItemsUnshipped: status === 'Shipped' || status === 'Canceled' ? 0 : units,
     PaymentMethod: order.paymentMethod === 'COD' ? 'COD' : 'Other',
@@ -188,23 +225,88 @@ export function renderOrderV0(order: Lifecycle, store: StoreDef) {
   };
 }
 
-/** getOrderItems (v0): ItemPrice is the unit price times the quantity. */
+/**
+ * The 2026-01-01 proceeds breakdowns of some items, summed by type: ITEM (price ×
+ * quantity), DISCOUNT (negative: the breakdowns add up to the proceeds total), SHIPPING,
+ * TAX (with its ITEM and SHIPPING parts on an item). Types that are zero are left out.
+ */
+function proceedsBreakdowns(items: AmazonItemMoney[], currency: string, detailed: boolean) {
+  const sum = (f: (m: AmazonItemMoney) => number) => items.reduce((n, m) => n + f(m), 0);
+  const itemTax = sum((m) => m.itemTaxMinor);
+  const shippingTax = sum((m) => m.shippingTaxMinor);
+  const discount = sum((m) => m.promotionDiscountMinor);
+  const entries = [
+    {
+      type: 'ITEM',
+      subtotal: money(
+        sum((m) => m.itemPriceMinor),
+        currency,
+      ),
+    },
+    ...(discount > 0
+      ? [
+          {
+            type: 'DISCOUNT',
+            subtotal: money(-discount, currency),
+            ...(detailed ? { detailedBreakdowns: [{ subtype: 'ITEM', value: money(-discount, currency) }] } : {}),
+          },
+        ]
+      : []),
+    ...(sum((m) => m.shippingPriceMinor) > 0
+      ? [
+          {
+            type: 'SHIPPING',
+            subtotal: money(
+              sum((m) => m.shippingPriceMinor),
+              currency,
+            ),
+          },
+        ]
+      : []),
+    ...(itemTax + shippingTax > 0
+      ? [
+          {
+            type: 'TAX',
+            subtotal: money(itemTax + shippingTax, currency),
+            ...(detailed
+              ? {
+                  detailedBreakdowns: [
+                    { subtype: 'ITEM', value: money(itemTax, currency) },
+                    ...(shippingTax > 0 ? [{ subtype: 'SHIPPING', value: money(shippingTax, currency) }] : []),
+                  ],
+                }
+              : {}),
+          },
+        ]
+      : []),
+  ];
+  return entries;
+}
+
+/** getOrderItems (v0): ItemPrice is the unit price times the quantity, before PromotionDiscount. */
 export function renderOrderItemsV0(order: Lifecycle, store: StoreDef) {
   const shipped = orderStatus(order, store) === 'Shipped';
-  return order.lines.map((line) => ({
-    ASIN: asinOf(store, line.product),
-    ...(line.listing.sku === null ? {} : { SellerSKU: line.listing.sku }),
-    OrderItemId: orderItemId(store, order, line.line),
-    Title: line.listing.title,
-    QuantityOrdered: line.quantity,
-    QuantityShipped: shipped ? line.quantity : 0,
-    ProductInfo: { NumberOfItems: '1' },
-    ItemPrice: moneyV0(lineTotalMinor(line), store.currency),
-    ItemTax: moneyV0(0, store.currency),
-    PromotionDiscount: moneyV0(0, store.currency),
-    IsGift: 'false',
-    ConditionId: 'New',
-    ConditionSubtypeId: 'New',
-    IsTransparency: false,
-  }));
+  const c = store.currency;
+  return itemMoney(order, store).map((m) => {
+    const { line } = m;
+    return {
+      ASIN: asinOf(store, line.product),
+      ...(line.listing.sku === null ? {} : { SellerSKU: line.listing.sku }),
+      OrderItemId: orderItemId(store, order, line.line),
+      Title: line.listing.title,
+      QuantityOrdered: line.quantity,
+      QuantityShipped: shipped ? line.quantity : 0,
+      ProductInfo: { NumberOfItems: '1' },
+      ItemPrice: moneyV0(m.itemPriceMinor, c),
+      ItemTax: moneyV0(m.itemTaxMinor, c),
+      ShippingPrice: moneyV0(m.shippingPriceMinor, c),
+      ShippingTax: moneyV0(m.shippingTaxMinor, c),
+      ShippingDiscount: moneyV0(0, c),
+      PromotionDiscount: moneyV0(m.promotionDiscountMinor, c),
+      IsGift: 'false',
+      ConditionId: 'New',
+      ConditionSubtypeId: 'New',
+      IsTransparency: false,
+    };
+  });
 }

@@ -11,7 +11,7 @@ import { amazonOrderId, asinOf, digitsFor, fnSkuOf, orderIsFba, pickFor } from '
 import {
   amount,
   iso,
-  lineTotalMinor,
+  itemMoney,
   MARKETPLACE_NAMES,
   orderStatus,
   orderTotalMinor,
@@ -138,7 +138,8 @@ function* allOrdersRows(world: SandboxWorld, store: StoreDef, fromMs: number, to
     const orderStatusText = flatOrderStatus(order, store, fba);
     const itemStatus = status === 'Canceled' ? 'Cancelled' : status === 'Shipped' ? 'Shipped' : 'Unshipped';
     const zero = amount(0);
-    for (const line of order.lines) {
+    for (const m of itemMoney(order, store)) {
+      const { line } = m;
       yield [
         amazonOrderId(store, order),
         '',
@@ -155,13 +156,14 @@ function* allOrdersRows(world: SandboxWorld, store: StoreDef, fromMs: number, to
         itemStatus,
         String(line.quantity),
         store.currency,
-        amount(lineTotalMinor(line)),
-        zero,
-        zero,
-        zero,
+        amount(m.itemPriceMinor),
+        amount(m.itemTaxMinor),
+        amount(m.shippingPriceMinor),
+        amount(m.shippingTaxMinor),
         '',
         '',
-        zero,
+        // promotions are written as negative amounts: they take away from the price
+        amount(-m.promotionDiscountMinor),
         zero,
         '',
         '',
@@ -217,7 +219,7 @@ function* merchantReturnRows(world: SandboxWorld, store: StoreDef, fromMs: numbe
       'StandardRefund',
       '',
       order.returnedAt !== null ? flatTime(order.returnedAt) : '',
-      amount(orderTotalMinor(order)),
+      amount(orderTotalMinor(order, store)),
       String(order.lines.reduce((n, l) => n + l.quantity, 0)),
       '',
       '',

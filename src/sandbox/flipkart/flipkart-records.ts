@@ -14,6 +14,7 @@
  */
 import type { OrderLine } from '../world/lifecycle.ts';
 import { type Lifecycle, STEP_FIELDS, updatedAt } from '../world/lifecycle.ts';
+import { orderMoney } from '../world/order-money.ts';
 import { hashKeys, Random } from '../world/random.ts';
 import type { StoreDef } from '../world/stores.ts';
 import {
@@ -117,15 +118,32 @@ export function asOf(order: Lifecycle, t: number): Lifecycle {
 }
 
 export interface ItemMoney {
+  /** The seller's price for the item's quantity, after the seller's discount (GST inside). */
+  sellingMinor: number;
+  /** The order's shipping, charged on its first item still live (the first item when none is). */
+  shippingMinor: number;
+  /** sellingPrice + shippingCharge. */
   totalMinor: number;
+  /** Funded by Flipkart: the buyer pays less (customerPrice), the seller's totalPrice does not drop. */
   discountMinor: number;
 }
 
-/** Seller price times quantity; Flipkart funds a small discount on some items (customerPrice drops, totalPrice does not). */
-export function itemMoney(store: StoreDef, order: Lifecycle, line: OrderLine): ItemMoney {
-  const totalMinor = line.unitMinor * line.quantity;
-  const discounted = hashKeys(store.accountId, order.index, line.line, 'fk-discount') % 100 < 15;
-  return { totalMinor, discountMinor: discounted ? Math.round((totalMinor * 0.05) / 100) * 100 : 0 };
+/** Each item's price components, by line number. */
+export function itemMoney(store: StoreDef, order: Lifecycle): Map<number, ItemMoney> {
+  const parts = orderMoney(order, store);
+  const items = flipkartItems(order, store);
+  const shippedOn = (items.find((i) => i.status !== 'CANCELLED') ?? items[0])?.line.line;
+  return new Map(
+    parts.lines.map(({ line, netMinor }) => {
+      const shippingMinor = line.line === shippedOn ? parts.shippingMinor : 0;
+      const discounted = hashKeys(store.accountId, order.index, line.line, 'fk-discount') % 100 < 15;
+      const discountMinor = discounted ? Math.round((netMinor * 0.05) / 100) * 100 : 0;
+      return [
+        line.line,
+        { sellingMinor: netMinor, shippingMinor, totalMinor: netMinor + shippingMinor, discountMinor },
+      ];
+    }),
+  );
 }
 
 /** INR minor units (paise) as Flipkart's rupee numbers. */
@@ -144,6 +162,7 @@ export function istIso(ms: number): string {
 
 export function renderShipment(order: Lifecycle, store: StoreDef, items: readonly FlipkartItem[]) {
   const orderId = flipkartOrderId(store, order);
+  const prices = itemMoney(store, order);
   return {
     shipmentId: shipmentIdOf(store, order),
     dispatchByDate: iso(order.placedAt + DISPATCH_SLA_MS),
@@ -156,7 +175,7 @@ export function renderShipment(order: Lifecycle, store: StoreDef, items: readonl
     shipmentType: 'NORMAL',
     orderItems: items.map((item) => {
       const { line } = item;
-      const money = itemMoney(store, order, line);
+      const money = prices.get(line.line) as ItemMoney;
       return {
         orderItemId: flipkartOrderItemId(store, order, line.line),
         orderId,
@@ -170,9 +189,9 @@ export function renderShipment(order: Lifecycle, store: StoreDef, items: readonl
         listingId: listingIdOf(store, line.product),
         title: line.listing.title,
         priceComponents: {
-          sellingPrice: rupees(money.totalMinor),
+          sellingPrice: rupees(money.sellingMinor),
           totalPrice: rupees(money.totalMinor),
-          shippingCharge: 0,
+          shippingCharge: rupees(money.shippingMinor),
           customerPrice: rupees(money.totalMinor - money.discountMinor),
           flipkartDiscount: rupees(money.discountMinor),
         },

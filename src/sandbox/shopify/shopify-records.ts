@@ -7,7 +7,8 @@
 import { decimal } from '../truth/decimal.ts';
 import type { Product } from '../world/catalog.ts';
 import { listPrice } from '../world/catalog.ts';
-import { type Lifecycle, totalMinor } from '../world/lifecycle.ts';
+import type { Lifecycle } from '../world/lifecycle.ts';
+import { orderMoney } from '../world/order-money.ts';
 import type { StoreDef } from '../world/stores.ts';
 import { connection } from './shopify-connection.ts';
 
@@ -29,8 +30,8 @@ export interface ShopifyStatus {
 }
 
 /** The one place Shopify's statuses are derived: the API and the truth both use it. */
-export function shopifyStatus(o: Lifecycle): ShopifyStatus {
-  const total = totalMinor(o.lines);
+export function shopifyStatus(o: Lifecycle, store: StoreDef): ShopifyStatus {
+  const total = orderMoney(o, store).collectedMinor;
   const cancelled = o.cancelledAt !== null;
   const paid = o.paidAt !== null;
   // a paid order that is cancelled is refunded in full; an unpaid one is voided
@@ -55,11 +56,32 @@ function money(minor: number, currency: string) {
 
 export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) {
   const c = store.currency;
-  const status = shopifyStatus(o);
-  const total = totalMinor(o.lines);
+  const allocation = (minor: number, application: Record<string, unknown>) => ({
+    __typename: 'DiscountAllocation',
+    allocatedAmountSet: money(minor, c),
+    allocatedAmount: money(minor, c).shopMoney,
+    discountApplication: {
+      allocationMethod: 'ACROSS',
+      targetSelection: 'ALL',
+      targetType: 'LINE_ITEM',
+      ...application,
+    },
+  });
+  const status = shopifyStatus(o, store);
+  const parts = orderMoney(o, store);
   const id = orderNumericId(store, o.index);
-  const lineItems = o.lines.map((l) => {
+  const lineItems = parts.lines.map(({ line: l, grossMinor, lineDiscountMinor, codeDiscountMinor, netMinor }) => {
     const sku = l.listing.sku;
+    // as Shopify states a line: its discounted total leaves the order's discount code out,
+    // its allocations hold every discount (the code's share included)
+    const allocations = [
+      ...(lineDiscountMinor > 0
+        ? [allocation(lineDiscountMinor, { __typename: 'AutomaticDiscountApplication', title: 'Festive offer' })]
+        : []),
+      ...(codeDiscountMinor !== 0 && parts.code
+        ? [allocation(codeDiscountMinor, { __typename: 'DiscountCodeApplication', code: parts.code })]
+        : []),
+    ];
     return {
       __typename: 'LineItem',
       id: gid('LineItem', id * 10 + l.line),
@@ -71,8 +93,12 @@ export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) 
       vendor: store.sellerName,
       requiresShipping: true,
       originalUnitPriceSet: money(l.unitMinor, c),
-      discountedUnitPriceSet: money(l.unitMinor, c),
-      originalTotalSet: money(l.unitMinor * l.quantity, c),
+      discountedUnitPriceSet: money(Math.round((grossMinor - lineDiscountMinor) / l.quantity), c),
+      discountedUnitPriceAfterAllDiscountsSet: money(Math.round(netMinor / l.quantity), c),
+      originalTotalSet: money(grossMinor, c),
+      discountedTotalSet: money(grossMinor - lineDiscountMinor, c),
+      totalDiscountSet: money(lineDiscountMinor, c),
+      discountAllocations: allocations,
       variant: {
         __typename: 'ProductVariant',
         id: gid('ProductVariant', variantNumericId(store, l.product)),
@@ -172,14 +198,17 @@ export function renderOrder(o: Lifecycle, store: StoreDef, updatedAtMs: number) 
     returnStatus: status.returnStatus,
     fullyPaid: status.financial === 'PAID',
     subtotalLineItemsQuantity: o.lines.reduce((n, l) => n + l.quantity, 0),
-    totalPriceSet: money(total, c),
-    subtotalPriceSet: money(total, c),
-    currentTotalPriceSet: money(status.cancelled ? 0 : total - status.refundedMinor, c),
-    currentSubtotalPriceSet: money(status.cancelled ? 0 : total - status.refundedMinor, c),
+    taxesIncluded: false,
+    totalPriceSet: money(parts.collectedMinor, c),
+    subtotalPriceSet: money(parts.netMinor, c),
+    currentTotalPriceSet: money(status.cancelled ? 0 : parts.collectedMinor - status.refundedMinor, c),
+    currentSubtotalPriceSet: money(status.cancelled ? 0 : Math.max(0, parts.netMinor - status.refundedMinor), c),
     totalRefundedSet: money(status.refundedMinor, c),
-    totalShippingPriceSet: money(0, c),
-    totalTaxSet: money(0, c),
-    totalDiscountsSet: money(0, c),
+    totalShippingPriceSet: money(parts.shippingMinor, c),
+    totalTaxSet: money(parts.taxMinor, c),
+    totalDiscountsSet: money(parts.discountMinor, c),
+    discountCode: parts.code,
+    discountCodes: parts.code ? [parts.code] : [],
     email: o.customer?.email ?? null,
     customer: o.customer && {
       __typename: 'Customer',

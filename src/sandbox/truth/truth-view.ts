@@ -10,9 +10,18 @@ export interface TruthView {
   /** The source's own status words for the order (e.g. "PAID/FULFILLED", "Shipped", "DELIVERED"). */
   sourceStatus: string;
   currency: string;
-  /** Order total as the API reports it, minor units. */
-  totalMinor: number;
-  lines: { sku: string | null; quantity: number; amountMinor: number }[];
+  /**
+   * Net sales as the API states them, minor units: the items after their discounts,
+   * before shipping and tax.
+   */
+  netMinor: number;
+  /** What the buyer paid as the API states it: net sales + shipping + tax. */
+  collectedMinor: number;
+  /**
+   * Per line, `amountMinor` is the line's sales after its discounts; `sold` is false for
+   * a line of a cancelled order, or a line cancelled on its own.
+   */
+  lines: { sku: string | null; quantity: number; amountMinor: number; sold: boolean }[];
   /** Units returned (0 when none). */
   returnedUnits: number;
 }

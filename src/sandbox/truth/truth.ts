@@ -1,7 +1,9 @@
 /**
  * Ground truth: aggregates over the source records as each marketplace's API states
  * them (see TruthView). Counts and amounts by seller × marketplace × month × source
- * status (with whether those orders are cancelled, by the sandbox's rule), units and revenue by SKU × marketplace, returns, and the FX rates in use.
+ * status (with whether those orders are cancelled, by the sandbox's rule): net sales and total
+ * collected; units and revenue (the lines' sales after discounts) of the lines sold (not
+ * cancelled) by SKU × marketplace, returns, and the FX rates in use.
  */
 import { amazonTruthView } from '../amazon/amazon-truth.ts';
 import { flipkartTruthView } from '../flipkart/flipkart-truth.ts';
@@ -30,7 +32,11 @@ export interface TruthRow {
   cancelled: boolean;
   currency: string;
   orders: number;
-  /** Decimal string in the order currency. */
+  /** Net sales: the items after their discounts, before shipping and tax (decimal string, order currency). */
+  netSales: string;
+  /** Total collected: what the buyers paid, net sales + shipping + tax. */
+  collected: string;
+  /** The order totals as the API states them: the same as `collected`. */
   amount: string;
 }
 
@@ -57,7 +63,7 @@ export interface Truth {
 }
 
 export function computeTruth(world: SandboxWorld): Truth {
-  const orders = new Map<string, TruthRow & { minor: number }>();
+  const orders = new Map<string, TruthRow & { minor: number; netMinor: number }>();
   const skus = new Map<string, Truth['skus'][number] & { minor: number }>();
   const returns: Truth['returns'] = [];
   const totals: Truth['totals'] = [];
@@ -87,15 +93,20 @@ export function computeTruth(world: SandboxWorld): Truth {
           cancelled,
           currency: view.currency,
           orders: 0,
+          netSales: '',
+          collected: '',
           amount: '',
           minor: 0,
+          netMinor: 0,
         };
         orders.set(key, row);
       }
       row.orders++;
-      row.minor += view.totalMinor;
+      row.minor += view.collectedMinor;
+      row.netMinor += view.netMinor;
       for (const line of view.lines) {
         items++;
+        if (!line.sold) continue;
         const skuKey = `${store.seller}|${store.marketplace}|${line.sku}|${view.currency}`;
         let s = skus.get(skuKey);
         if (!s) {
@@ -127,7 +138,12 @@ export function computeTruth(world: SandboxWorld): Truth {
   for (const month of months) sample[`${month}-15`] = world.fx.rates(`${month}-15`, 'USD')?.rates ?? {};
   return {
     clock: new Date(world.clockMs).toISOString(),
-    orders: [...orders.values()].map(({ minor, ...row }) => ({ ...row, amount: decimal(minor, row.currency) })),
+    orders: [...orders.values()].map(({ minor, netMinor, ...row }) => ({
+      ...row,
+      netSales: decimal(netMinor, row.currency),
+      collected: decimal(minor, row.currency),
+      amount: decimal(minor, row.currency),
+    })),
     skus: [...skus.values()].map(({ minor, ...row }) => ({ ...row, revenue: decimal(minor, row.currency) })),
     returns,
     totals,
