@@ -109,7 +109,8 @@ async function copyBaseline(pool: pg.Pool, userId: string, { ownerCheck = false 
     );
     for (const { def } of fks.rows) await pool.query(`alter table ${to} add ${def}`);
     if (ownerCheck) {
-      for (const trigger of tenantOwnerCheckTriggers(to as OwnerCheckedTable)) await pool.query(String(trigger.expression));
+      for (const trigger of tenantOwnerCheckTriggers(to as OwnerCheckedTable))
+        await pool.query(String(trigger.expression));
     }
   }
   const source = await pool.connect();

@@ -89,7 +89,9 @@ describe('link codes against guessing', () => {
     }
     // the right digits come too late: the code is spent for everyone
     expect(await redeemLinkCode(pool, code, 'slack:T1:U2PARTNER')).toEqual({ ok: false, reason: 'invalid' });
-    const { rows } = await pool.query('select failures from link_code where user_id = $1 and used_at is null', [seller]);
+    const { rows } = await pool.query('select failures from link_code where user_id = $1 and used_at is null', [
+      seller,
+    ]);
     expect(rows).toEqual([{ failures: MAX_FAILURES_PER_CODE }]);
     const next = await issueLinkCode(pool, seller);
     expect(await redeemLinkCode(pool, next.code, 'slack:T1:U2PARTNER')).toEqual({ ok: true, userId: seller });
