@@ -17,18 +17,20 @@ import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 
 const TABLES = {
   orders: {
-    from: `select id, user_id, marketplace, currency, status, total_amount, total_amount_usd, refunded_amount, ordered_at
+    from: `select id, user_id, marketplace, currency, status, net_sales, net_sales_usd, total_amount, total_amount_usd,
+                  refunded_amount, ordered_at
              from unified_order`,
     columns: `{'id': 'BIGINT', 'user_id': 'UUID', 'marketplace': 'VARCHAR', 'currency': 'VARCHAR', 'status': 'VARCHAR',
+               'net_sales': 'DECIMAL(20,4)', 'net_sales_usd': 'DECIMAL(20,4)',
                'total_amount': 'DECIMAL(20,4)', 'total_amount_usd': 'DECIMAL(20,4)', 'refunded_amount': 'DECIMAL(20,4)',
                'ordered_at': 'TIMESTAMPTZ'}`,
   },
   items: {
-    from: `select order_id, user_id, marketplace, currency, normalized_sku, title, quantity, total_price, is_cancelled,
+    from: `select order_id, user_id, marketplace, currency, normalized_sku, title, quantity, net_sales, is_cancelled,
                   returned_quantity
              from unified_order_item`,
     columns: `{'order_id': 'BIGINT', 'user_id': 'UUID', 'marketplace': 'VARCHAR', 'currency': 'VARCHAR',
-               'normalized_sku': 'VARCHAR', 'title': 'VARCHAR', 'quantity': 'INTEGER', 'total_price': 'DECIMAL(20,4)',
+               'normalized_sku': 'VARCHAR', 'title': 'VARCHAR', 'quantity': 'INTEGER', 'net_sales': 'DECIMAL(20,4)',
                'is_cancelled': 'BOOLEAN', 'returned_quantity': 'INTEGER'}`,
   },
   fx: {
@@ -93,8 +95,8 @@ const SUMMARY = `
     select o.marketplace as k, o.currency, (o.ordered_at at time zone 'UTC')::date as fx_day,
            count(*) as orders,
            count(*) filter (where o.status = 'CANCELLED') as cancelled,
-           coalesce(sum(o.total_amount) filter (where o.status <> 'CANCELLED'), 0) as sales,
-           coalesce(sum(o.total_amount_usd) filter (where o.status <> 'CANCELLED'), 0) as sales_usd,
+           coalesce(sum(o.net_sales) filter (where o.status <> 'CANCELLED'), 0) as sales,
+           coalesce(sum(o.net_sales_usd) filter (where o.status <> 'CANCELLED'), 0) as sales_usd,
            coalesce(sum(o.refunded_amount), 0) as refunds
       from orders o
      where ${IN_PERIOD}
@@ -125,8 +127,8 @@ const PRODUCTS = `
     select coalesce(i.normalized_sku, 'title:' || i.title) as sku, i.marketplace, i.currency,
            (o.ordered_at at time zone 'UTC')::date as fx_day, max(i.title) as title,
            count(distinct o.id) as orders, sum(i.quantity) as units, sum(i.returned_quantity) as returned_units,
-           sum(i.total_price) as sales,
-           sum(i.total_price * o.total_amount_usd / nullif(o.total_amount, 0)) as sales_usd
+           sum(i.net_sales) as sales,
+           sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)) as sales_usd
       from items i join orders o on o.id = i.order_id
      where i.user_id = $1::uuid and ${IN_PERIOD} and o.status <> 'CANCELLED' and not i.is_cancelled
      group by all
