@@ -24,7 +24,7 @@ import { type NotConverted, NotConvertedTally } from './not-converted.ts';
 import type { Period } from './period.ts';
 import { ratio } from './sales.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
-import { SqlParams } from './sql-params.ts';
+import { type Placeholder, SqlParams } from './sql-params.ts';
 
 export interface ProductSalesRow {
   /** The normalized SKU; lines without one are grouped by title, as "title:<title>". */
@@ -151,8 +151,9 @@ interface PartRow {
 
 /**
  * Lines not cancelled of orders not cancelled, summed per product (normalized SKU) and
- * marketplace, or all together (`order`: each order counted once), per order currency
- * and UTC day, then converted (money-sql.ts): a row per product, marketplace and currency.
+ * marketplace (from the product rollup), or all together (`order`: each order counted
+ * once, from the lines), per order currency and UTC day, then converted (money-sql.ts):
+ * a row per product, marketplace and currency.
  */
 function productPartsQuery(
   scope: SellerScope,
@@ -161,36 +162,19 @@ function productPartsQuery(
   per: 'product' | 'order',
 ): [string, unknown[]] {
   const q = new SqlParams();
-  const orders = addOrdersInPeriod(q, scope.userId, period, options.marketplaces);
   const currency = q.add(scope.currency);
   const skus = q.add(options.skus?.length ? options.skus : null);
-  const product =
+  const parts =
     per === 'product'
-      ? `coalesce(i.normalized_sku, 'title:' || i.title) as sku, i.marketplace`
-      : `'' as sku, '' as marketplace`;
+      ? productRollupParts(q, scope, period, options, skus)
+      : orderParts(q, scope, period, options, skus);
   const category =
     per === 'product'
       ? `(select pr.category from unified_product pr
-           where pr.user_id = ${orders.user} and pr.normalized_sku = p.sku and pr.category is not null
+           where pr.user_id = ${parts.user} and pr.normalized_sku = p.sku and pr.category is not null
            order by pr.marketplace = p.marketplace desc, pr.category limit 1)`
       : 'null';
-  const sql = `with parts as (
-       select ${product}, i.currency as currency,
-              ${FX_DAY} as fx_day, max(i.title) as title,
-              count(distinct o.id)::int as orders, sum(i.quantity)::int as units,
-              sum(i.returned_quantity)::int as returned_units,
-              coalesce(sum(i.net_sales), 0) as sales,
-              coalesce(sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)), 0) as sales_usd,
-              count(distinct o.id) filter (where o.total_amount_usd is null and i.net_sales is not null)::int
-                as orders_without_usd,
-              coalesce(sum(i.net_sales) filter (where o.total_amount_usd is null), 0) as sales_without_usd,
-              count(distinct o.id) filter (where i.net_sales is null)::int as without_net_sales
-         from unified_order_item i join unified_order o on o.id = i.order_id
-        where i.user_id = ${orders.user} and ${ordersInPeriod(orders)}
-          and o.status <> 'CANCELLED' and not i.is_cancelled
-          and (${skus}::text[] is null or i.normalized_sku = any(${skus}))
-        group by 1, 2, 3, 4
-     )
+  const sql = `with parts as (${parts.sql})
      select p.sku, p.marketplace, p.currency, max(p.title) as title, sum(p.orders)::int as orders,
             sum(p.units)::int as units, sum(p.returned_units)::int as returned_units,
             coalesce(sum(${inReportingCurrency('p.sales', 'p.sales_usd', currency)}), 0)::text as revenue,
@@ -203,6 +187,59 @@ function productPartsQuery(
        ${reportingRateJoin(currency)}
       group by p.sku, p.marketplace, p.currency`;
   return [sql, q.values];
+}
+
+/** The parts per product, day and currency, from the daily product rollup (sales-rollup.ts). */
+function productRollupParts(
+  q: SqlParams,
+  scope: SellerScope,
+  period: Period,
+  options: ProductSalesOptions,
+  skus: Placeholder,
+): { sql: string; user: Placeholder } {
+  const user = q.add(scope.userId);
+  const start = q.add(period.start);
+  const end = q.add(period.end);
+  const marketplaces = q.add(options.marketplaces?.length ? options.marketplaces : null);
+  const r = { user, start, end, marketplaces };
+  const sql = `select r.sku, r.marketplace, r.currency, r.fx_day, max(r.title) as title,
+                sum(r.orders)::int as orders, sum(r.units)::int as units, sum(r.returned_units)::int as returned_units,
+                sum(r.sales) as sales, sum(r.sales_usd) as sales_usd,
+                sum(r.orders_without_usd)::int as orders_without_usd, sum(r.sales_without_usd) as sales_without_usd,
+                sum(r.orders_without_net_sales)::int as without_net_sales
+           from product_rollup r
+          where r.user_id = ${r.user} and r.day >= ${r.start}::date and r.day < ${r.end}::date
+            and (${r.marketplaces}::text[] is null or r.marketplace = any(${r.marketplaces}))
+            and (${skus}::text[] is null or r.sku = any(${skus}))
+          group by 1, 2, 3, 4`;
+  return { sql, user };
+}
+
+/** The parts over whole orders (each counted once, whatever products they hold), from the lines. */
+function orderParts(
+  q: SqlParams,
+  scope: SellerScope,
+  period: Period,
+  options: ProductSalesOptions,
+  skus: Placeholder,
+): { sql: string; user: Placeholder } {
+  const orders = addOrdersInPeriod(q, scope.userId, period, options.marketplaces);
+  const sql = `select '' as sku, '' as marketplace, i.currency as currency,
+                ${FX_DAY} as fx_day, max(i.title) as title,
+                count(distinct o.id)::int as orders, sum(i.quantity)::int as units,
+                sum(i.returned_quantity)::int as returned_units,
+                coalesce(sum(i.net_sales), 0) as sales,
+                coalesce(sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)), 0) as sales_usd,
+                count(distinct o.id) filter (where o.total_amount_usd is null and i.net_sales is not null)::int
+                  as orders_without_usd,
+                coalesce(sum(i.net_sales) filter (where o.total_amount_usd is null), 0) as sales_without_usd,
+                count(distinct o.id) filter (where i.net_sales is null)::int as without_net_sales
+           from unified_order_item i join unified_order o on o.id = i.order_id
+          where i.user_id = ${orders.user} and ${ordersInPeriod(orders)}
+            and o.status <> 'CANCELLED' and not i.is_cancelled
+            and (${skus}::text[] is null or i.normalized_sku = any(${skus}))
+          group by 1, 2, 3, 4`;
+  return { sql, user: orders.user };
 }
 
 export type ProductRanking = 'revenue' | 'units';

@@ -55,12 +55,12 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
   let result: RollupRefresh;
   if (state[0]?.timezone !== scope.timezone) {
     await client.query('delete from sales_rollup where user_id = $1', [scope.userId]);
+    await client.query('delete from product_rollup where user_id = $1', [scope.userId]);
     const q = new SqlParams();
     const $ = { user: q.add(scope.userId), zone: q.add(scope.timezone) };
-    await client.query(
-      insertRollup($, `select o.* from unified_order o where o.user_id = ${$.user}`, sellerLines($)),
-      q.values,
-    );
+    const orders = `select o.* from unified_order o where o.user_id = ${$.user}`;
+    await client.query(insertRollup($, orders, sellerLines($)), q.values);
+    await client.query(insertProductRollup($, orders, sellerLines($)), q.values);
     await client.query(
       `insert into sales_rollup_state (user_id, timezone, built_at) values ($1, $2, now())
        on conflict (user_id) do update set timezone = excluded.timezone, built_at = excluded.built_at`,
@@ -80,21 +80,20 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
     );
     const connectionIds = days.map((d) => d.connection_id);
     const localDays = days.map((d) => d.day);
-    await client.query(
-      `delete from sales_rollup r using unnest($2::uuid[], $3::date[]) d(connection_id, day)
-        where r.user_id = $1 and r.connection_id = d.connection_id and r.day = d.day`,
-      [scope.userId, connectionIds, localDays],
-    );
+    for (const table of ['sales_rollup', 'product_rollup']) {
+      await client.query(
+        `delete from ${table} r using unnest($2::uuid[], $3::date[]) d(connection_id, day)
+          where r.user_id = $1 and r.connection_id = d.connection_id and r.day = d.day`,
+        [scope.userId, connectionIds, localDays],
+      );
+    }
     const q = new SqlParams();
     const $ = { user: q.add(scope.userId), zone: q.add(scope.timezone) };
     const connections = q.add(connectionIds);
     const dayList = q.add(localDays);
-    await client.query(
-      // one index range scan per day (offset 0 keeps it from being flattened into a join
-      // that compares every order of the seller with every day)
-      insertRollup(
-        $,
-        `select o.*
+    // one index range scan per day (offset 0 keeps it from being flattened into a join
+    // that compares every order of the seller with every day)
+    const orders = `select o.*
                       from (select d.connection_id, d.day::timestamp at time zone ${$.zone} as from_at,
                                    (d.day + 1)::timestamp at time zone ${$.zone} as to_at
                               from unnest(${connections}::uuid[], ${dayList}::date[]) d(connection_id, day)) d
@@ -102,11 +101,9 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
                         select o.* from unified_order o
                          where o.user_id = ${$.user} and o.ordered_at >= d.from_at and o.ordered_at < d.to_at
                            and o.connection_id = d.connection_id
-                        offset 0) o`,
-        ORDER_LINES,
-      ),
-      q.values,
-    );
+                        offset 0) o`;
+    await client.query(insertRollup($, orders, ORDER_LINES), q.values);
+    await client.query(insertProductRollup($, orders, ORDER_LINES), q.values);
     result = { rebuilt: 'days', days: days.length };
   }
   // a mark written again since it was read (its generation moved on) stays for next time
@@ -116,6 +113,29 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
     [marks.map((m) => m.connection_id), marks.map((m) => m.utc_day), marks.map((m) => m.generation)],
   );
   return result;
+}
+
+/**
+ * Sums the lines (not cancelled, of orders not cancelled) of the orders `orders`
+ * selects into product rollup rows: per product, local day, rate day and currency.
+ */
+function insertProductRollup($: RollupParams, orders: string, lines: string): string {
+  return `
+    with o as (${orders}),
+         i as (select i.* ${lines})
+    insert into product_rollup (user_id, connection_id, marketplace, day, fx_day, currency, sku, title, orders, units,
+           returned_units, sales, sales_usd, orders_without_usd, sales_without_usd, orders_without_net_sales)
+    select ${$.user}, o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date, ${FX_DAY},
+           i.currency, coalesce(i.normalized_sku, 'title:' || i.title), max(i.title),
+           count(distinct o.id), sum(i.quantity), sum(i.returned_quantity),
+           coalesce(sum(i.net_sales), 0),
+           coalesce(sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)), 0),
+           count(distinct o.id) filter (where o.total_amount_usd is null and i.net_sales is not null),
+           coalesce(sum(i.net_sales) filter (where o.total_amount_usd is null), 0),
+           count(distinct o.id) filter (where i.net_sales is null)
+      from o join i on i.order_id = o.id
+     where o.status <> 'CANCELLED' and not i.is_cancelled
+     group by o.connection_id, o.marketplace, 4, 5, i.currency, 7`;
 }
 
 /** Where the lines of the orders come from: all the seller's (hash-joined), or looked up per order. */

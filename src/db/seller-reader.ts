@@ -21,8 +21,18 @@ export const READER_ROLE = 'shopiq_reader';
 /** The transaction-local setting naming the seller the reader may see. */
 export const SELLER_SETTING = 'shopiq.seller_id';
 
-/** Tables holding sellers' rows, each with `user_id`: the reader sees its seller's only. */
-export const SELLER_TABLES = ['unified_order', 'unified_order_item', 'unified_product', 'sales_rollup'] as const;
+/**
+ * Tables holding sellers' rows, each with `user_id`: the reader sees its seller's only.
+ * A table added here needs a migration calling `sellerTableSql` (and its entity the
+ * `sellerReadPolicies`).
+ */
+export const SELLER_TABLES = [
+  'unified_order',
+  'unified_order_item',
+  'unified_product',
+  'sales_rollup',
+  'product_rollup',
+] as const;
 
 /** Tables without a seller the reader may read whole: reference data. */
 export const SHARED_TABLES = ['fx_rate'] as const;
@@ -44,8 +54,11 @@ const MISSING_ROLE_HINT =
   `As a database superuser, run once: CREATE ROLE ${READER_ROLE} NOLOGIN; GRANT ${READER_ROLE} TO <ShopIQ's database user>; ` +
   "(or give ShopIQ's database user CREATEROLE), then start ShopIQ again";
 
-/** Creates the role when missing, lets the service's role become it, and puts the policies on. */
-export function sellerReaderSetupSql(): string[] {
+/**
+ * Creates the role when missing, lets the service's role become it, and opens `tables`
+ * to it (a migration passes the tables as they were when it was written).
+ */
+export function sellerReaderSetupSql(tables: { seller: readonly string[]; shared: readonly string[] }): string[] {
   return [
     `do $$ begin
        if not exists (select 1 from pg_roles where rolname = '${READER_ROLE}') then
@@ -64,24 +77,30 @@ export function sellerReaderSetupSql(): string[] {
          using hint = '${MISSING_ROLE_HINT.replaceAll("'", "''")}';
      end $$`,
     `do $$ begin execute format('grant usage on schema %I to ${READER_ROLE}', current_schema()); end $$`,
-    ...[...SELLER_TABLES, ...SHARED_TABLES].map((table) => `grant select on "${table}" to ${READER_ROLE}`),
-    ...SELLER_TABLES.flatMap((table) => [
-      `alter table "${table}" enable row level security`,
-      ...sellerReadPolicies().map(
-        (p) => `create policy ${p.name} on "${table}" for ${p.command} to ${p.roles?.join(', ')} using (${p.using})`,
-      ),
-    ]),
+    ...tables.shared.map((table) => `grant select on "${table}" to ${READER_ROLE}`),
+    ...tables.seller.flatMap(sellerTableSql),
   ];
 }
 
-/** Undoes `sellerReaderSetupSql` in this database (the role stays: other databases may use it). */
-export function sellerReaderTeardownSql(): string[] {
+/** Opens one seller table to the reader: its rows of the bound seller only. */
+export function sellerTableSql(table: string): string[] {
   return [
-    ...SELLER_TABLES.flatMap((table) => [
+    `grant select on "${table}" to ${READER_ROLE}`,
+    `alter table "${table}" enable row level security`,
+    ...sellerReadPolicies().map(
+      (p) => `create policy ${p.name} on "${table}" for ${p.command} to ${p.roles?.join(', ')} using (${p.using})`,
+    ),
+  ];
+}
+
+/** Undoes `sellerReaderSetupSql` for `tables` in this database (the role stays: other databases may use it). */
+export function sellerReaderTeardownSql(tables: { seller: readonly string[]; shared: readonly string[] }): string[] {
+  return [
+    ...tables.seller.flatMap((table) => [
       `drop policy if exists ${POLICY} on "${table}"`,
       `alter table "${table}" disable row level security`,
     ]),
-    ...[...SELLER_TABLES, ...SHARED_TABLES].map((table) => `revoke select on "${table}" from ${READER_ROLE}`),
+    ...[...tables.seller, ...tables.shared].map((table) => `revoke select on "${table}" from ${READER_ROLE}`),
   ];
 }
 

@@ -86,6 +86,7 @@ describe('migrations', () => {
       'mikro_orm_migrations',
       'oauth_state',
       'processed_event',
+      'product_rollup',
       'sales_rollup',
       'sales_rollup_mark',
       'sales_rollup_state',

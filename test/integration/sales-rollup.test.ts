@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Period, resolvePeriod } from '../../src/analytics/period.ts';
+import { productSales } from '../../src/analytics/products.ts';
 import { salesReport } from '../../src/analytics/sales.ts';
 import { refreshSalesRollup } from '../../src/analytics/sales-rollup.ts';
 import { readSellerData } from '../../src/analytics/seller-reads.ts';
@@ -115,6 +116,35 @@ describe('the daily sales rollup', () => {
     }));
   }
 
+  /** Product figures straight from the lines (not cancelled, of orders not cancelled), per SKU and marketplace. */
+  async function productsFromLines(s: SellerScope) {
+    const p = period(s);
+    const { rows } = await pool.query(
+      `select i.normalized_sku as sku, i.marketplace, count(distinct o.id)::int as orders, sum(i.quantity)::int as units,
+              sum(i.returned_quantity)::int as "returnedUnits", sum(i.net_sales)::numeric(20,2)::text as revenue
+         from unified_order_item i join unified_order o on o.id = i.order_id
+        where o.user_id = $1 and o.status <> 'CANCELLED' and not i.is_cancelled
+          and (o.ordered_at at time zone $2)::date >= $3::date and (o.ordered_at at time zone $2)::date < $4::date
+        group by 1, 2 order by 1, 2`,
+      [s.userId, s.timezone, p.start, p.end],
+    );
+    return rows;
+  }
+
+  async function productsFromRollup(s: SellerScope) {
+    const { rows } = await readSellerData(pool, s, (db) => productSales(db, s, period(s)));
+    return rows
+      .map((r) => ({
+        sku: r.sku,
+        marketplace: r.marketplace,
+        orders: r.orders,
+        units: r.units,
+        returnedUnits: r.returnedUnits,
+        revenue: r.revenue,
+      }))
+      .sort((a, b) => (a.sku === b.sku ? a.marketplace.localeCompare(b.marketplace) : a.sku.localeCompare(b.sku)));
+  }
+
   const marks = async () =>
     (await pool.query('select count(*)::int as n from sales_rollup_mark where user_id = $1', [seller.userId])).rows[0]
       ?.n;
@@ -126,10 +156,13 @@ describe('the daily sales rollup', () => {
     expect(await fromRollup(s, 'marketplace')).toEqual(await fromOrders(s, 'marketplace'));
     expect(await fromRollup(s, 'day')).toEqual(await fromOrders(s, 'day'));
     expect((await fromRollup(s, 'day')).length).toBeGreaterThan(25);
+    // the product rollup is built with it, and equals the lines
+    expect(await productsFromRollup(s)).toEqual(await productsFromLines(s));
+    expect((await productsFromLines(s)).length).toBeGreaterThan(10);
     expect(await refreshSalesRollup(pool, s)).toEqual({ rebuilt: 'none', days: 0 });
   });
 
-  it('follows inserts, updates and deletes of orders and lines, rebuilding only the days they touch', async () => {
+  it('follows inserts, updates and deletes of orders and lines, rebuilding only the days they touch, products too', async () => {
     const s = await scope();
     await refreshSalesRollup(pool, s);
     await pool.query(
@@ -158,12 +191,14 @@ describe('the daily sales rollup', () => {
     expect(await marks()).toBe(0);
     expect(await fromRollup(s, 'marketplace')).toEqual(await fromOrders(s, 'marketplace'));
     expect(await fromRollup(s, 'day')).toEqual(await fromOrders(s, 'day'));
+    expect(await productsFromRollup(s)).toEqual(await productsFromLines(s));
   });
 
   it('counts days again in the timezone the seller moves to', async () => {
     await pool.query(`update "user" set timezone = 'Asia/Kolkata' where id = $1`, [seller.userId]);
     const s = await scope();
     expect(await fromRollup(s, 'day')).toEqual(await fromOrders(s, 'day'));
+    expect(await productsFromRollup(s)).toEqual(await productsFromLines(s));
     expect(await refreshSalesRollup(pool, s)).toEqual({ rebuilt: 'none', days: 0 });
     await pool.query(`update "user" set timezone = 'America/New_York' where id = $1`, [seller.userId]);
     expect((await refreshSalesRollup(pool, await scope())).rebuilt).toBe('all');

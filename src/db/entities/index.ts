@@ -8,7 +8,7 @@ import { LinkAttempt, LinkCode } from './link-code.entity.ts';
 import { MarketplaceConnection } from './marketplace-connection.entity.ts';
 import { OAuthState } from './oauth-state.entity.ts';
 import { ProcessedEvent } from './processed-event.entity.ts';
-import { SalesRollup, SalesRollupMark, SalesRollupState } from './sales-rollup.entity.ts';
+import { ProductRollup, SalesRollup, SalesRollupMark, SalesRollupState } from './sales-rollup.entity.ts';
 import { SlackInstallation } from './slack-installation.entity.ts';
 import { SyncLease } from './sync-lease.entity.ts';
 import { SyncQuarantine } from './sync-quarantine.entity.ts';
@@ -31,6 +31,7 @@ export {
   MarketplaceConnection,
   OAuthState,
   ProcessedEvent,
+  ProductRollup,
   SalesRollup,
   SalesRollupMark,
   SalesRollupState,
@@ -58,6 +59,7 @@ export const ENTITIES = [
   FxRate,
   ChatMessage,
   ProcessedEvent,
+  ProductRollup,
   SalesRollup,
   SalesRollupMark,
   SalesRollupState,

@@ -50,6 +50,41 @@ export const SalesRollup = defineEntity({
 });
 
 /**
+ * A seller's order lines summed per connection, local day, UTC day (the rate's day),
+ * currency and product (normalized SKU, or "title:<title>" without one): the product
+ * questions read a month as a few thousand rows instead of every line of it. Lines of
+ * cancelled orders and cancelled lines are left out, as every product figure leaves
+ * them. Derived data only, rebuilt with SalesRollup from the same marks.
+ */
+export const ProductRollup = defineEntity({
+  name: 'ProductRollup',
+  properties: {
+    ...tenantColumns(),
+    day: p.date(),
+    fxDay: p.date(),
+    currency: p.string().length(3),
+    sku: p.text(),
+    /** The greatest of the lines' titles (the same product is named alike). */
+    title: p.text(),
+    /** Orders with such a line: an order is on one day, so days add up. */
+    orders: p.integer(),
+    units: p.integer(),
+    returnedUnits: p.integer(),
+    /** The lines' net sales, and their share of their orders' USD amounts. */
+    sales: p.decimal('string').precision(24).scale(4),
+    salesUsd: p.decimal('string').columnType('numeric'),
+    /** Orders (and their lines' sales) stored without a USD amount. */
+    ordersWithoutUsd: p.integer(),
+    salesWithoutUsd: p.decimal('string').precision(24).scale(4),
+    /** Orders whose lines have no net sales yet (waiting for a re-read). */
+    ordersWithoutNetSales: p.integer(),
+  },
+  policies: sellerReadPolicies(),
+  uniques: [{ properties: ['connection', 'day', 'fxDay', 'currency', 'sku'] }],
+  indexes: [{ properties: ['user', 'day'] }],
+});
+
+/**
  * A UTC day of a connection whose orders changed since its rollup rows were built,
  * written by statement triggers on `unified_order` and `unified_order_item` (so no
  * writer can forget it). `generation` counts the changes: a rebuild removes only the
@@ -77,3 +112,4 @@ export const SalesRollupState = defineEntity({
 });
 
 export type ISalesRollup = InferEntity<typeof SalesRollup>;
+export type IProductRollup = InferEntity<typeof ProductRollup>;
