@@ -1,11 +1,11 @@
 /**
- * Keeps a seller's daily sales rollup (`sales_rollup`, see its entity) equal to their
- * orders. Triggers mark each connection's UTC day that changed; a refresh rebuilds the
+ * Keeps a seller's daily sales rollup (`sales_rollup`) and product rollup
+ * (`product_rollup`, see their entities) equal to their orders. Triggers mark each connection's UTC day that changed; a refresh rebuilds the
  * seller's local days those marks touch, straight from the order tables, and removes
  * the marks it read (unless marked again meanwhile). A seller without a rollup, or
  * with one counted in another timezone, gets all of it rebuilt.
  *
- * Refreshes run before every read (salesReport) and after every sync, one at a time
+ * Refreshes run before every read (readSellerData) and after every sync, one at a time
  * per seller (an advisory lock), each in one transaction: a reader sees the rollup
  * before or after a rebuild, never halfway.
  */
