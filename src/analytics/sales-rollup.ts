@@ -120,22 +120,32 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
  * selects into product rollup rows: per product, local day, rate day and currency.
  */
 function insertProductRollup($: RollupParams, orders: string, lines: string): string {
+  // each order's lines of a product first (no distinct counts over the day's orders),
+  // then the orders of each day
   return `
     with o as (${orders}),
-         i as (select i.* ${lines})
+         i as (select i.* ${lines}),
+         per_order as (
+           select o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date as day,
+                  ${FX_DAY} as fx_day, i.currency, coalesce(i.normalized_sku, 'title:' || i.title) as sku,
+                  max(i.title) as title, sum(i.quantity) as units, sum(i.returned_quantity) as returned_units,
+                  sum(i.net_sales) as sales,
+                  sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)) as sales_usd,
+                  o.total_amount_usd is null as without_usd,
+                  bool_or(i.net_sales is not null) as any_net_sales,
+                  bool_or(i.net_sales is null) as without_net_sales
+             from o join i on i.order_id = o.id
+            where o.status <> 'CANCELLED' and not i.is_cancelled
+            group by o.id, o.connection_id, o.marketplace, o.ordered_at, o.total_amount_usd, i.currency, 6)
     insert into product_rollup (user_id, connection_id, marketplace, day, fx_day, currency, sku, title, orders, units,
            returned_units, sales, sales_usd, orders_without_usd, sales_without_usd, orders_without_net_sales)
-    select ${$.user}, o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date, ${FX_DAY},
-           i.currency, coalesce(i.normalized_sku, 'title:' || i.title), max(i.title),
-           count(distinct o.id), sum(i.quantity), sum(i.returned_quantity),
-           coalesce(sum(i.net_sales), 0),
-           coalesce(sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)), 0),
-           count(distinct o.id) filter (where o.total_amount_usd is null and i.net_sales is not null),
-           coalesce(sum(i.net_sales) filter (where o.total_amount_usd is null), 0),
-           count(distinct o.id) filter (where i.net_sales is null)
-      from o join i on i.order_id = o.id
-     where o.status <> 'CANCELLED' and not i.is_cancelled
-     group by o.connection_id, o.marketplace, 4, 5, i.currency, 7`;
+    select ${$.user}, connection_id, marketplace, day, fx_day, currency, sku, max(title), count(*), sum(units),
+           sum(returned_units), coalesce(sum(sales), 0), coalesce(sum(sales_usd), 0),
+           count(*) filter (where without_usd and any_net_sales),
+           coalesce(sum(sales) filter (where without_usd), 0),
+           count(*) filter (where without_net_sales)
+      from per_order
+     group by connection_id, marketplace, day, fx_day, currency, sku`;
 }
 
 /** Where the lines of the orders come from: all the seller's (hash-joined), or looked up per order. */
