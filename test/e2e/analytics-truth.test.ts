@@ -3,14 +3,13 @@
  * marketplaces: the seed's questions answered with the sandbox's own numbers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
-import { type BoundTool, bindTools } from '../../src/conversation/tools/index.ts';
+import type { BoundTool } from '../../src/conversation/tools/index.ts';
 import { addDecimal } from '../../src/currency/decimal.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { json, startSandbox } from '../support/sandbox.ts';
 import { decimalText, useSyncHarness } from '../support/sync-harness.ts';
+import { toolsFor } from '../support/tools.ts';
 
 describe('the seed’s questions, answered with the sandbox truth’s numbers', () => {
   const harness = useSyncHarness();
@@ -24,10 +23,7 @@ describe('the seed’s questions, answered with the sandbox truth’s numbers', 
 
   async function tools(currency: string): Promise<Map<string, BoundTool>> {
     const scope: SellerScope = { userId, timezone: 'UTC', currency };
-    const bound = bindTools(
-      { pool: h.pool, scope, now, freshness: () => connectionFreshness(h.pool, scope, now, 6 * 3_600_000) },
-      createLogger({ logLevel: 'silent' }),
-    );
+    const bound = toolsFor(h.pool, scope, now);
     return new Map(bound.map((t) => [t.name, t]));
   }
   async function run(currency: string, name: string, input: unknown): Promise<any> {

@@ -8,22 +8,21 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import { type PeriodSpec, resolvePeriod } from '../../src/analytics/period.ts';
 import { productSales } from '../../src/analytics/products.ts';
 import { readSellerData } from '../../src/analytics/seller-reads.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 import { formatCount } from '../../src/conversation/format/money-format.ts';
 import { describeSales } from '../../src/conversation/format/tool-sentences.ts';
-import { type BoundTool, bindTools } from '../../src/conversation/tools/index.ts';
+import type { BoundTool } from '../../src/conversation/tools/index.ts';
 import { addDecimal } from '../../src/currency/decimal.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { orderMoney } from '../../src/sandbox/world/order-money.ts';
 import { rereadOrdersWithoutNetSales } from '../../src/sync/net-sales-backfill.ts';
 import { normalizeSku } from '../../src/sync/normalize-sku.ts';
 import { json, startSandbox } from '../support/sandbox.ts';
 import { decimalText, expectMatchesTruth, useSyncHarness } from '../support/sync-harness.ts';
+import { toolsFor } from '../support/tools.ts';
 
 const MARKETPLACES = ['shopify', 'flipkart', 'amazon'] as const;
 const text = (amount: string | undefined) => (amount === undefined ? amount : decimalText(amount));
@@ -40,10 +39,7 @@ describe('revenue is net sales on every marketplace, with the total collected be
 
   async function salesByMarketplace(currency: string): Promise<any> {
     const scope: SellerScope = { userId, timezone: 'UTC', currency };
-    const bound = bindTools(
-      { pool: h.pool, scope, now, freshness: () => connectionFreshness(h.pool, scope, now, 6 * 3_600_000) },
-      createLogger({ logLevel: 'silent' }),
-    );
+    const bound = toolsFor(h.pool, scope, now);
     const tool = bound.find((t) => t.name === 'sales_summary') as BoundTool;
     const result = await tool.run({ period: everything, by: 'marketplace' });
     if (!result.ok) throw new Error(result.content);

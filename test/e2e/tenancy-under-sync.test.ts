@@ -4,15 +4,13 @@
  * row crossing over would change A's figures. A's answers stay A's, page after page of
  * B's writes, and B's sync writes only B's rows.
  */
+
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import { loadSellerScope, type SellerScope } from '../../src/analytics/seller-scope.ts';
-import { bindTools } from '../../src/conversation/tools/index.ts';
-import type { ToolRequest } from '../../src/conversation/tools/tool.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { SANDBOX_START, sandboxAdmin, startSandbox } from '../support/sandbox.ts';
 import { expectMatchesTruth, useSyncHarness } from '../support/sync-harness.ts';
+import { toolsFor } from '../support/tools.ts';
 
 describe('one seller’s questions while another seller syncs', () => {
   const harness = useSyncHarness();
@@ -35,13 +33,7 @@ describe('one seller’s questions while another seller syncs', () => {
 
     const scope = (await loadSellerScope(h.pool, a)) as SellerScope;
     const now = new Date(SANDBOX_START);
-    const ctx: ToolRequest = {
-      pool: h.pool,
-      scope,
-      now,
-      freshness: () => connectionFreshness(h.pool, scope, now, 6 * 3_600_000),
-    };
-    const tools = bindTools(ctx, createLogger({ logLevel: 'silent' }));
+    const tools = toolsFor(h.pool, scope, now);
     const ask = async () => {
       const answers: string[] = [];
       for (const [name, input] of [

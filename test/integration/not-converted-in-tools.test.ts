@@ -3,16 +3,15 @@
  * currency that week) are never counted as 0: every tool that gives revenue leaves them
  * out of it and lists them apart, per currency, as the sales summary does.
  */
+
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 import { describeTop } from '../../src/conversation/format/tool-sentences.ts';
-import { bindTools } from '../../src/conversation/tools/index.ts';
 import { closePool } from '../../src/db/pool.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { toolsFor } from '../support/tools.ts';
 
 describe('amounts with no exchange rate, in every tool', () => {
   let db: TestDatabase;
@@ -69,10 +68,7 @@ describe('amounts with no exchange rate, in every tool', () => {
 
   async function run(currency: string, name: string, input: unknown) {
     const scope: SellerScope = { userId: seller.userId, timezone: 'UTC', currency };
-    const tools = bindTools(
-      { pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
-      createLogger({ logLevel: 'silent' }),
-    );
+    const tools = toolsFor(pool, scope, now);
     const result = await tools.find((t) => t.name === name)?.run(input);
     if (!result?.ok) throw new Error(result?.content);
     return JSON.parse(result.content);

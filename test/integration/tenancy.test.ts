@@ -7,13 +7,14 @@ import { productSales, topProducts } from '../../src/analytics/products.ts';
 import { salesReport } from '../../src/analytics/sales.ts';
 import { readSellerData } from '../../src/analytics/seller-reads.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
-import { type BoundTool, bindTools, TOOLS } from '../../src/conversation/tools/index.ts';
+import { type BoundTool, TOOLS } from '../../src/conversation/tools/index.ts';
 import { MarketplaceConnection, UnifiedOrder, UnifiedOrderItem, User } from '../../src/db/entities/index.ts';
 import { type MikroORM, openOrm } from '../../src/db/orm.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller, seedUsdRate } from '../support/analytics-seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { toolsFor } from '../support/tools.ts';
 
 describe('tenancy in the unified tables', () => {
   let db: TestDatabase;
@@ -264,10 +265,7 @@ describe('tenancy in the analytics and the tools (T1, L2)', () => {
 
   function toolsOf(seller: SeededSeller): BoundTool[] {
     const scope = scopeOf(seller);
-    return bindTools(
-      { pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
-      createLogger({ logLevel: 'silent' }),
-    );
+    return toolsFor(pool, scope, now);
   }
   async function run(seller: SeededSeller, name: string, input: unknown) {
     const result = await toolsOf(seller)

@@ -1,15 +1,14 @@
 import nock from 'nock';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectionFreshness } from '../../src/analytics/freshness.ts';
 import type { SellerScope } from '../../src/analytics/seller-scope.ts';
 import { AnthropicClient } from '../../src/conversation/llm/anthropic-client.ts';
 import { runToolLoop } from '../../src/conversation/tool-loop.ts';
-import { type BoundTool, bindTools } from '../../src/conversation/tools/index.ts';
+import type { BoundTool } from '../../src/conversation/tools/index.ts';
 import { closePool } from '../../src/db/pool.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { seedOrder, seedSeller } from '../support/analytics-seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { toolsFor } from '../support/tools.ts';
 
 const API = 'https://anthropic.test';
 const LAST_MONTH = { kind: 'named', name: 'last_month' };
@@ -64,10 +63,7 @@ describe('the tool-use loop against the Messages API', () => {
     }
     const now = new Date('2026-11-05T06:00:00Z');
     const scope: SellerScope = { userId: seller.userId, timezone: 'UTC', currency: 'USD' };
-    tools = bindTools(
-      { pool, scope, now, freshness: () => connectionFreshness(pool, scope, now, 6 * 3_600_000) },
-      createLogger({ logLevel: 'silent' }),
-    );
+    tools = toolsFor(pool, scope, now);
   });
   afterEach(() => {
     requests.length = 0;
