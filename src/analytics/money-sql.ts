@@ -83,3 +83,34 @@ export function ordersInPeriod(p: OrdersInPeriod): string {
   and o.ordered_at < (${p.end}::date::timestamp at time zone ${p.zone})
   and (${p.marketplaces}::text[] is null or o.marketplace = any(${p.marketplaces}))`;
 }
+
+/** The placeholders `rollupDaysInPeriod` reads. */
+export interface RollupDaysInPeriod {
+  user: Placeholder;
+  /** First local day, and the day after the last (dates). */
+  start: Placeholder;
+  end: Placeholder;
+  /** Marketplaces to keep to (text[]; null: all). */
+  marketplaces: Placeholder;
+}
+
+/** Adds the values `rollupDaysInPeriod` reads: the seller, the period, the marketplaces (none: all). */
+export function addRollupDaysInPeriod(
+  q: SqlParams,
+  userId: string,
+  period: Period,
+  marketplaces: Marketplace[] | undefined,
+): RollupDaysInPeriod {
+  return {
+    user: q.add(userId),
+    start: q.add(period.start),
+    end: q.add(period.end),
+    marketplaces: q.add(marketplaces?.length ? marketplaces : null),
+  };
+}
+
+/** Rows of a daily rollup (`alias`, its days local to the seller) of the seller in the period, on the marketplaces given. */
+export function rollupDaysInPeriod(alias: string, p: RollupDaysInPeriod): string {
+  return `${alias}.user_id = ${p.user} and ${alias}.day >= ${p.start}::date and ${alias}.day < ${p.end}::date
+    and (${p.marketplaces}::text[] is null or ${alias}.marketplace = any(${p.marketplaces}))`;
+}

@@ -14,11 +14,13 @@ import type { Marketplace } from '../db/enums.ts';
 import type { SellerDb } from '../db/seller-reader.ts';
 import {
   addOrdersInPeriod,
+  addRollupDaysInPeriod,
   FX_DAY,
   inReportingCurrency,
   notConverted,
   ordersInPeriod,
   reportingRateJoin,
+  rollupDaysInPeriod,
 } from './money-sql.ts';
 import { type NotConverted, NotConvertedTally } from './not-converted.ts';
 import type { Period } from './period.ts';
@@ -197,22 +199,17 @@ function productRollupParts(
   options: ProductSalesOptions,
   skus: Placeholder,
 ): { sql: string; user: Placeholder } {
-  const user = q.add(scope.userId);
-  const start = q.add(period.start);
-  const end = q.add(period.end);
-  const marketplaces = q.add(options.marketplaces?.length ? options.marketplaces : null);
-  const r = { user, start, end, marketplaces };
+  const r = addRollupDaysInPeriod(q, scope.userId, period, options.marketplaces);
   const sql = `select r.sku, r.marketplace, r.currency, r.fx_day, max(r.title) as title,
                 sum(r.orders)::int as orders, sum(r.units)::int as units, sum(r.returned_units)::int as returned_units,
                 sum(r.sales) as sales, sum(r.sales_usd) as sales_usd,
                 sum(r.orders_without_usd)::int as orders_without_usd, sum(r.sales_without_usd) as sales_without_usd,
                 sum(r.orders_without_net_sales)::int as without_net_sales
            from product_rollup r
-          where r.user_id = ${r.user} and r.day >= ${r.start}::date and r.day < ${r.end}::date
-            and (${r.marketplaces}::text[] is null or r.marketplace = any(${r.marketplaces}))
+          where ${rollupDaysInPeriod('r', r)}
             and (${skus}::text[] is null or r.sku = any(${skus}))
           group by 1, 2, 3, 4`;
-  return { sql, user };
+  return { sql, user: r.user };
 }
 
 /** The parts over whole orders (each counted once, whatever products they hold), from the lines. */

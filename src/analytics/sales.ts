@@ -31,7 +31,14 @@
 import { addDecimal, compareDecimal, divideRounded, roundDecimal, subtractDecimal } from '../currency/decimal.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { SellerDb } from '../db/seller-reader.ts';
-import { inReportingCurrency, notConverted, reportingRateJoin } from './money-sql.ts';
+import {
+  addRollupDaysInPeriod,
+  inReportingCurrency,
+  notConverted,
+  type RollupDaysInPeriod,
+  reportingRateJoin,
+  rollupDaysInPeriod,
+} from './money-sql.ts';
 import { type NotConverted, NotConvertedTally } from './not-converted.ts';
 import type { Period } from './period.ts';
 import { minorDigits, type SellerScope } from './seller-scope.ts';
@@ -103,10 +110,7 @@ export async function salesReport(
 ): Promise<SalesReport> {
   const q = new SqlParams();
   const sql = partsSql(options.by ? SALES_DIMENSIONS[options.by] : `'all'`, {
-    user: q.add(scope.userId),
-    start: q.add(period.start),
-    end: q.add(period.end),
-    marketplaces: q.add(options.filters?.marketplaces?.length ? options.filters.marketplaces : null),
+    ...addRollupDaysInPeriod(q, scope.userId, period, options.filters?.marketplaces),
     currency: q.add(scope.currency),
   });
   const { rows } = await db.query<PartRow>(sql, q.values);
@@ -173,7 +177,7 @@ interface PartRow {
  * null: all): sums per key, order currency and UTC day first (a few hundred rows for a
  * year), then the day's rate USD → reporting currency for those not in it.
  */
-function partsSql(key: string, $: Record<'user' | 'start' | 'end' | 'marketplaces' | 'currency', Placeholder>): string {
+function partsSql(key: string, $: RollupDaysInPeriod & { currency: Placeholder }): string {
   const kept = `filter (where s.status <> 'CANCELLED')`;
   return `
     with parts as (
@@ -193,8 +197,7 @@ function partsSql(key: string, $: Record<'user' | 'start' | 'end' | 'marketplace
              coalesce(sum(s.refunds), 0) as refunds,
              coalesce(sum(s.refunds_usd), 0) as refunds_usd
         from sales_rollup s
-       where s.user_id = ${$.user} and s.day >= ${$.start}::date and s.day < ${$.end}::date
-         and (${$.marketplaces}::text[] is null or s.marketplace = any(${$.marketplaces}))
+       where ${rollupDaysInPeriod('s', $)}
        group by 1, 2, 3
     )
     select p.k, p.currency,

@@ -34,9 +34,6 @@ export const SELLER_TABLES = [
   'product_rollup',
 ] as const;
 
-/** Tables without a seller the reader may read whole: reference data. */
-export const SHARED_TABLES = ['fx_rate'] as const;
-
 const POLICY = 'seller_reads_own_rows';
 
 /** The seller the current transaction's reader is bound to; null (no rows) when unset. */
@@ -54,11 +51,17 @@ const MISSING_ROLE_HINT =
   `As a database superuser, run once: CREATE ROLE ${READER_ROLE} NOLOGIN; GRANT ${READER_ROLE} TO <ShopIQ's database user>; ` +
   "(or give ShopIQ's database user CREATEROLE), then start ShopIQ again";
 
+/** Tables opened to the reader: seller tables (their seller's rows), shared ones (whole). */
+export interface ReaderTables {
+  seller: readonly string[];
+  shared: readonly string[];
+}
+
 /**
  * Creates the role when missing, lets the service's role become it, and opens `tables`
  * to it (a migration passes the tables as they were when it was written).
  */
-export function sellerReaderSetupSql(tables: { seller: readonly string[]; shared: readonly string[] }): string[] {
+export function sellerReaderSetupSql(tables: ReaderTables): string[] {
   return [
     `do $$ begin
        if not exists (select 1 from pg_roles where rolname = '${READER_ROLE}') then
@@ -94,7 +97,7 @@ export function sellerTableSql(table: string): string[] {
 }
 
 /** Undoes `sellerReaderSetupSql` for `tables` in this database (the role stays: other databases may use it). */
-export function sellerReaderTeardownSql(tables: { seller: readonly string[]; shared: readonly string[] }): string[] {
+export function sellerReaderTeardownSql(tables: ReaderTables): string[] {
   return [
     ...tables.seller.flatMap((table) => [
       `drop policy if exists ${POLICY} on "${table}"`,

@@ -68,20 +68,17 @@ export async function redeemLinkCode(pool: pg.Pool, code: string, identity: stri
   const parts = LINK_CODE_PATTERN.exec(code.trim());
   // not a code's shape: it can name no code, so it is no guess either
   if (!parts) return { ok: false, reason: 'malformed' };
-  let userId: string | undefined;
-  {
-    const selector = (parts[1] as string).toUpperCase();
-    // one statement: the right digits spend the code, wrong ones count against it
-    const { rows } = await pool.query<{ user_id: string; matched: boolean }>(
-      `update link_code
-          set used_at = case when code_hash = $2 then now() end,
-              failures = failures + (code_hash <> $2)::int
-        where selector = $1 and used_at is null and expires_at > now() and failures < $3
-        returning user_id, code_hash = $2 as matched`,
-      [selector, hash(selector, parts[2] as string), MAX_FAILURES_PER_CODE],
-    );
-    if (rows[0]?.matched) userId = rows[0].user_id;
-  }
+  const selector = (parts[1] as string).toUpperCase();
+  // one statement: the right digits spend the code, wrong ones count against it
+  const { rows } = await pool.query<{ user_id: string; matched: boolean }>(
+    `update link_code
+        set used_at = case when code_hash = $2 then now() end,
+            failures = failures + (code_hash <> $2)::int
+      where selector = $1 and used_at is null and expires_at > now() and failures < $3
+      returning user_id, code_hash = $2 as matched`,
+    [selector, hash(selector, parts[2] as string), MAX_FAILURES_PER_CODE],
+  );
+  const userId = rows[0]?.matched ? rows[0].user_id : undefined;
   await pool.query('insert into link_attempt (identity, succeeded, attempted_at) values ($1, $2, now())', [
     identity,
     userId !== undefined,
