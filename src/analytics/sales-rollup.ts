@@ -59,8 +59,7 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
     const q = new SqlParams();
     const $ = { user: q.add(scope.userId), zone: q.add(scope.timezone) };
     const orders = `select o.* from unified_order o where o.user_id = ${$.user}`;
-    await client.query(insertRollup($, orders, sellerLines($)), q.values);
-    await client.query(insertProductRollup($, orders, sellerLines($)), q.values);
+    await client.query(insertRollups($, orders, sellerLines($)), q.values);
     await client.query(
       `insert into sales_rollup_state (user_id, timezone, built_at) values ($1, $2, now())
        on conflict (user_id) do update set timezone = excluded.timezone, built_at = excluded.built_at`,
@@ -102,8 +101,7 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
                          where o.user_id = ${$.user} and o.ordered_at >= d.from_at and o.ordered_at < d.to_at
                            and o.connection_id = d.connection_id
                         offset 0) o`;
-    await client.query(insertRollup($, orders, ORDER_LINES), q.values);
-    await client.query(insertProductRollup($, orders, ORDER_LINES), q.values);
+    await client.query(insertRollups($, orders, ORDER_LINES), q.values);
     result = { rebuilt: 'days', days: days.length };
   }
   // a mark written again since it was read (its generation moved on) stays for next time
@@ -115,17 +113,34 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
   return result;
 }
 
+/** Where the lines of the orders come from: all the seller's (hash-joined), or looked up per order. */
+const sellerLines = ($: RollupParams) => `from unified_order_item i where i.user_id = ${$.user}`;
+const ORDER_LINES = 'from o join unified_order_item i on i.order_id = o.id';
+
+/** The seller, and the timezone days are counted in. */
+type RollupParams = Record<'user' | 'zone', Placeholder>;
+
 /**
- * Sums the lines (not cancelled, of orders not cancelled) of the orders `orders`
- * selects into product rollup rows: per product, local day, rate day and currency.
+ * Sums the orders `orders` selects, and their lines (`lines`), into both rollups in one
+ * statement, so each order and line is read once:
+ * - `sales_rollup`: the orders, with what their lines add (units, returns). Orders stored
+ *   without net sales (before ShopIQ kept them, waiting for a re-read:
+ *   net-sales-backfill.ts) are counted, never summed into an amount.
+ * - `product_rollup`: the lines not cancelled of orders not cancelled, per product, local
+ *   day, rate day and currency; each order's lines of a product summed first, so a day's
+ *   orders are counted without distinct counts.
  */
-function insertProductRollup($: RollupParams, orders: string, lines: string): string {
-  // each order's lines of a product first (no distinct counts over the day's orders),
-  // then the orders of each day
+function insertRollups($: RollupParams, orders: string, lines: string): string {
   return `
     with o as (${orders}),
          i as (select i.* ${lines}),
-         per_order as (
+         order_lines as (
+           select i.order_id,
+                  coalesce(sum(i.quantity) filter (where not i.is_cancelled), 0) as units,
+                  coalesce(sum(i.returned_quantity), 0) as returned_units,
+                  bool_or(i.returned_quantity > 0) as any_returned
+             from i group by i.order_id),
+         product_per_order as (
            select o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date as day,
                   ${FX_DAY} as fx_day, i.currency, coalesce(i.normalized_sku, 'title:' || i.title) as sku,
                   max(i.title) as title, sum(i.quantity) as units, sum(i.returned_quantity) as returned_units,
@@ -136,7 +151,26 @@ function insertProductRollup($: RollupParams, orders: string, lines: string): st
                   bool_or(i.net_sales is null) as without_net_sales
              from o join i on i.order_id = o.id
             where o.status <> 'CANCELLED' and not i.is_cancelled
-            group by o.id, o.connection_id, o.marketplace, o.ordered_at, o.total_amount_usd, i.currency, 6)
+            group by o.id, o.connection_id, o.marketplace, o.ordered_at, o.total_amount_usd, i.currency, 6),
+         sales as (
+           insert into sales_rollup (user_id, connection_id, marketplace, day, fx_day, currency, status, orders, sales,
+                  sales_usd, orders_without_usd, sales_without_usd, collected, collected_usd, collected_without_usd,
+                  orders_without_net_sales, refunds, refunds_usd, units, returned_units, returned_orders)
+           select ${$.user}, o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date,
+                  ${FX_DAY}, o.currency, o.status,
+                  count(*), coalesce(sum(o.net_sales), 0), coalesce(sum(o.net_sales_usd), 0),
+                  count(*) filter (where o.net_sales is not null and o.total_amount_usd is null),
+                  coalesce(sum(o.net_sales) filter (where o.total_amount_usd is null), 0),
+                  coalesce(sum(o.total_amount) filter (where o.net_sales is not null), 0),
+                  coalesce(sum(o.total_amount_usd) filter (where o.net_sales is not null), 0),
+                  coalesce(sum(o.total_amount) filter (where o.net_sales is not null and o.total_amount_usd is null), 0),
+                  count(*) filter (where o.net_sales is null),
+                  coalesce(sum(o.refunded_amount), 0),
+                  coalesce(sum(o.refunded_amount * o.total_amount_usd / nullif(o.total_amount, 0)), 0),
+                  coalesce(sum(l.units), 0), coalesce(sum(l.returned_units), 0),
+                  count(*) filter (where o.status = 'RETURNED' or l.any_returned)
+             from o left join order_lines l on l.order_id = o.id
+            group by o.connection_id, o.marketplace, 4, 5, o.currency, o.status)
     insert into product_rollup (user_id, connection_id, marketplace, day, fx_day, currency, sku, title, orders, units,
            returned_units, sales, sales_usd, orders_without_usd, sales_without_usd, orders_without_net_sales)
     select ${$.user}, connection_id, marketplace, day, fx_day, currency, sku, max(title), count(*), sum(units),
@@ -144,47 +178,6 @@ function insertProductRollup($: RollupParams, orders: string, lines: string): st
            count(*) filter (where without_usd and any_net_sales),
            coalesce(sum(sales) filter (where without_usd), 0),
            count(*) filter (where without_net_sales)
-      from per_order
+      from product_per_order
      group by connection_id, marketplace, day, fx_day, currency, sku`;
-}
-
-/** Where the lines of the orders come from: all the seller's (hash-joined), or looked up per order. */
-const sellerLines = ($: RollupParams) => `from unified_order_item i where i.user_id = ${$.user}`;
-const ORDER_LINES = 'from o join unified_order_item i on i.order_id = o.id';
-
-/** The seller, and the timezone days are counted in. */
-type RollupParams = Record<'user' | 'zone', Placeholder>;
-
-/**
- * Sums the orders `orders` selects, with what their lines add (units, returns), into
- * rollup rows. Orders stored without net sales (before ShopIQ kept them, waiting for a
- * re-read: net-sales-backfill.ts) are counted, never summed into an amount.
- */
-function insertRollup($: RollupParams, orders: string, lines: string): string {
-  return `
-    with o as (${orders}),
-         i as (select i.order_id,
-                      coalesce(sum(i.quantity) filter (where not i.is_cancelled), 0) as units,
-                      coalesce(sum(i.returned_quantity), 0) as returned_units,
-                      bool_or(i.returned_quantity > 0) as any_returned
-                 ${lines}
-                group by i.order_id)
-    insert into sales_rollup (user_id, connection_id, marketplace, day, fx_day, currency, status, orders, sales,
-           sales_usd, orders_without_usd, sales_without_usd, collected, collected_usd, collected_without_usd,
-           orders_without_net_sales, refunds, refunds_usd, units, returned_units, returned_orders)
-    select ${$.user}, o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date,
-           ${FX_DAY}, o.currency, o.status,
-           count(*), coalesce(sum(o.net_sales), 0), coalesce(sum(o.net_sales_usd), 0),
-           count(*) filter (where o.net_sales is not null and o.total_amount_usd is null),
-           coalesce(sum(o.net_sales) filter (where o.total_amount_usd is null), 0),
-           coalesce(sum(o.total_amount) filter (where o.net_sales is not null), 0),
-           coalesce(sum(o.total_amount_usd) filter (where o.net_sales is not null), 0),
-           coalesce(sum(o.total_amount) filter (where o.net_sales is not null and o.total_amount_usd is null), 0),
-           count(*) filter (where o.net_sales is null),
-           coalesce(sum(o.refunded_amount), 0),
-           coalesce(sum(o.refunded_amount * o.total_amount_usd / nullif(o.total_amount, 0)), 0),
-           coalesce(sum(i.units), 0), coalesce(sum(i.returned_units), 0),
-           count(*) filter (where o.status = 'RETURNED' or i.any_returned)
-      from o left join i on i.order_id = o.id
-     group by o.connection_id, o.marketplace, 4, 5, o.currency, o.status`;
 }
