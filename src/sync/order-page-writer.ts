@@ -1,8 +1,8 @@
 /**
  * Writes a page of orders with their items (see page-transaction.ts for atomicity).
  *
- * Orders this connection has never stored are COPYed in, with ids drawn from the
- * tables' sequences first so their items can point at them: the backfill path, at
+ * Orders this connection has never stored are COPYed in, with ids drawn from their
+ * table's sequence first so their items can point at them: the backfill path, at
  * close to COPY speed. Orders already stored are upserted through unnest(): only
  * with data at least as new (source updated-at), only when something differs, and an
  * updated order's items are replaced (lines removed at the source go too). Writing a
@@ -140,8 +140,8 @@ on conflict (order_id, external_item_id) do update set
   ${ITEM_COLUMNS.updates(['order_id', 'external_item_id', 'product_id'])},
   product_id = coalesce(excluded.product_id, unified_order_item.product_id), updated_at = now()`;
 
-const TENANT = ['id', 'user_id', 'connection_id', 'marketplace'];
-const ORDER_COPY = [...TENANT, ...ORDER_COLUMNS.list, 'synced_at', 'created_at', 'updated_at'];
+const TENANT = ['user_id', 'connection_id', 'marketplace'];
+const ORDER_COPY = ['id', ...TENANT, ...ORDER_COLUMNS.list, 'synced_at', 'created_at', 'updated_at'];
 const ITEM_COPY = [...TENANT, ...ITEM_COLUMNS.list, 'created_at', 'updated_at'];
 
 export async function writeOrderPage(pool: pg.Pool, page: OrderPageWrite): Promise<OrderPageResult> {
@@ -184,14 +184,13 @@ async function copyNewOrders(
   products: Map<string, string>,
 ): Promise<{ orders: number; items: number }> {
   if (orders.length === 0) return { orders: 0, items: 0 };
-  const itemCount = orders.reduce((n, o) => n + o.items.length, 0);
-  const { rows } = await client.query<{ order_ids: string[]; item_ids: string[] }>(
-    `select array(select nextval(pg_get_serial_sequence('unified_order', 'id')) from generate_series(1, $1)) as order_ids,
-            array(select nextval(pg_get_serial_sequence('unified_order_item', 'id')) from generate_series(1, $2)) as item_ids`,
-    [orders.length, itemCount],
+  // the sequence is looked up once, not per id (offset 0 keeps the subquery from being inlined)
+  const { rows } = await client.query<{ id: string }>(
+    `select nextval(s.seq) as id
+       from (select pg_get_serial_sequence('unified_order', 'id')::regclass as seq offset 0) s, generate_series(1, $1)`,
+    [orders.length],
   );
-  const orderIds = rows[0]?.order_ids ?? [];
-  const itemIds = rows[0]?.item_ids ?? [];
+  const orderIds = rows.map((r) => r.id);
   const now = new Date();
   const tenant = [page.userId, page.connectionId, page.marketplace];
   await copyRows(
@@ -200,11 +199,11 @@ async function copyNewOrders(
     ORDER_COPY,
     orders.map((o, i) => [orderIds[i], ...tenant, ...ORDER_COLUMNS.values(o), now, now, now]),
   );
-  let n = 0;
+  // the items' own ids are their column's default
   const items = orders.flatMap((o, i) =>
     o.items.map((item) => {
       const write = { orderId: orderIds[i] as string, productId: productOf(products, item), item };
-      return [itemIds[n++], ...tenant, ...ITEM_COLUMNS.values(write), now, now];
+      return [...tenant, ...ITEM_COLUMNS.values(write), now, now];
     }),
   );
   await copyRows(client, 'unified_order_item', ITEM_COPY, items);

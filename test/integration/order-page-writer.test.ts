@@ -120,6 +120,23 @@ describe('page-atomic order writes under a sync lease', () => {
     expect(await stored()).toEqual(first);
   });
 
+  it('stores text exactly as the source sent it, whatever COPY would read as a separator or an escape', async () => {
+    const awkward = 'Mug\twith "tabs",\nnew lines\r\nand a \\ backslash, not \\N null';
+    const row = order('copy-text', '2026-10-02T00:00:00Z');
+    row.orderNumber = '\\N';
+    (row.items[0] as OrderRow['items'][number]).title = awkward;
+    expect((await write([row], '2026-10-02T00:00:00Z', third, thirdLease)).ordersWritten).toBe(1);
+    const { rows } = await pool.query(
+      `select o.order_number, o.currency, o.fulfilled_at, o.is_refunded, i.title
+         from unified_order o join unified_order_item i on i.order_id = o.id
+        where o.connection_id = $1 and o.external_order_id = 'copy-text'`,
+      [third.connectionId],
+    );
+    expect(rows).toEqual([
+      { order_number: '\\N', currency: 'USD', fulfilled_at: null, is_refunded: false, title: awkward },
+    ]);
+  });
+
   it('writes the products a page carries first, so its new items link to them as they are written', async () => {
     const product = {
       externalId: 'SKU-P',

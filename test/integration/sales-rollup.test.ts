@@ -44,6 +44,8 @@ describe('the daily sales rollup', () => {
         items: [
           { sku: `sku-${n % 4}`, quantity: 1 + (n % 3), price: '1.00', returned: n % 11 === 0 ? 1 : 0 },
           { sku: 'sku-x', quantity: 1, price: '1.00' },
+          // some orders list a product on two lines: one order of it, all its units
+          ...(n % 10 === 0 ? [{ sku: 'sku-x', quantity: 2, price: '1.50' }] : []),
         ],
       });
     }

@@ -13,8 +13,12 @@ import { statementTriggerFunction, statementTriggers, type Transitions } from '.
  */
 const ORDERS_OF = {
   unified_order: (rows: string) => `select o.connection_id, o.user_id, o.ordered_at from ${rows} o`,
+  // one index probe per order the lines name (limit 1 keeps each a probe, not a join over every order)
   unified_order_item: (rows: string) =>
-    `select o.connection_id, o.user_id, o.ordered_at from unified_order o where o.id in (select order_id from ${rows})`,
+    `select o.connection_id, o.user_id, o.ordered_at
+       from (select distinct order_id from ${rows}) n
+       cross join lateral (select o.connection_id, o.user_id, o.ordered_at
+                             from unified_order o where o.id = n.order_id limit 1) o`,
 };
 
 const mark = (table: keyof typeof ORDERS_OF, rows: string) => `
