@@ -23,7 +23,7 @@ import type { LlmClient } from './conversation/llm/llm-client.ts';
 import { resolveKeyring } from './crypto/keyring.ts';
 import { TokenVault } from './crypto/token-vault.ts';
 import { acquireDatabase, type DatabaseHandle } from './db/database.ts';
-import { applyMigrations } from './db/migrate.ts';
+import { applyMigrations, waitForSchema } from './db/migrate.ts';
 import { migrationState } from './db/migration-state.ts';
 import { type MikroORM, openOrm } from './db/orm.ts';
 import { closePool, openPool } from './db/pool.ts';
@@ -91,6 +91,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let connections: ConnectService | undefined;
   let starting: Promise<void> | undefined;
   let tearingDown: Promise<void> | undefined;
+  /** Aborted by stop(): a start still waiting (for the schema) gives up. */
+  const stopRequested = new AbortController();
 
   const started = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`app not started: ${what} is not available`);
@@ -108,8 +110,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       database = await acquireDatabase(config, log);
       log.info({ database: database.displayUrl, kind: database.kind }, 'database in use');
       orm = await openOrm({ databaseUrl: database.url, log });
-      const applied = await applyMigrations(orm);
-      if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
+      if (config.migrateOnStart) {
+        const applied = await applyMigrations(orm);
+        if (applied.length > 0) log.info({ migrations: applied }, 'applied database migrations');
+      } else {
+        await waitForSchema(orm, log, stopRequested.signal);
+      }
       // the sync engine's bulk SQL and Agenda's jobs (one client of it listens for on-demand jobs)
       pool = openPool(database.url, 4 * config.jobs.syncConcurrency + 4, log);
       // one WhatsApp sender a process: answers and notices share its pace
@@ -202,6 +208,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   /** Waits for a start in progress, then tears down. Idempotent. */
   async function stop(): Promise<void> {
+    stopRequested.abort(new Error('ShopIQ is stopping'));
     await starting?.catch(() => {});
     await teardown();
   }

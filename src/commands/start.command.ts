@@ -30,6 +30,7 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
       () => process.exit(1),
     );
   };
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     const meaning = nextSignal();
     if (meaning === 'same') return;
@@ -38,11 +39,18 @@ export async function startCommand(config: Config, role: Role): Promise<void> {
       process.exit(1);
     }
     app.log.info({ signal }, 'shutting down');
+    stopping = true;
     shutdown(0);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  await app.start();
+  try {
+    await app.start();
+  } catch (error) {
+    // stopped while starting (e.g. waiting for the schema): the shutdown under way exits
+    if (stopping) return;
+    throw error;
+  }
   if (!config.demo || role !== 'all') return;
   demo = await startDemo(app);
   app.setDemo({ userId: demo.userId, sandboxUrl: demo.sandboxUrl });

@@ -107,6 +107,12 @@ export interface Config {
    * when nothing is configured (embedded database, no marketplace app, not production).
    */
   demo: boolean;
+  /**
+   * Whether `shopiq start` applies pending migrations (under the schema lock). False
+   * (`SHOPIQ_MIGRATE_ON_START=false`, as the Kubernetes manifests run it): a migration
+   * Job applies them, and the service waits for that schema before it serves.
+   */
+  migrateOnStart: boolean;
   conversation: {
     /** Data older than this is refreshed before a question is answered. */
     staleAfterMs: number;
@@ -301,6 +307,7 @@ const envSchema = z.object({
     .max(64, { message: 'expected at most 64' })
     .default(3),
   SHOPIQ_DEMO: z.enum(['auto', 'on', 'off'], { message: 'expected auto, on or off' }).default('auto'),
+  SHOPIQ_MIGRATE_ON_START: z.preprocess((v) => (v === '' ? undefined : v), booleanFlag),
   FRESHNESS_MAX_AGE_MINUTES: z.coerce
     .number({ message: 'expected minutes' })
     .int()
@@ -394,6 +401,12 @@ function buildConfig(e: Env, cwd: string): Config {
   if (e.TWILIO_WHATSAPP_FROM && !/^whatsapp:\+[1-9]\d{6,14}$/.test(e.TWILIO_WHATSAPP_FROM)) {
     problems.push('TWILIO_WHATSAPP_FROM: expected whatsapp:+<E.164 number>, e.g. whatsapp:+14155238886');
   }
+  if (e.NODE_ENV === 'production' && !e.DATABASE_URL) {
+    // never a database inside the container, lost with it
+    problems.push(
+      'NODE_ENV=production needs DATABASE_URL (postgres://user:password@host:5432/db): the embedded PostgreSQL is for development only',
+    );
+  }
   const encryption = resolveEncryption(e, problems);
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`);
@@ -460,6 +473,7 @@ function buildConfig(e: Env, cwd: string): Config {
         !e.SHOPIFY_API_KEY &&
         !e.FLIPKART_APP_ID &&
         !e.AMAZON_LWA_CLIENT_ID),
+    migrateOnStart: e.SHOPIQ_MIGRATE_ON_START ?? true,
     conversation: {
       staleAfterMs: e.FRESHNESS_MAX_AGE_MINUTES * 60_000,
       freshnessWaitMs: e.FRESHNESS_WAIT_MS,

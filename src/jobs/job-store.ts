@@ -12,6 +12,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import type pg from 'pg';
 import type { Config } from '../config/config.ts';
+import { withSchemaLock } from '../db/schema-lock.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export const JOBS_TABLE = 'agenda_jobs';
@@ -59,16 +60,19 @@ export async function openJobStore({ config, pool, log }: JobStoreOptions): Prom
 
 async function postgresBackend(pool: pg.Pool) {
   const backend = new PostgresBackend({ pool, tableName: JOBS_TABLE });
-  await backend.connect();
-  // one job of a kind per seller, whoever saves it at the same moment
-  await pool.query(
-    `create unique index if not exists ${JOBS_TABLE}_seller_idx on ${JOBS_TABLE} (name, (data->>'userId'))
-      where data ? 'userId'`,
-  );
-  // per-seller jobs are found by their data (queryJobs' `data @>`)
-  await pool.query(
-    `create index if not exists ${JOBS_TABLE}_data_idx on ${JOBS_TABLE} using gin (data jsonb_path_ops)`,
-  );
+  // the backend creates its table and indexes if missing: one process at a time (schema-lock.ts)
+  await withSchemaLock(pool, async () => {
+    await backend.connect();
+    // one job of a kind per seller, whoever saves it at the same moment
+    await pool.query(
+      `create unique index if not exists ${JOBS_TABLE}_seller_idx on ${JOBS_TABLE} (name, (data->>'userId'))
+        where data ? 'userId'`,
+    );
+    // per-seller jobs are found by their data (queryJobs' `data @>`)
+    await pool.query(
+      `create index if not exists ${JOBS_TABLE}_data_idx on ${JOBS_TABLE} using gin (data jsonb_path_ops)`,
+    );
+  });
   return { backend: connectedOnce(backend), kind: 'postgres' as const, close: async () => {} };
 }
 

@@ -49,6 +49,20 @@ describe('shopiq command: configuration errors', () => {
     expect(result.stderr).not.toContain('pw-secret');
   });
 
+  it('NODE_ENV=production without DATABASE_URL refuses to start with one clear line', async () => {
+    const home = tempHome();
+    const result = await runCli(['start'], {
+      SHOPIQ_HOME: home,
+      NODE_ENV: 'production',
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    });
+    expect(result.code).toBe(1);
+    expectOneCleanLine(result.stderr);
+    expect(result.stderr).toContain('NODE_ENV=production needs DATABASE_URL');
+    // no embedded PostgreSQL was set up inside the container meanwhile
+    expect(readdirSync(home)).not.toContain('postgres');
+  });
+
   it('a bad ENCRYPTION_KEYS gives one clear line and exit code 1', async () => {
     const result = await runCli(['status'], { SHOPIQ_HOME: tempHome(), ENCRYPTION_KEYS: 'k1:tooshort' });
     expect(result.code).toBe(1);
@@ -100,6 +114,112 @@ describe('shopiq command: with DATABASE_URL', () => {
       expect(status.database).toMatchObject({ kind: 'external', reachable: true });
       expect(status.migrations).toEqual({ executed: MIGRATIONS.length, pending: [] });
     } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('shopiq start: two processes on a fresh database', () => {
+  it('both come up, and each migration is applied once', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    const env = () => ({
+      SHOPIQ_HOME: tempHome(),
+      DATABASE_URL: db.url,
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      SHOPIQ_DEMO: 'off',
+    });
+    const started = await Promise.allSettled([
+      startService(env(), undefined, 90_000),
+      startService(env(), undefined, 90_000),
+    ]);
+    try {
+      for (const s of started) {
+        if (s.status === 'rejected') throw s.reason;
+        expect((await fetch(`${s.value.url}/readyz`)).status).toBe(200);
+      }
+      const applied = await query<{ name: string; times: number }>(
+        db.url,
+        'select name, count(*)::int as times from mikro_orm_migrations group by name order by name',
+      );
+      expect(applied).toHaveLength(MIGRATIONS.length);
+      expect(applied.filter((m) => m.times !== 1)).toEqual([]);
+      // one process applied them all, the other found them there
+      const said = started.map((s) => (s.status === 'fulfilled' ? s.value.output() : ''));
+      expect(said.filter((out) => out.includes('"msg":"applied database migrations"'))).toHaveLength(1);
+    } finally {
+      for (const s of started) {
+        if (s.status !== 'fulfilled') continue;
+        s.value.child.kill('SIGTERM');
+        expect(await s.value.exited).toBe(0);
+      }
+      await db.drop();
+    }
+  });
+});
+
+/** `shopiq start` as a child whose output is read as it comes (it may never say it is up). */
+function spawnStart(env: Record<string, string>) {
+  const child = spawn(process.execPath, [CLI, 'start'], {
+    env: cliEnv({ PORT: '0', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (d: Buffer) => {
+    output += d;
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const until = async (text: string) => {
+    const deadline = Date.now() + 60_000;
+    while (!output.includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return output.includes(text);
+  };
+  return { child, exited, until, output: () => output };
+}
+
+describe('shopiq start with SHOPIQ_MIGRATE_ON_START=false', () => {
+  const envFor = (url: string) => ({
+    SHOPIQ_HOME: tempHome(),
+    DATABASE_URL: url,
+    ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    SHOPIQ_DEMO: 'off',
+  });
+
+  it('waits for the schema `shopiq migrate` applies, and serves once it is there', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    const env = envFor(db.url);
+    const service = spawnStart({ ...env, SHOPIQ_MIGRATE_ON_START: 'false' });
+    try {
+      expect(await service.until('waiting for the database schema')).toBe(true);
+      // it applied nothing itself, and does not serve meanwhile
+      expect(await query(db.url, `select to_regclass('unified_order') as t`)).toEqual([{ t: null }]);
+      expect(service.output()).not.toContain('"msg":"ShopIQ is up"');
+      expect((await runCli(['migrate'], env)).code).toBe(0);
+      expect(await service.until('"msg":"ShopIQ is up"')).toBe(true);
+      const up = service
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"msg":"ShopIQ is up"')) as string;
+      expect((await fetch(`${JSON.parse(up).url}/readyz`)).status).toBe(200);
+    } finally {
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      await db.drop();
+    }
+  });
+
+  it('stops gracefully when asked while it waits', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    const service = spawnStart({ ...envFor(db.url), SHOPIQ_MIGRATE_ON_START: 'false' });
+    try {
+      expect(await service.until('waiting for the database schema')).toBe(true);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      expect(service.output()).toContain('"msg":"ShopIQ stopped"');
+      expect(service.output()).not.toContain('shopiq: ');
+    } finally {
+      service.child.kill('SIGKILL');
       await db.drop();
     }
   });
