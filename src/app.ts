@@ -195,7 +195,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       const db = orm;
       const http = createHttpApp({
         log,
-        readiness: { check: async () => (await migrationState(db)).problems },
+        // probes get the problems' names; what the driver said goes to the log, never out
+        readiness: {
+          check: async () => {
+            const { problems } = await migrationState(db);
+            for (const p of problems) log.debug({ problem: p.name }, p.detail);
+            return problems.map((p) => p.name);
+          },
+        },
         routers,
       });
       server = await listen(http, config.host, config.port);

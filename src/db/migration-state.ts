@@ -1,11 +1,17 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { describePgError } from './database.ts';
 
+/** Why the database is not ready to serve: a name for probes, and what an operator reads. */
+export interface ReadinessProblem {
+  name: 'database_unreachable' | 'migrations_pending';
+  detail: string;
+}
+
 export interface MigrationState {
   executed: string[];
   pending: string[];
-  /** Why the database is not ready to serve; empty when it is. */
-  problems: string[];
+  /** Empty when the database is ready. */
+  problems: ReadinessProblem[];
 }
 
 /** Reachability and migration status in one look (readiness, `shopiq status`). */
@@ -15,9 +21,16 @@ export async function migrationState(orm: MikroORM): Promise<MigrationState> {
     return {
       executed: executed.map((m) => m.name),
       pending: pending.map((m) => m.name),
-      problems: pending.length > 0 ? [`${pending.length} database migration(s) pending`] : [],
+      problems:
+        pending.length > 0
+          ? [{ name: 'migrations_pending', detail: `${pending.length} database migration(s) pending` }]
+          : [],
     };
   } catch (error) {
-    return { executed: [], pending: [], problems: [`database unreachable: ${describePgError(error)}`] };
+    return {
+      executed: [],
+      pending: [],
+      problems: [{ name: 'database_unreachable', detail: `database unreachable: ${describePgError(error)}` }],
+    };
   }
 }

@@ -28,7 +28,10 @@ export function createHttpApp({ log, readiness, routers = [] }: HttpAppDeps): Ex
   });
 
   app.get('/readyz', async (_req, res) => {
-    const problems = await readiness.check().catch((error: unknown) => [String(error)]);
+    const problems = await readiness.check().catch((error: unknown) => {
+      log.warn({ err: error }, 'readiness check failed');
+      return ['readiness_check_failed'];
+    });
     res
       .status(problems.length === 0 ? 200 : 503)
       .json({ status: problems.length === 0 ? 'ready' : 'not_ready', problems });

@@ -60,7 +60,7 @@ export async function collectStatus(
   scheduledSyncs?: ScheduledSyncs,
 ): Promise<StatusReport> {
   const migrations = await migrationState(orm);
-  const reachable = !migrations.problems.some((p) => p.startsWith('database unreachable'));
+  const reachable = !migrations.problems.some((p) => p.name === 'database_unreachable');
   const report: StatusReport = {
     version,
     database: {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { query } from '../support/pg-admin.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -35,7 +35,7 @@ describe('service lifecycle and health endpoints', () => {
     try {
       const ready = await fetch(`${app.url}/readyz`);
       expect(ready.status).toBe(503);
-      expect(((await ready.json()) as { problems: string[] }).problems).toEqual(['1 database migration(s) pending']);
+      expect(((await ready.json()) as { problems: string[] }).problems).toEqual(['migrations_pending']);
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     } finally {
       await query(db.url, 'insert into mikro_orm_migrations (id, name, executed_at) values ($1, $2, $3)', [
@@ -44,6 +44,26 @@ describe('service lifecycle and health endpoints', () => {
         row?.executed_at,
       ]);
     }
+  });
+
+  it('names the problem when the database cannot be reached, never with the driver’s words', async () => {
+    const admin = inject('pgAdminUrl');
+    await query(admin, `alter database "${db.name}" allow_connections false`);
+    await query(admin, 'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [db.name]);
+    try {
+      const ready = await fetch(`${app.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = await ready.text();
+      expect(JSON.parse(body)).toEqual({ status: 'not_ready', problems: ['database_unreachable'] });
+      expect(body).not.toMatch(/accepting connections|terminat|postgres/i);
+    } finally {
+      await query(admin, `alter database "${db.name}" allow_connections true`);
+    }
+    // and ready again once it can
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) status = (await fetch(`${app.url}/readyz`)).status;
+    expect(status).toBe(200);
   });
 
   it('answers unknown paths with a JSON 404 and no framework banner', async () => {
