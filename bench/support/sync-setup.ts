@@ -60,6 +60,7 @@ export async function openBenchDatabase(env: Record<string, string> = {}): Promi
       DATABASE_URL: url,
       ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'warn',
+      METRICS_PORT: '0',
       ...env,
     },
     envFile: '/nonexistent/.env',

@@ -59,6 +59,8 @@ export interface Config {
   home: string;
   host: string;
   port: number;
+  /** Where `GET /metrics` is served (Prometheus), apart from the routes; undefined: nowhere (METRICS_PORT=0). */
+  metricsPort: number | undefined;
   publicBaseUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
   databaseUrl: string | undefined;
@@ -227,6 +229,12 @@ const envSchema = z.object({
     .min(0, { message: 'expected a TCP port number (0-65535)' })
     .max(65535, { message: 'expected a TCP port number (0-65535)' })
     .default(3000),
+  METRICS_PORT: z.coerce
+    .number({ message: 'expected a TCP port number (0-65535; 0: no metrics)' })
+    .int({ message: 'expected a TCP port number (0-65535; 0: no metrics)' })
+    .min(0, { message: 'expected a TCP port number (0-65535; 0: no metrics)' })
+    .max(65535, { message: 'expected a TCP port number (0-65535; 0: no metrics)' })
+    .default(9464),
   PUBLIC_BASE_URL: optionalHttpUrl('where Slack, Twilio and OAuth reach this service'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), postgresUrl.optional()),
@@ -419,6 +427,7 @@ function buildConfig(e: Env, cwd: string): Config {
     home: path.resolve(cwd, e.SHOPIQ_HOME ?? '.shopiq'),
     host,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT === 0 ? undefined : e.METRICS_PORT,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     databaseUrl: e.DATABASE_URL,

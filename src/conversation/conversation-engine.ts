@@ -12,6 +12,7 @@ import type { Config } from '../config/config.ts';
 import type { ConnectService } from '../connections/connect-service.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import type { Logger } from '../logging/logger.ts';
+import { type AnswerMode, metrics } from '../observability/metrics.ts';
 import { type ChatTurn, recentMessages, recordMessage } from './chat-history.ts';
 import { runCommand } from './command-handlers.ts';
 import { parseCommand } from './commands.ts';
@@ -131,6 +132,7 @@ export class ConversationEngine {
 
   async #answer(message: IncomingMessage, question: string, scope: SellerScope, hooks: TurnHooks): Promise<Reply> {
     const { db, config, log } = this.#deps;
+    const startedAt = performance.now();
     if (!(await hasMarketplaces(db, scope.userId)))
       return textReply(onboarding(this.#deps.demoUserId?.() !== undefined));
     const history = await recentMessages(db, message);
@@ -150,16 +152,29 @@ export class ConversationEngine {
     const tools = bindTools(request, log.child({ userId: scope.userId }));
     const { llm } = this.#deps;
     const budget = dailyTokenBudget(db, scope, config.conversation.dailyTokenBudget, now);
+    let mode: AnswerMode = llm ? 'model' : 'no-model';
     const answer = llm
       ? await this.#askModel(llm, scope, now, fresh.connections, history, question, tools, budget, hooks)
           .catch((err: unknown) => {
             // the model could not be reached or failed: the common questions still get an answer
             log.warn({ err, userId: scope.userId }, 'model request failed: answering in limited mode');
+            mode = 'unavailable';
             return this.#answerLimited(question, tools, 'unavailable');
           })
           // nothing left of today's budget for even one request
-          .then((answered) => answered ?? this.#answerLimited(question, tools, 'budget'))
+          .then((answered) => {
+            if (answered) return answered;
+            mode = 'budget';
+            return this.#answerLimited(question, tools, 'budget');
+          })
       : await this.#answerLimited(question, tools, 'no-model');
+    const { usage } = answer;
+    metrics.answered(mode, (performance.now() - startedAt) / 1000, {
+      input: usage?.inputTokens,
+      cache_read: usage?.cacheReadTokens,
+      cache_write: usage?.cacheWriteTokens,
+      output: usage?.outputTokens,
+    });
     const text = [answer.reply.text, freshnessNote(fresh)].filter(Boolean).join('\n\n');
     await recordMessage(db, message, { role: 'user', content: question });
     const messageId = await recordMessage(db, message, {

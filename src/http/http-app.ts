@@ -4,8 +4,10 @@
  * signatures are computed over the raw body. There is deliberately no global JSON
  * body parser here.
  */
+
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from '../logging/logger.ts';
+import { httpMetrics } from '../observability/metrics.ts';
 
 export interface Readiness {
   /** Resolves with the problems that make the service not ready; empty when ready. */
@@ -22,6 +24,7 @@ export function createHttpApp({ log, readiness, routers = [] }: HttpAppDeps): Ex
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(httpMetrics);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

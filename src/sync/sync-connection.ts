@@ -22,6 +22,7 @@ import { errorSummary, failureKindOf, MarketplaceError } from '../marketplaces/m
 import type { ClientTuning, ConnectionInfo } from '../marketplaces/marketplace-provider.ts';
 import { providerFor } from '../marketplaces/marketplace-registry.ts';
 import { TokenManager } from '../marketplaces/token-manager.ts';
+import { metrics } from '../observability/metrics.ts';
 import type { LeaseKeeper } from './lease-keeper.ts';
 import { writeOrderPage } from './order-page-writer.ts';
 import { ConnectionGoneError } from './page-transaction.ts';
@@ -270,6 +271,7 @@ export async function syncConnection(deps: SyncDeps, input: SyncConnectionInput)
   result.waitedMs = stats?.waitedMs ?? 0;
   result.durationMs = Date.now() - started.getTime();
   await recordOutcome(pool, connection, result, started);
+  metrics.synced(result);
   return result;
 }
 

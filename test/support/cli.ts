@@ -13,7 +13,8 @@ export interface CliResult {
 
 /** Only what is given: the child never inherits the developer's DATABASE_URL or keys. */
 export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env };
+  // no metrics port unless a test asks: services started side by side would share 9464
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env };
 }
 
 /** `input`: written to the command's standard input, which then ends (a pipe, not a terminal). */

@@ -12,6 +12,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     env: {
       NODE_ENV: 'test',
       PORT: '0',
+      METRICS_PORT: '0',
       SHOPIQ_HOME: mkdtempSync(path.join(os.tmpdir(), 'shopiq-home-')),
       ENCRYPTION_KEYS: TEST_KEY,
       ...env,

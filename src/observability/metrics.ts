@@ -1,0 +1,182 @@
+/**
+ * What ShopIQ exposes to Prometheus (`GET /metrics` on METRICS_PORT, its own port, never
+ * behind the public Ingress): one registry per process, which the code that does the
+ * work records into (HTTP, answers, model tokens, sync runs) and which reads the
+ * database pool's use when scraped. Labels are bounded sets (route patterns, never
+ * paths; marketplaces; outcomes), so series do not grow with sellers or requests.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RequestHandler } from 'express';
+import type pg from 'pg';
+import client from 'prom-client';
+import { AppError } from '../errors/app-error.ts';
+
+export const registry = new client.Registry();
+let defaultsOn = false;
+
+const httpRequests = new client.Counter({
+  name: 'shopiq_http_requests_total',
+  help: 'HTTP requests served, by route pattern, method and status',
+  labelNames: ['route', 'method', 'status'] as const,
+  registers: [registry],
+});
+const httpDuration = new client.Histogram({
+  name: 'shopiq_http_request_duration_seconds',
+  help: 'Time to answer an HTTP request, by route pattern and method',
+  labelNames: ['route', 'method'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+const answers = new client.Counter({
+  name: 'shopiq_answers_total',
+  help: 'Questions answered, by mode (model, or limited: no model, budget spent, model unavailable)',
+  labelNames: ['mode'] as const,
+  registers: [registry],
+});
+const answerDuration = new client.Histogram({
+  name: 'shopiq_answer_duration_seconds',
+  help: 'Time to answer a question, freshness wait included, by mode',
+  labelNames: ['mode'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40],
+  registers: [registry],
+});
+const modelTokens = new client.Counter({
+  name: 'shopiq_model_tokens_total',
+  help: 'Model tokens spent, by kind (input, cached read, cache write, output)',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+const syncRuns = new client.Counter({
+  name: 'shopiq_sync_runs_total',
+  help: 'Connection sync runs, by marketplace and outcome',
+  labelNames: ['marketplace', 'outcome'] as const,
+  registers: [registry],
+});
+const syncOrders = new client.Counter({
+  name: 'shopiq_sync_orders_written_total',
+  help: 'Orders inserted or changed by syncs, by marketplace',
+  labelNames: ['marketplace'] as const,
+  registers: [registry],
+});
+const syncApiCalls = new client.Counter({
+  name: 'shopiq_sync_api_calls_total',
+  help: 'Marketplace API requests made by syncs, by marketplace',
+  labelNames: ['marketplace'] as const,
+  registers: [registry],
+});
+const syncThrottled = new client.Counter({
+  name: 'shopiq_sync_throttled_calls_total',
+  help: 'Marketplace API requests answered with a rate limit, by marketplace',
+  labelNames: ['marketplace'] as const,
+  registers: [registry],
+});
+
+const pools = new Set<pg.Pool>();
+new client.Gauge({
+  name: 'shopiq_db_pool_connections',
+  help: 'Database pool connections, by state (total, idle, waiting clients)',
+  labelNames: ['state'] as const,
+  registers: [registry],
+  collect() {
+    let total = 0;
+    let idle = 0;
+    let waiting = 0;
+    for (const pool of pools) {
+      total += pool.totalCount;
+      idle += pool.idleCount;
+      waiting += pool.waitingCount;
+    }
+    this.set({ state: 'total' }, total);
+    this.set({ state: 'idle' }, idle);
+    this.set({ state: 'waiting' }, waiting);
+  },
+});
+
+export type AnswerMode = 'model' | 'no-model' | 'budget' | 'unavailable';
+
+export const metrics = {
+  answered(mode: AnswerMode, seconds: number, usage?: Partial<Record<TokenKind, number>>): void {
+    const label = mode === 'model' ? 'model' : `limited_${mode.replace('-', '_')}`;
+    answers.inc({ mode: label });
+    answerDuration.observe({ mode: label }, seconds);
+    for (const [kind, n] of Object.entries(usage ?? {})) if (n) modelTokens.inc({ kind }, n);
+  },
+  synced(run: {
+    marketplace: string;
+    status: string;
+    ordersUpserted: number;
+    apiCalls: number;
+    throttledCalls: number;
+  }): void {
+    syncRuns.inc({ marketplace: run.marketplace, outcome: run.status });
+    syncOrders.inc({ marketplace: run.marketplace }, run.ordersUpserted);
+    syncApiCalls.inc({ marketplace: run.marketplace }, run.apiCalls);
+    syncThrottled.inc({ marketplace: run.marketplace }, run.throttledCalls);
+  },
+  /** Reads this pool's use at each scrape, until `forget`. */
+  watchPool(pool: pg.Pool): () => void {
+    pools.add(pool);
+    return () => pools.delete(pool);
+  },
+};
+
+export type TokenKind = 'input' | 'cache_read' | 'cache_write' | 'output';
+
+/** Counts and times each request under its route pattern (`/oauth/:marketplace/start`), never its path. */
+export const httpMetrics: RequestHandler = (req, res, next) => {
+  const end = httpDuration.startTimer();
+  res.on('finish', () => {
+    const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+    end({ route, method: req.method });
+    httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
+  });
+  next();
+};
+
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `GET /metrics` on a port of its own; the process's default metrics join on first start. */
+export async function startMetricsServer(host: string, port: number): Promise<MetricsServer> {
+  if (!defaultsOn) {
+    client.collectDefaultMetrics({ register: registry, prefix: 'shopiq_' });
+    defaultsOn = true;
+  }
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new AppError(
+          'LISTEN_FAILED',
+          `cannot listen on ${host}:${port} for metrics: ${error.code === 'EADDRINUSE' ? 'it is already in use' : error.message} (set METRICS_PORT, or 0 for none)`,
+          { cause: error },
+        ),
+      ),
+    );
+    server.listen(port, host, () => {
+      server.removeAllListeners('error');
+      resolve();
+    });
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${bound}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
