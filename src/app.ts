@@ -30,7 +30,7 @@ import { closePool, openPool } from './db/pool.ts';
 import { cronRouter } from './http/cron-router.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { listen, type RunningServer } from './http/http-server.ts';
-import { openJobStore } from './jobs/job-store.ts';
+import { JOBS_TABLE, openJobStore } from './jobs/job-store.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { mediaRouter } from './media/media-router.ts';
@@ -125,7 +125,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       const whatsappSender =
         config.twilio && new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
       notifier = createChatNotifier({ config, db: pool, vault, log, whatsappSender });
-      scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
+      const store = await openJobStore({ config, pool, log });
+      if (store.kind === 'postgres') metrics.watchJobs(pool, JOBS_TABLE);
+      scheduler = new Scheduler(store, { config, pool, log });
       if (role === 'worker' || role === 'all') await scheduler.work({ pool, vault, config, log }, notifier);
       else await scheduler.listen();
       const jobs = scheduler;

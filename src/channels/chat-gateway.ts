@@ -13,6 +13,7 @@ import { claimDelivery } from '../db/deliveries.ts';
 import type { Channel } from '../db/enums.ts';
 import { type ChatIdentity, type ChatProfile, identityKey, resolveIdentity } from '../identity/chat-identities.ts';
 import type { Logger } from '../logging/logger.ts';
+import { metrics } from '../observability/metrics.ts';
 
 export interface InboundMessage {
   /** The delivery's id at its source (Slack event_id, Twilio MessageSid): retries carry the same. */
@@ -68,7 +69,10 @@ export class ChatGateway {
 
   /** Answers a delivery once; `duplicate` when it was taken before. */
   receive(message: InboundMessage, output: ChannelOutput): Promise<'answered' | 'duplicate' | 'failed'> {
-    const work = this.#receive(message, output);
+    const work = this.#receive(message, output).then((outcome) => {
+      metrics.delivered(message.identity.channel, outcome);
+      return outcome;
+    });
     this.#inFlight.add(work);
     return work.finally(() => this.#inFlight.delete(work));
   }
@@ -100,7 +104,10 @@ export class ChatGateway {
         },
         {
           notify: (later) =>
-            output.followUp(later).catch((err: unknown) => log.error({ err }, 'sending a follow-up failed')),
+            output.followUp(later).catch((err: unknown) => {
+              metrics.sendFailed(source, 'follow_up');
+              log.error({ err }, 'sending a follow-up failed');
+            }),
           status: (text) => output.status(text),
           text: (delta) => output.text(delta),
         },
@@ -108,11 +115,17 @@ export class ChatGateway {
       // a new seller whose channel could not tell their timezone (a WhatsApp number of a
       // country with several zones) is asked for it with their first answer
       const ask = who.created && !who.profile?.timezone ? `\n\n${ASK_TIMEZONE}` : '';
-      await output.send(ask ? { ...reply, text: `${reply.text}${ask}` } : reply);
+      await output.send(ask ? { ...reply, text: `${reply.text}${ask}` } : reply).catch((err: unknown) => {
+        metrics.sendFailed(source, 'reply');
+        throw err;
+      });
       return 'answered';
     } catch (err) {
       log.error({ err }, 'answering a chat message failed');
-      await output.send(textReply(SORRY)).catch((sendErr: unknown) => log.error({ err: sendErr }, 'sending failed'));
+      await output.send(textReply(SORRY)).catch((sendErr: unknown) => {
+        metrics.sendFailed(source, 'reply');
+        log.error({ err: sendErr }, 'sending failed');
+      });
       return 'failed';
     } finally {
       release();

@@ -72,6 +72,64 @@ const syncThrottled = new client.Counter({
   registers: [registry],
 });
 
+const chatDeliveries = new client.Counter({
+  name: 'shopiq_chat_deliveries_total',
+  help: 'Chat messages received, by channel and outcome (answered, duplicate: a retry dropped, failed)',
+  labelNames: ['channel', 'outcome'] as const,
+  registers: [registry],
+});
+const chatSendFailures = new client.Counter({
+  name: 'shopiq_chat_send_failures_total',
+  help: 'Replies that did not reach the seller, by channel and stage (reply, follow_up, or reported by the channel)',
+  labelNames: ['channel', 'stage'] as const,
+  registers: [registry],
+});
+
+/** The job store's table when it is PostgreSQL (MongoDB's queue is not read here). */
+let jobsSource: { pool: pg.Pool; table: string } | undefined;
+interface QueueState {
+  due: number;
+  running: number;
+  lag: number;
+}
+/** One read of the queue serves the three gauges of a scrape. */
+let queueRead: { at: number; state: Promise<QueueState> } | undefined;
+function queueState(): Promise<QueueState> {
+  const source = jobsSource;
+  if (!source) return Promise.resolve({ due: 0, running: 0, lag: 0 });
+  if (!queueRead || Date.now() - queueRead.at > 1000) {
+    const state = source.pool
+      .query<QueueState>(
+        `select count(*) filter (where locked_at is null and next_run_at <= now())::int as due,
+                count(*) filter (where locked_at is not null)::int as running,
+                coalesce(extract(epoch from now() - min(next_run_at)
+                  filter (where locked_at is null and next_run_at <= now())), 0)::float8 as lag
+           from ${source.table} where not coalesce(disabled, false)`,
+      )
+      .then(({ rows }) => rows[0] ?? { due: 0, running: 0, lag: 0 })
+      // the database not answering: unknown (NaN), not an empty queue; the scrape still succeeds
+      .catch(() => ({ due: Number.NaN, running: Number.NaN, lag: Number.NaN }));
+    queueRead = { at: Date.now(), state };
+  }
+  return queueRead.state;
+}
+const queueGauge = (name: string, help: string, read: (q: QueueState) => number) =>
+  new client.Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      this.set(read(await queueState()));
+    },
+  });
+queueGauge('shopiq_jobs_due', 'Jobs due and not yet taken', (q) => q.due);
+queueGauge('shopiq_jobs_running', 'Jobs a worker holds', (q) => q.running);
+queueGauge(
+  'shopiq_jobs_due_lag_seconds',
+  'How long the oldest due job has waited to be taken (0: none waits)',
+  (q) => q.lag,
+);
+
 const pools = new Set<pg.Pool>();
 new client.Gauge({
   name: 'shopiq_db_pool_connections',
@@ -113,6 +171,16 @@ export const metrics = {
     syncOrders.inc({ marketplace: run.marketplace }, run.ordersUpserted);
     syncApiCalls.inc({ marketplace: run.marketplace }, run.apiCalls);
     syncThrottled.inc({ marketplace: run.marketplace }, run.throttledCalls);
+  },
+  delivered(channel: string, outcome: 'answered' | 'duplicate' | 'failed'): void {
+    chatDeliveries.inc({ channel, outcome });
+  },
+  sendFailed(channel: string, stage: 'reply' | 'follow_up' | 'reported'): void {
+    chatSendFailures.inc({ channel, stage });
+  },
+  /** Reads the PostgreSQL job store's queue at each scrape. */
+  watchJobs(pool: pg.Pool, table: string): void {
+    jobsSource = { pool, table };
   },
   /** Reads this pool's use at each scrape, until `forget`. */
   watchPool(pool: pg.Pool): () => void {

@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
+import { ChatGateway } from '../../src/channels/chat-gateway.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
 import { startSandbox } from '../support/sandbox.ts';
 import { type SyncHarness, useSyncHarness } from '../support/sync-harness.ts';
@@ -46,7 +47,7 @@ describe('Prometheus metrics', () => {
     await sandbox?.close();
   });
 
-  it('exposes HTTP, answer, sync, pool and process series after a sync and a chat answer', async () => {
+  it('exposes HTTP, answer, chat delivery, sync, job queue, pool and process series after a sync and a chat answer', async () => {
     const synced = await h.sync(sellerId, 'shopify');
     expect(synced.connections.map((c) => c.status)).toEqual(['succeeded']);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
@@ -58,6 +59,29 @@ describe('Prometheus metrics', () => {
       text: 'What were my total sales last month?',
     });
     expect(reply.text).toMatch(/Sales last month/);
+    // a chat delivery through the gateway, and the channel's retry of it
+    const gateway = new ChatGateway({ db: h.pool, engine: app.engine, log: app.log, maxConcurrentTurns: 2 });
+    const sent: string[] = [];
+    const output = {
+      status() {},
+      text() {},
+      send: async (r: { text: string }) => void sent.push(r.text),
+      followUp: async () => {},
+    };
+    const delivery = {
+      deliveryId: `Ev-metrics-${Date.now()}`,
+      identity: { channel: 'slack' as const, externalId: 'T1:U-metrics' },
+      conversationId: 'D-metrics',
+      text: 'help',
+      profile: async () => ({}),
+    };
+    expect(await gateway.receive(delivery, output)).toBe('answered');
+    expect(await gateway.receive(delivery, output)).toBe('duplicate');
+    expect(sent).toHaveLength(1);
+    // a job due for 5 s that no worker has taken (this service is web only)
+    await h.pool.query(
+      `insert into agenda_jobs (name, next_run_at, data) values ('metrics-test', now() - interval '5 seconds', '{}')`,
+    );
 
     const res = await fetch(metricsUrl);
     expect(res.status).toBe(200);
@@ -78,6 +102,13 @@ describe('Prometheus metrics', () => {
     expect(orders).toBeGreaterThanOrEqual(synced.connections[0]?.ordersUpserted ?? Number.NaN);
     expect(series(/^shopiq_sync_api_calls_total\{marketplace="shopify"\} [1-9]/)).toHaveLength(1);
     expect(series(/^shopiq_sync_throttled_calls_total\{marketplace="shopify"\} \d/)).toHaveLength(1);
+    expect(series(/^shopiq_chat_deliveries_total\{channel="slack",outcome="answered"\} [1-9]/)).toHaveLength(1);
+    expect(series(/^shopiq_chat_deliveries_total\{channel="slack",outcome="duplicate"\} [1-9]/)).toHaveLength(1);
+    expect(text).toContain('# TYPE shopiq_chat_send_failures_total counter');
+    // the job queue: depth and how long the oldest due job has waited
+    expect(Number(series(/^shopiq_jobs_due /)[0]?.split(' ')[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(series(/^shopiq_jobs_due_lag_seconds /)[0]?.split(' ')[1])).toBeGreaterThanOrEqual(5);
+    expect(series(/^shopiq_jobs_running \d/)).toHaveLength(1);
     // the service's pool, and the process's own metrics
     expect(series(/^shopiq_db_pool_connections\{state="total"\} [1-9]/)).toHaveLength(1);
     expect(series(/^shopiq_process_cpu_user_seconds_total /)).toHaveLength(1);

@@ -6,12 +6,14 @@
  * to the chat gateway, which answers through the REST API. `POST /twilio/status` keeps
  * the messages that failed to arrive, with Twilio's error code.
  */
+
 import express, { type Request, type Router } from 'express';
 import type pg from 'pg';
 import type { TwilioConfig } from '../../config/config.ts';
 import { textReply } from '../../conversation/reply.ts';
 import { claimDelivery } from '../../db/deliveries.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { metrics } from '../../observability/metrics.ts';
 import type { ChatGateway } from '../chat-gateway.ts';
 import { currencyOfNumber, timezoneOfNumber } from './number-timezone.ts';
 import { validTwilioSignature } from './twilio-rest.ts';
@@ -93,6 +95,7 @@ export function whatsappRouter(deps: WhatsAppRouterDeps): Router {
          values ('whatsapp', $1, $2, $3, $4, now()) on conflict (message_sid) do nothing`,
         [number, sid, status, code || null],
       );
+      metrics.sendFailed('whatsapp', 'reported');
       log.warn({ messageSid: sid, status, errorCode: code }, 'a WhatsApp message did not arrive');
     }
     res.status(204).end();
