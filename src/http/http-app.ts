@@ -5,7 +5,9 @@
  * body parser here.
  */
 
+import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import { withLogContext } from '../logging/log-context.ts';
 import type { Logger } from '../logging/logger.ts';
 import { httpMetrics } from '../observability/metrics.ts';
 
@@ -25,6 +27,13 @@ export function createHttpApp({ log, readiness, routers = [] }: HttpAppDeps): Ex
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(httpMetrics);
+  // every line written while a request is handled carries its id (a caller's X-Request-Id when sane)
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    withLogContext({ requestId }, next);
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

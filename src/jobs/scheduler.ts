@@ -9,11 +9,13 @@
  * jobs (`work`). Several workers share them through Agenda's locks; the seller's sync
  * lease (sync-lease.ts) keeps it to one sync per seller whichever job started it.
  */
+
 import { backoffStrategies, type Job, type JobId } from 'agenda';
 import type pg from 'pg';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
 import type { Config } from '../config/config.ts';
 import type { SyncTier } from '../db/enums.ts';
+import { withLogContext } from '../logging/log-context.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps } from '../sync/sync-connection.ts';
 import { SYNC_LEASE_TTL_MS, SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
@@ -372,7 +374,8 @@ export class Scheduler {
 
   #tracked(handler: (job: Job) => Promise<void>): (job: Job) => Promise<void> {
     return (job) => {
-      const run = handler(job);
+      // every line the job writes carries its id
+      const run = withLogContext({ jobId: String(job.attrs._id), job: job.attrs.name }, () => handler(job));
       const settled: Promise<void> = run
         .catch(() => {}) // Agenda records the failure; here it only ends the wait
         .then(() => {

@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
+import { currentLogContext } from './log-context.ts';
 import { maskText, redactValue } from './redact.ts';
 
 export type { Logger };
@@ -14,6 +15,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
     {
       level: config.logLevel,
       base: { service: 'shopiq' },
+      // the request's or job's ids, when the line is written while one runs (log-context.ts)
+      mixin: () => currentLogContext() as Record<string, unknown>,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
