@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # ShopIQ service image. Node 24 runs the TypeScript sources directly: no build step.
-# Production needs DATABASE_URL and ENCRYPTION_KEYS (see README); without DATABASE_URL
-# an embedded PostgreSQL starts under SHOPIQ_HOME, which suits a single-node demo only.
+# Production (NODE_ENV=production, set below) needs DATABASE_URL and ENCRYPTION_KEYS (see
+# README): without DATABASE_URL it refuses to start rather than run PostgreSQL inside the
+# container. Metrics are served on METRICS_PORT (9464), apart from the routes on PORT.
 
 FROM node:24-slim AS deps
 WORKDIR /app
@@ -25,7 +26,7 @@ COPY migrations ./migrations
 RUN ln -s /app/bin/shopiq.js /usr/local/bin/shopiq \
  && mkdir -p /var/lib/shopiq && chown node:node /var/lib/shopiq
 USER node
-EXPOSE 3000
+EXPOSE 3000 9464
 VOLUME ["/var/lib/shopiq"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
