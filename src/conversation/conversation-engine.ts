@@ -37,6 +37,8 @@ export interface IncomingMessage extends ChatTurn {
 }
 
 interface Answer {
+  /** Who answered: the model, or limited mode and why. */
+  mode: AnswerMode;
   reply: Reply;
   metadata: Record<string, unknown>;
   usage?: LlmUsage;
@@ -152,24 +154,18 @@ export class ConversationEngine {
     const tools = bindTools(request, log.child({ userId: scope.userId }));
     const { llm } = this.#deps;
     const budget = dailyTokenBudget(db, scope, config.conversation.dailyTokenBudget, now);
-    let mode: AnswerMode = llm ? 'model' : 'no-model';
     const answer = llm
       ? await this.#askModel(llm, scope, now, fresh.connections, history, question, tools, budget, hooks)
           .catch((err: unknown) => {
             // the model could not be reached or failed: the common questions still get an answer
             log.warn({ err, userId: scope.userId }, 'model request failed: answering in limited mode');
-            mode = 'unavailable';
             return this.#answerLimited(question, tools, 'unavailable');
           })
           // nothing left of today's budget for even one request
-          .then((answered) => {
-            if (answered) return answered;
-            mode = 'budget';
-            return this.#answerLimited(question, tools, 'budget');
-          })
+          .then((answered) => answered ?? this.#answerLimited(question, tools, 'budget'))
       : await this.#answerLimited(question, tools, 'no-model');
     const { usage } = answer;
-    metrics.answered(mode, (performance.now() - startedAt) / 1000, {
+    metrics.answered(answer.mode, (performance.now() - startedAt) / 1000, {
       input: usage?.inputTokens,
       cache_read: usage?.cacheReadTokens,
       cache_write: usage?.cacheWriteTokens,
@@ -216,6 +212,7 @@ export class ConversationEngine {
         ? '\n\n(That used up today’s question budget: further answers today are in limited mode.)'
         : '');
     return {
+      mode: 'model',
       reply: {
         text,
         tables: result.outputs.flatMap((o) => (o.table ? [o.table] : [])),
@@ -229,7 +226,7 @@ export class ConversationEngine {
   async #answerLimited(
     question: string,
     tools: BoundTool[],
-    why: 'no-model' | 'budget' | 'unavailable',
+    why: Exclude<AnswerMode, 'model'>,
   ): Promise<Answer> {
     const mode = {
       budget: '(Today’s question budget is used up, so I am answering in limited mode: common questions only.)',
@@ -241,6 +238,7 @@ export class ConversationEngine {
     const tool = intent && tools.find((t) => t.name === intent.tool);
     if (!intent || !tool) {
       return {
+        mode: why,
         reply: {
           text: `${mode}\nI did not understand that one. Try:\n- ${LIMITED_MODE_EXAMPLES.join('\n- ')}\nor type \`help\`.`,
           tables: [],
@@ -252,6 +250,7 @@ export class ConversationEngine {
     const run = await tool.run(intent.input);
     const text = run.ok ? intent.describe(JSON.parse(run.content)) : `I could not answer that: ${run.content}`;
     return {
+      mode: why,
       reply: {
         text: `${text}\n\n${mode}`,
         tables: run.ok && run.output.table ? [run.output.table] : [],
