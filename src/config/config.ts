@@ -210,6 +210,12 @@ const encryptionKeys = z.string().transform((raw, ctx) => {
   return keys;
 });
 
+/** A TCP port number; `range` is what the message says is allowed. */
+const tcpPort = (range: string) => {
+  const message = `expected a TCP port number (${range})`;
+  return z.coerce.number({ message }).int({ message }).min(0, { message }).max(65535, { message });
+};
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
@@ -223,18 +229,8 @@ const envSchema = z.object({
     .default('development'),
   SHOPIQ_HOME: optionalString,
   HOST: optionalString,
-  PORT: z.coerce
-    .number({ message: 'expected a TCP port number (0-65535)' })
-    .int({ message: 'expected a TCP port number (0-65535)' })
-    .min(0, { message: 'expected a TCP port number (0-65535)' })
-    .max(65535, { message: 'expected a TCP port number (0-65535)' })
-    .default(3000),
-  METRICS_PORT: z.coerce
-    .number({ message: 'expected a TCP port number (0-65535; 0: no metrics)' })
-    .int({ message: 'expected a TCP port number (0-65535; 0: no metrics)' })
-    .min(0, { message: 'expected a TCP port number (0-65535; 0: no metrics)' })
-    .max(65535, { message: 'expected a TCP port number (0-65535; 0: no metrics)' })
-    .default(9464),
+  PORT: tcpPort('0-65535').default(3000),
+  METRICS_PORT: tcpPort('0-65535; 0: no metrics').default(9464),
   PUBLIC_BASE_URL: optionalHttpUrl('where Slack, Twilio and OAuth reach this service'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).optional(),
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), postgresUrl.optional()),

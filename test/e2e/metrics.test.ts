@@ -3,24 +3,14 @@
  * operators watch (HTTP by route, answers by mode, sync runs, pool use, the process's
  * own), on its own port and never among the public routes.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { ChatGateway } from '../../src/channels/chat-gateway.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-server.ts';
+import { freePort } from '../support/oauth-browser.ts';
 import { startSandbox } from '../support/sandbox.ts';
 import { type SyncHarness, useSyncHarness } from '../support/sync-harness.ts';
 import { testConfig } from '../support/test-config.ts';
-
-/** A port nothing listens on now (the metrics port has no ephemeral choice: 0 means none). */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 describe('Prometheus metrics', () => {
   const harness = useSyncHarness();
@@ -35,6 +25,7 @@ describe('Prometheus metrics', () => {
     const s = await startSandbox({ seed: 7, ordersPerStore: 60 });
     sandbox = s.sandbox;
     sellerId = await h.connect(s.base, '1');
+    // the metrics port has no ephemeral choice (0 means none): one free now
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
     app = createApp(testConfig({ DATABASE_URL: h.db.url, METRICS_PORT: String(port), LOG_LEVEL: 'silent' }), {
