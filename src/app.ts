@@ -35,7 +35,7 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { mediaRouter } from './media/media-router.ts';
 import { oauthRouter } from './oauth/oauth-router.ts';
-import { type MetricsServer, metrics, startMetricsServer } from './observability/metrics.ts';
+import { metrics, startMetricsServer } from './observability/metrics.ts';
 
 export interface AppOptions {
   role?: Role;
@@ -84,7 +84,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   let pool: pg.Pool | undefined;
   let scheduler: Scheduler | undefined;
   let server: RunningServer | undefined;
-  let metricsServer: MetricsServer | undefined;
+  let metricsServer: RunningServer | undefined;
   let forgetPool: (() => void) | undefined;
   let engine: ConversationEngine | undefined;
   let gateway: ChatGateway | undefined;
@@ -214,7 +214,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       forgetPool = metrics.watchPool(pool);
       if (config.metricsPort !== undefined) {
         metricsServer = await startMetricsServer(config.host, config.metricsPort);
-        log.info({ metrics: metricsServer.url }, 'metrics served');
+        log.info({ metrics: `${metricsServer.url}/metrics` }, 'metrics served');
       }
       log.info({ role, url: server?.url, database: database.displayUrl }, 'ShopIQ is up');
     } catch (error) {
@@ -235,7 +235,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     tearingDown ??= (async () => {
       const deadline = config.shutdownTimeoutMs;
       await slack?.stop().catch((err: unknown) => log.warn({ err }, 'stopping the Slack channel failed'));
-      await metricsServer?.close();
+      await metricsServer?.close(1000);
       forgetPool?.();
       await server?.close(Math.floor(deadline / 4)).catch((err: unknown) => log.warn({ err }, 'closing HTTP failed'));
       // answers being written get a quarter of the time; follow-ups still waiting are dropped

@@ -223,11 +223,7 @@ export class ConversationEngine {
     };
   }
 
-  async #answerLimited(
-    question: string,
-    tools: BoundTool[],
-    why: Exclude<AnswerMode, 'model'>,
-  ): Promise<Answer> {
+  async #answerLimited(question: string, tools: BoundTool[], why: Exclude<AnswerMode, 'model'>): Promise<Answer> {
     const mode = {
       budget: '(Today’s question budget is used up, so I am answering in limited mode: common questions only.)',
       unavailable:

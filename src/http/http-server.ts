@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { AppError } from '../errors/app-error.ts';
 
 export interface RunningServer {
@@ -10,8 +9,18 @@ export interface RunningServer {
   close(deadlineMs: number): Promise<void>;
 }
 
-export async function listen(app: Express, host: string, port: number): Promise<RunningServer> {
-  const server = http.createServer(app);
+/**
+ * Serves `handler` (an express app, or a plain request listener) on host:port. A port
+ * that cannot be had is one clear error, naming what to set (`settings`) and, when it
+ * is not the service's routes, what the port is `for`.
+ */
+export async function listen(
+  handler: http.RequestListener,
+  host: string,
+  port: number,
+  { settings = 'PORT or HOST', purpose }: { settings?: string; purpose?: string } = {},
+): Promise<RunningServer> {
+  const server = http.createServer(handler);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -24,9 +33,11 @@ export async function listen(app: Express, host: string, port: number): Promise<
             ? 'is not permitted'
             : error.message;
       reject(
-        new AppError('LISTEN_FAILED', `cannot listen on ${host}:${port}: it ${why} (set PORT or HOST)`, {
-          cause: error,
-        }),
+        new AppError(
+          'LISTEN_FAILED',
+          `cannot listen on ${host}:${port}${purpose ? ` for ${purpose}` : ''}: it ${why} (set ${settings})`,
+          { cause: error },
+        ),
       );
     });
     server.listen(port, host, () => {

@@ -5,12 +5,11 @@
  * database pool's use when scraped. Labels are bounded sets (route patterns, never
  * paths; marketplaces; outcomes), so series do not grow with sellers or requests.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import type { RequestHandler } from 'express';
 import type pg from 'pg';
 import client from 'prom-client';
-import { AppError } from '../errors/app-error.ts';
+import { listen, type RunningServer } from '../http/http-server.ts';
 
 export const registry = new client.Registry();
 let defaultsOn = false;
@@ -202,18 +201,13 @@ export const httpMetrics: RequestHandler = (req, res, next) => {
   next();
 };
 
-export interface MetricsServer {
-  url: string;
-  close(): Promise<void>;
-}
-
 /** `GET /metrics` on a port of its own; the process's default metrics join on first start. */
-export async function startMetricsServer(host: string, port: number): Promise<MetricsServer> {
+export async function startMetricsServer(host: string, port: number): Promise<RunningServer> {
   if (!defaultsOn) {
     client.collectDefaultMetrics({ register: registry, prefix: 'shopiq_' });
     defaultsOn = true;
   }
-  const server = http.createServer((req, res) => {
+  const serve: http.RequestListener = (req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
@@ -222,29 +216,6 @@ export async function startMetricsServer(host: string, port: number): Promise<Me
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new AppError(
-          'LISTEN_FAILED',
-          `cannot listen on ${host}:${port} for metrics: ${error.code === 'EADDRINUSE' ? 'it is already in use' : error.message} (set METRICS_PORT, or 0 for none)`,
-          { cause: error },
-        ),
-      ),
-    );
-    server.listen(port, host, () => {
-      server.removeAllListeners('error');
-      resolve();
-    });
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${bound}/metrics`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
+  return listen(serve, host, port, { settings: 'METRICS_PORT, or 0 for none', purpose: 'metrics' });
 }
