@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/db/orm.ts';
-import { CLI, cliEnv, runCli, startService } from '../support/cli.ts';
+import { CLI, cliEnv, runCli, spawnStart, startService } from '../support/cli.ts';
 import { query } from '../support/pg-admin.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -157,18 +157,15 @@ describe('shopiq start: two processes on a fresh database', () => {
   });
 });
 
-/** `shopiq start` as a child whose output is read as it comes (it may never say it is up). */
-function spawnStart(env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, 'start'], {
-    env: cliEnv({ PORT: '0', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `shopiq start` whose output is read as it comes (it may never say it is up). */
+function watchedStart(env: Record<string, string>) {
+  const child = spawnStart(env);
   let output = '';
   const collect = (d: Buffer) => {
     output += d;
   };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const until = async (text: string) => {
     const deadline = Date.now() + 60_000;
@@ -189,7 +186,7 @@ describe('shopiq start with SHOPIQ_MIGRATE_ON_START=false', () => {
   it('waits for the schema `shopiq migrate` applies, and serves once it is there', async () => {
     const db = await createTestDatabase({ migrated: false });
     const env = envFor(db.url);
-    const service = spawnStart({ ...env, SHOPIQ_MIGRATE_ON_START: 'false' });
+    const service = watchedStart({ ...env, SHOPIQ_MIGRATE_ON_START: 'false' });
     try {
       expect(await service.until('waiting for the database schema')).toBe(true);
       // it applied nothing itself, and does not serve meanwhile
@@ -211,7 +208,7 @@ describe('shopiq start with SHOPIQ_MIGRATE_ON_START=false', () => {
 
   it('stops gracefully when asked while it waits', async () => {
     const db = await createTestDatabase({ migrated: false });
-    const service = spawnStart({ ...envFor(db.url), SHOPIQ_MIGRATE_ON_START: 'false' });
+    const service = watchedStart({ ...envFor(db.url), SHOPIQ_MIGRATE_ON_START: 'false' });
     try {
       expect(await service.until('waiting for the database schema')).toBe(true);
       service.child.kill('SIGTERM');

@@ -46,6 +46,15 @@ export interface RunningService {
   exited: Promise<number | null>;
 }
 
+/** `shopiq start` as a child process, on a port of its own choosing, its output piped. */
+export function spawnStart(env: Record<string, string>, cwd?: string, args: string[] = []): ChildProcess {
+  return spawn(process.execPath, [CLI, 'start', ...args], {
+    env: cliEnv({ PORT: '0', ...env }),
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** Starts `shopiq start` and resolves once its log says it is up. */
 export function startService(
   env: Record<string, string>,
@@ -53,12 +62,7 @@ export function startService(
   timeoutMs = 60_000,
   args: string[] = [],
 ): Promise<RunningService> {
-  const child = spawn(process.execPath, [CLI, 'start', ...args], {
-    env: cliEnv({ PORT: '0', ...env }),
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return untilUp(child, timeoutMs);
+  return untilUp(spawnStart(env, cwd, args), timeoutMs);
 }
 
 /**
