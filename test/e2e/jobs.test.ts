@@ -283,18 +283,18 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
     );
   });
 
+  /** The seller's stored orders. */
+  const ordersOf = async (userId: string) =>
+    (await h.pool.query<{ n: number }>('select count(*)::int as n from unified_order where user_id = $1', [userId]))
+      .rows[0]?.n ?? 0;
+
   itOnStore(store)(
     'a worker killed mid-sync: another takes the job over and loses or duplicates nothing',
     async () => {
       const big = await startSandbox({ seed: 33, sellers: 1, ordersPerStore: 6000 });
       try {
         const seller = await h.connect(big.base, '1');
-        const orders = async () =>
-          (
-            await h.pool.query<{ n: number }>('select count(*)::int as n from unified_order where user_id = $1', [
-              seller,
-            ])
-          ).rows[0]?.n ?? 0;
+        const orders = () => ordersOf(seller);
         const dying = await startService(
           {
             DATABASE_URL: h.db.url,
@@ -350,12 +350,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
       const big = await startSandbox({ seed: 34, sellers: 1, ordersPerStore: 6000 });
       try {
         const seller = await h.connect(big.base, '1');
-        const orders = async () =>
-          (
-            await h.pool.query<{ n: number }>('select count(*)::int as n from unified_order where user_id = $1', [
-              seller,
-            ])
-          ).rows[0]?.n ?? 0;
+        const orders = () => ordersOf(seller);
         for (const w of workers.splice(0)) await w.stop(0);
         const stopping = await worker();
         const request = await client.requestSync(seller);
