@@ -359,6 +359,34 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** Every environment variable ShopIQ reads (README "Settings"). */
+export const SETTINGS = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/**
+ * Settings whose values are secrets (or, for ENCRYPTION_ACTIVE_KEY_ID, change with
+ * them): deployments keep them in a Secret, never in plain configuration.
+ */
+export const SECRET_SETTINGS = [
+  'DATABASE_URL',
+  'ENCRYPTION_KEYS',
+  'ENCRYPTION_ACTIVE_KEY_ID',
+  'ANTHROPIC_API_KEY',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'TWILIO_AUTH_TOKEN',
+  'SHOPIFY_API_SECRET',
+  'FLIPKART_APP_SECRET',
+  'AMAZON_LWA_CLIENT_SECRET',
+  'CRON_SECRET',
+  'MONGODB_URL',
+] as const satisfies readonly (keyof Env)[];
+
+/** Read by Node itself when the process starts, not by ShopIQ (the manifests cap V8's heap with it). */
+export const RUNTIME_SETTINGS = ['NODE_OPTIONS'] as const;
+
 /** Variables that only make sense together: if one is set, the others must be too. */
 const GROUPS: (keyof Env)[][] = [
   ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'],
@@ -508,7 +536,13 @@ function slackProblems(e: Env): string[] {
     if (!e.SLACK_BOT_TOKEN) {
       problems.push('SLACK_BOT_TOKEN: required when SLACK_SOCKET_MODE is true (installs to any workspace need HTTP)');
     }
-  } else if (!e.SLACK_SIGNING_SECRET) {
+  } else if (e.SLACK_BOT_TOKEN && e.SLACK_CLIENT_ID) {
+    // Bolt takes one or the other: it would refuse to start, in its own words
+    problems.push(
+      'SLACK_BOT_TOKEN: leave it unset when SLACK_CLIENT_ID is set (installs to any workspace keep each workspace’s own token)',
+    );
+  }
+  if (!e.SLACK_SOCKET_MODE && !e.SLACK_SIGNING_SECRET) {
     problems.push(
       'SLACK_SIGNING_SECRET: required for Slack over HTTP (or SLACK_SOCKET_MODE=true with SLACK_APP_TOKEN)',
     );

@@ -111,6 +111,16 @@ describe('configuration', () => {
     });
     expect(anyWorkspace.slack?.oauth).toEqual({ clientId: '1.2', clientSecret: 'c', stateSecret: 'x'.repeat(16) });
     expect(anyWorkspace.slack?.botToken).toBeUndefined();
+    // one workspace's token and installs to any workspace: Bolt would refuse at start
+    expect(
+      configError({
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_CLIENT_ID: '1.2',
+        SLACK_CLIENT_SECRET: 'c',
+        SLACK_STATE_SECRET: 'x'.repeat(16),
+      }).message,
+    ).toContain('SLACK_BOT_TOKEN: leave it unset when SLACK_CLIENT_ID is set');
   });
 
   it('switches channels on when their credentials are complete', () => {
