@@ -26,6 +26,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   analytics: () => import('./analytics.bench.ts'),
   slack: () => import('./slack.bench.ts'),
   whatsapp: () => import('./whatsapp.bench.ts'),
+  'scale-out': () => import('./scale-out.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

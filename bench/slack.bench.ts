@@ -14,9 +14,16 @@
  * first delivery to the first Slack call for its thread (status or stream start) and
  * to its answer (stopStream or postMessage), answers given twice or never. Beside it,
  * in the same run: the engine alone answering the same question (`app.engine.handle`).
+ *
+ * `--metrics on` serves `GET /metrics` (METRICS_PORT) and scrapes it every
+ * `--scrape-s` seconds (default 1; Prometheus' default is 15) during the run; `off`
+ * (default) serves none, and then nothing is recorded either. `cpu_ms_per_answer`
+ * (the web process's CPU over the run, per answer) is what capacity goes by: compare
+ * it between alternated runs of both.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type App, createApp } from '../src/app.ts';
+import { freePort } from '../test/support/oauth-browser.ts';
 import { SIGNING_SECRET, TEAM } from '../test/support/slack-payloads.ts';
 import type { Bench } from './run.ts';
 import {
@@ -39,6 +46,8 @@ const FIRST_CALLS = new Set(['assistant.threads.setStatus', 'chat.startStream', 
 const WARM_UP_EVENTS = 20;
 
 const bench: Bench = async (options) => {
+  const metricsOn = options.metrics === 'on';
+  const scrapeS = Number(options['scrape-s'] ?? 1);
   const orders = Number(options.orders ?? 20_000);
   const events = Number(options.events ?? 200);
   const rate = Number(options.rate ?? 100);
@@ -54,6 +63,7 @@ const bench: Bench = async (options) => {
     SLACK_API_URL: slack.apiUrl,
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: metricsOn ? String(await freePort()) : '0',
   });
   let app: App | undefined;
   const rss = rssSampler();
@@ -77,10 +87,14 @@ const bench: Bench = async (options) => {
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
     const served = serverSideTimes('/slack/events');
+    const scrapes = metricsOn ? scrapeEvery(db.config.metricsPort as number, scrapeS) : undefined;
+    const cpu = process.cpuUsage();
     const run = await slack.deliver({ ...plan, count: events, rate });
     served.stop();
     loop.disable();
     await app.gateway.idle();
+    const cpuUsed = process.cpuUsage(cpu);
+    const scraped = await scrapes?.stop();
     const turns = readTurns(await slack.calls(), run.sent);
 
     const first = run.sent[0]?.sentAt ?? 0;
@@ -94,6 +108,7 @@ const bench: Bench = async (options) => {
         rate,
         users,
         by: by ?? 'none',
+        metrics: metricsOn ? `on, scraped every ${scrapeS} s` : 'off',
         engine_turns: engineTurns,
         deliveries_per_event: 2,
         retries_sent_before_the_answer: turns.retriesBeforeAnswer,
@@ -115,6 +130,8 @@ const bench: Bench = async (options) => {
         missing_answers: turns.missing,
         events_per_s: round(((run.sent.length - 1) * 1000) / (last - first), 1),
         answers_per_s: round((turns.answer.length * 1000) / (lastAnswer - first), 1),
+        cpu_ms_per_answer: round((cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, turns.answer.length), 2),
+        ...(scraped ? { scrapes: scraped.count, scrape_bytes: scraped.bytes } : {}),
         ...processMetrics(loop, rss),
       },
       baseline: engineBaseline({ engine, chart }),
@@ -130,6 +147,28 @@ const bench: Bench = async (options) => {
     await slack.stop();
   }
 };
+
+/** Scrapes `GET /metrics` as Prometheus does, every `seconds`, until stopped. */
+function scrapeEvery(port: number, seconds: number) {
+  let count = 0;
+  let bytes = 0;
+  const scrape = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    count++;
+    bytes = text.length;
+  };
+  let last = scrape();
+  const timer = setInterval(() => {
+    last = last.then(scrape);
+  }, seconds * 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await last;
+      return { count, bytes };
+    },
+  };
+}
 
 /** Per event, from the stand-in's record: its first call, its answer, answers twice or never. */
 function readTurns(calls: StandInCall[], sent: SentEvent[]) {

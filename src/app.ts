@@ -121,6 +121,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       }
       // the sync engine's bulk SQL and Agenda's jobs (one client of it listens for on-demand jobs)
       pool = openPool(database.url, 4 * config.jobs.syncConcurrency + 4, log);
+      // metrics are recorded from here on, the worker's first syncs included
+      if (config.metricsPort !== undefined) {
+        metricsServer = await startMetricsServer(config.host, config.metricsPort);
+        log.info({ metrics: `${metricsServer.url}/metrics` }, 'metrics served');
+      }
+      forgetPool = metrics.watchPool(pool);
       // one WhatsApp sender a process: answers and notices share its pace
       const whatsappSender =
         config.twilio && new WhatsAppSender(twilioRest(config.twilio), config.twilio, config.publicBaseUrl, log);
@@ -211,11 +217,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
         routers,
       });
       server = await listen(http, config.host, config.port);
-      forgetPool = metrics.watchPool(pool);
-      if (config.metricsPort !== undefined) {
-        metricsServer = await startMetricsServer(config.host, config.metricsPort);
-        log.info({ metrics: `${metricsServer.url}/metrics` }, 'metrics served');
-      }
       log.info({ role, url: server?.url, database: database.displayUrl }, 'ShopIQ is up');
     } catch (error) {
       await teardown();

@@ -12,7 +12,11 @@ import client from 'prom-client';
 import { listen, type RunningServer } from '../http/http-server.ts';
 
 export const registry = new client.Registry();
-let defaultsOn = false;
+/**
+ * Whether this process records: from the first `startMetricsServer` on. A process that
+ * serves no metrics (METRICS_PORT=0, the CLI's one-shot commands) pays nothing for them.
+ */
+let recording = false;
 
 const httpRequests = new client.Counter({
   name: 'shopiq_http_requests_total',
@@ -154,6 +158,7 @@ export type AnswerMode = 'model' | 'no-model' | 'budget' | 'unavailable';
 
 export const metrics = {
   answered(mode: AnswerMode, seconds: number, usage?: Partial<Record<TokenKind, number>>): void {
+    if (!recording) return;
     const label = mode === 'model' ? 'model' : `limited_${mode.replace('-', '_')}`;
     answers.inc({ mode: label });
     answerDuration.observe({ mode: label }, seconds);
@@ -166,15 +171,18 @@ export const metrics = {
     apiCalls: number;
     throttledCalls: number;
   }): void {
+    if (!recording) return;
     syncRuns.inc({ marketplace: run.marketplace, outcome: run.status });
     syncOrders.inc({ marketplace: run.marketplace }, run.ordersUpserted);
     syncApiCalls.inc({ marketplace: run.marketplace }, run.apiCalls);
     syncThrottled.inc({ marketplace: run.marketplace }, run.throttledCalls);
   },
   delivered(channel: string, outcome: 'answered' | 'duplicate' | 'failed'): void {
+    if (!recording) return;
     chatDeliveries.inc({ channel, outcome });
   },
   sendFailed(channel: string, stage: 'reply' | 'follow_up' | 'reported'): void {
+    if (!recording) return;
     chatSendFailures.inc({ channel, stage });
   },
   /** Reads the PostgreSQL job store's queue at each scrape. */
@@ -192,6 +200,10 @@ export type TokenKind = 'input' | 'cache_read' | 'cache_write' | 'output';
 
 /** Counts and times each request under its route pattern (`/oauth/:marketplace/start`), never its path. */
 export const httpMetrics: RequestHandler = (req, res, next) => {
+  if (!recording) {
+    next();
+    return;
+  }
   const end = httpDuration.startTimer();
   res.on('finish', () => {
     const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
@@ -201,11 +213,11 @@ export const httpMetrics: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** `GET /metrics` on a port of its own; the process's default metrics join on first start. */
+/** `GET /metrics` on a port of its own; recording (and the process's default metrics) start with the first. */
 export async function startMetricsServer(host: string, port: number): Promise<RunningServer> {
-  if (!defaultsOn) {
+  if (!recording) {
     client.collectDefaultMetrics({ register: registry, prefix: 'shopiq_' });
-    defaultsOn = true;
+    recording = true;
   }
   const serve: http.RequestListener = (req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
