@@ -137,7 +137,7 @@ const bench: Bench = async (options) => {
 
     /** Asks for every seller's sync and waits until each connection has finished a run since. */
     /** `only`: these sellers (each asked for as a chat question would), else all (as the cron route asks). */
-    const syncRound = async (label: string, during?: (progress: () => number) => Promise<void>, only?: string[]) => {
+    const syncRound = async (label: string, during?: () => Promise<void>, only?: string[]) => {
       const wanted = only ?? ids;
       const { rows: clock } = await pool.query<{ now: Date }>('select clock_timestamp() as now');
       const since = clock[0]?.now as Date;
@@ -157,7 +157,7 @@ const bench: Bench = async (options) => {
         if (now !== done) process.stderr.write(`\r${label}: ${now} / ${wanted.length} sellers synced   `);
         done = now;
       }, 100);
-      const extra = during?.(() => done);
+      const extra = during?.();
       const finished = await waitUntil(() => done >= wanted.length, 600);
       clearInterval(poll);
       await extra;
