@@ -15,10 +15,16 @@
  * once their locks lapse (JOB_LOCK_LIFETIME_MS, `--lock-s`), and no seller missed. Every round checks that no connection ran two syncs at once, and that
  * no seller was missed.
  *
+ * Workers run with the Node options the manifests give them; each one's peak RSS is
+ * reported (`backfill_worker_peak_rss_mb`: the first sync of every seller, which reads
+ * whole histories; `worker_peak_rss_mb`: the rounds).
+ *
  * Options: --sellers (default 24, at most 50: the sandbox's limit), --latency ms (default 150), --workers (default 1,2,4),
- * --lock-s (default 10), --orders per store (default 60).
+ * --lock-s (default 10), --orders per store (default 60), --backfill-workers (default 4),
+ * --worker-node-options (default: the manifests'), --flipkart-rps (FLIPKART_MAX_REQUESTS_PER_S, default 8).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { connectSandboxSeller } from '../src/connections/sandbox-connect.ts';
@@ -29,21 +35,38 @@ import { waitUntil } from './support/load-process.ts';
 import { startSandboxProcess } from './support/sandbox-process.ts';
 import { percentile, round } from './support/stats.ts';
 import { type BenchDatabase, openBenchDatabase } from './support/sync-setup.ts';
+import { deployedWorker } from './support/worker-manifest.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const SYNC_CONCURRENCY = 3;
 const CONNECTIONS_PER_SELLER = 3;
 
+interface WorkerTuning {
+  nodeOptions: string;
+  flipkartRps: number;
+}
+
 interface Worker {
   child: ChildProcess;
-  stop(): Promise<void>;
+  /** Stops it; its peak RSS in MB, where the system tells (Linux). */
+  stop(): Promise<number | undefined>;
+}
+
+/** The most memory a process has held so far (VmHWM), in MB; undefined where /proc has no answer. */
+function peakRssMb(pid: number | undefined): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Math.round((Number(kb) * 1024) / 1e6);
+  } catch {
+    return undefined;
+  }
 }
 
 /** How long each worker took from spawn to "ShopIQ is up" (the image's start, on this machine). */
 const startTimes: number[] = [];
 
 /** `shopiq start --role worker` as the manifests run it; resolves once it takes jobs. */
-async function startWorker(db: BenchDatabase, lockS: number): Promise<Worker> {
+async function startWorker(db: BenchDatabase, lockS: number, tuning: WorkerTuning): Promise<Worker> {
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [CLI, 'start', '--role', 'worker'], {
     env: {
@@ -62,6 +85,9 @@ async function startWorker(db: BenchDatabase, lockS: number): Promise<Worker> {
       SYNC_CONCURRENCY: String(SYNC_CONCURRENCY),
       JOB_LOCK_LIFETIME_MS: String(lockS * 1000),
       SHUTDOWN_TIMEOUT_MS: '5000',
+      // V8's heap sized as the manifests size it (unless the run says otherwise)
+      NODE_OPTIONS: tuning.nodeOptions,
+      FLIPKART_MAX_REQUESTS_PER_S: String(tuning.flipkartRps),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -83,8 +109,9 @@ async function startWorker(db: BenchDatabase, lockS: number): Promise<Worker> {
     child,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
+        const peak = peakRssMb(child.pid);
+        child.once('exit', () => resolve(peak));
         child.kill('SIGTERM');
       }),
   };
@@ -102,6 +129,11 @@ const bench: Bench = async (options) => {
   const latency = Number(options.latency ?? 150);
   const lockS = Number(options['lock-s'] ?? 10);
   const orders = Number(options.orders ?? 60);
+  const backfillWorkers = Number(options['backfill-workers'] ?? 4);
+  const tuning: WorkerTuning = {
+    nodeOptions: options['worker-node-options'] ?? deployedWorker().nodeOptions,
+    flipkartRps: Number(options['flipkart-rps'] ?? 8),
+  };
   const counts = String(options.workers ?? '1,2,4')
     .split(',')
     .map(Number);
@@ -121,8 +153,10 @@ const bench: Bench = async (options) => {
   const { pool, vault, config, log } = db;
   const client = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
   const workers: Worker[] = [];
-  const stopWorkers = async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
+  /** Stops every worker: the highest peak RSS among them (MB). */
+  const stopWorkers = async (): Promise<number> => {
+    const peaks = await Promise.all(workers.splice(0).map((w) => w.stop()));
+    return Math.max(0, ...peaks.filter((p) => p !== undefined));
   };
   try {
     process.stderr.write(`connecting ${sellers} sellers (3 marketplaces each, ${latency} ms a request)\n`);
@@ -182,52 +216,65 @@ const bench: Bench = async (options) => {
     };
 
     // the backfill, once, so that every measured round does the same delta work
-    workers.push(...(await Promise.all(Array.from({ length: 4 }, () => startWorker(db, lockS)))));
-    await syncRound('backfill (4 workers)');
-    await stopWorkers();
+    workers.push(...(await Promise.all(Array.from({ length: backfillWorkers }, () => startWorker(db, lockS, tuning)))));
+    const backfill = (await syncRound(`backfill (${backfillWorkers} workers)`)).result;
+    const backfillPeakRss = await stopWorkers();
 
     const rounds: Record<number, RoundResult> = {};
+    let roundsPeakRss = 0;
     for (const n of counts) {
-      workers.push(...(await Promise.all(Array.from({ length: n }, () => startWorker(db, lockS)))));
+      workers.push(...(await Promise.all(Array.from({ length: n }, () => startWorker(db, lockS, tuning)))));
       rounds[n] = (await syncRound(`${n} worker${n > 1 ? 's' : ''}`)).result;
-      await stopWorkers();
+      roundsPeakRss = Math.max(roundsPeakRss, await stopWorkers());
     }
 
     // a worker killed mid-sync: as many sellers as two workers sync at once, so that the
-    // survivor has room for the dead one's syncs once their locks lapse
-    workers.push(...(await Promise.all([startWorker(db, lockS), startWorker(db, lockS)])));
-    let killedAt: Date | undefined;
-    const victims = ids.slice(0, 2 * SYNC_CONCURRENCY);
-    const killed = await syncRound(
-      '2 workers, one killed',
-      async () => {
-        // at a moment both workers hold syncs (more sellers running than one worker holds)
-        for (;;) {
-          const { rows } = await pool.query<{ running: number; now: Date }>(
-            `select count(distinct user_id) filter (where finished_at is null)::int as running,
-                    clock_timestamp() as now
-               from sync_run where started_at >= now() - interval '10 minutes'`,
-          );
-          killedAt = rows[0]?.now;
-          if ((rows[0]?.running ?? 0) > SYNC_CONCURRENCY) break;
-          await delay(20);
-        }
-        workers[0]?.child.kill('SIGKILL');
-        process.stderr.write('\nkilled a worker\n');
-      },
-      victims,
-    );
-    await stopWorkers();
-    // the syncs the dead worker held (runs left 'running'), and when each was taken up again
-    const { rows: takeovers } = await pool.query<{ connection_id: string; resumed_s: number | null }>(
-      `select d.connection_id,
-              extract(epoch from (select min(r.started_at) from sync_run r
-                                   where r.connection_id = d.connection_id and r.started_at > $2) - $2)::float8 as resumed_s
-         from sync_run d
-        where d.started_at >= $1 and d.started_at <= $2 and d.finished_at is null`,
-      [killed.since, killedAt],
-    );
-    const resumed = takeovers.map((t) => t.resumed_s ?? Number.POSITIVE_INFINITY);
+    // survivor has room for the dead one's syncs once their locks lapse (it takes more
+    // sellers than one worker syncs at once)
+    const killedRound = async () => {
+      let killedAt: Date | undefined;
+      const victims = ids.slice(0, 2 * SYNC_CONCURRENCY);
+      const killed = await syncRound(
+        '2 workers, one killed',
+        async () => {
+          // at a moment both workers hold syncs (more sellers running than one worker holds)
+          for (;;) {
+            const { rows } = await pool.query<{ running: number; now: Date }>(
+              `select count(distinct user_id) filter (where finished_at is null)::int as running,
+                      clock_timestamp() as now
+                 from sync_run where started_at >= now() - interval '10 minutes'`,
+            );
+            killedAt = rows[0]?.now;
+            if ((rows[0]?.running ?? 0) > SYNC_CONCURRENCY) break;
+            await delay(20);
+          }
+          workers[0]?.child.kill('SIGKILL');
+          process.stderr.write('\nkilled a worker\n');
+        },
+        victims,
+      );
+      await stopWorkers();
+      // the syncs the dead worker held (runs left 'running'), and when each was taken up again
+      const { rows: takeovers } = await pool.query<{ connection_id: string; resumed_s: number | null }>(
+        `select d.connection_id,
+                extract(epoch from (select min(r.started_at) from sync_run r
+                                     where r.connection_id = d.connection_id and r.started_at > $2) - $2)::float8 as resumed_s
+           from sync_run d
+          where d.started_at >= $1 and d.started_at <= $2 and d.finished_at is null`,
+        [killed.since, killedAt],
+      );
+      const resumed = takeovers.map((t) => t.resumed_s ?? Number.POSITIVE_INFINITY);
+      return {
+        overlapping: killed.result.overlapping,
+        missed: killed.result.missed,
+        metrics: {
+          killed_round_seconds: killed.result.seconds,
+          killed_syncs_in_flight: takeovers.length,
+          killed_syncs_resumed_max_s: resumed.length > 0 ? round(Math.max(...resumed), 1) : 0,
+        },
+      };
+    };
+    const killed = sellers > SYNC_CONCURRENCY ? await killedRound() : { overlapping: 0, missed: 0, metrics: {} };
 
     const one = rounds[counts[0] as number] as RoundResult;
     return {
@@ -237,6 +284,10 @@ const bench: Bench = async (options) => {
         orders_per_store: orders,
         sync_concurrency: SYNC_CONCURRENCY,
         lock_s: lockS,
+        backfill_workers: backfillWorkers,
+        worker_node_options: tuning.nodeOptions,
+        flipkart_rps: tuning.flipkartRps,
+        worker_memory_limit_mb: deployedWorker().memoryLimitMb,
       },
       metrics: {
         ...Object.fromEntries(
@@ -245,16 +296,18 @@ const bench: Bench = async (options) => {
             [`workers_${n}_seconds`, r.seconds],
           ]),
         ),
-        overlapping_syncs: Object.values(rounds).reduce((s, r) => s + r.overlapping, 0) + killed.result.overlapping,
-        sellers_missed: Object.values(rounds).reduce((s, r) => s + r.missed, 0) + killed.result.missed,
-        killed_round_seconds: killed.result.seconds,
-        killed_syncs_in_flight: takeovers.length,
-        killed_syncs_resumed_max_s: resumed.length > 0 ? round(Math.max(...resumed), 1) : 0,
+        overlapping_syncs: Object.values(rounds).reduce((s, r) => s + r.overlapping, 0) + killed.overlapping,
+        sellers_missed: Object.values(rounds).reduce((s, r) => s + r.missed, 0) + killed.missed,
+        ...killed.metrics,
         // the lock lapses lock_s after the job's last touch, and is seen at the next scan
         job_scan_every_s: Math.min(5, lockS / 2),
         // spawn to "ShopIQ is up" (schema there, jobs taken), several starting side by side
         worker_start_p50_s: round(percentile(startTimes, 50) / 1000, 2),
         worker_start_max_s: round(Math.max(...startTimes) / 1000, 2),
+        // the first sync of every seller (their whole history), SYNC_CONCURRENCY sellers a worker at once
+        backfill_seconds: backfill.seconds,
+        backfill_worker_peak_rss_mb: backfillPeakRss,
+        worker_peak_rss_mb: roundsPeakRss,
       },
       baseline: { workers_1_sellers_per_min: one.sellersPerMin },
       ratio: Object.fromEntries(

@@ -23,6 +23,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type App, createApp } from '../src/app.ts';
+import { registry } from '../src/observability/metrics.ts';
 import { freePort } from '../test/support/oauth-browser.ts';
 import { SIGNING_SECRET, TEAM } from '../test/support/slack-payloads.ts';
 import type { Bench } from './run.ts';
@@ -95,6 +96,9 @@ const bench: Bench = async (options) => {
     await app.gateway.idle();
     const cpuUsed = process.cpuUsage(cpu);
     const scraped = await scrapes?.stop();
+    // what one scrape costs the web process (the registry written out, every series of
+    // the run in it), apart from the HTTP around it
+    const scrapeCpuMs = metricsOn ? await registryWriteCpuMs() : undefined;
     const turns = readTurns(await slack.calls(), run.sent);
 
     const first = run.sent[0]?.sentAt ?? 0;
@@ -132,6 +136,13 @@ const bench: Bench = async (options) => {
         answers_per_s: round((turns.answer.length * 1000) / (lastAnswer - first), 1),
         cpu_ms_per_answer: round((cpuUsed.user + cpuUsed.system) / 1000 / Math.max(1, turns.answer.length), 2),
         ...(scraped ? { scrapes: scraped.count, scrape_bytes: scraped.bytes } : {}),
+        ...(scrapeCpuMs !== undefined
+          ? {
+              scrape_cpu_ms: round(scrapeCpuMs, 2),
+              // one core's share at Prometheus' default interval
+              scrape_cpu_pct_at_15s: round((scrapeCpuMs / 15_000) * 100, 3),
+            }
+          : {}),
         ...processMetrics(loop, rss),
       },
       baseline: engineBaseline({ engine, chart }),
@@ -147,6 +158,14 @@ const bench: Bench = async (options) => {
     await slack.stop();
   }
 };
+
+/** CPU milliseconds of writing the registry out once (the mean of 20). */
+async function registryWriteCpuMs(): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < 20; i++) await registry.metrics();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / 20;
+}
 
 /** Scrapes `GET /metrics` as Prometheus does, every `seconds`, until stopped. */
 function scrapeEvery(port: number, seconds: number) {

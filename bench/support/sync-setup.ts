@@ -105,9 +105,15 @@ export function rssSampler(): { peakMb(): number; stop(): void } {
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
+  let stopped = false;
   return {
-    peakMb: () => Math.round(Math.max(peak, process.memoryUsage.rss()) / 1e6),
-    stop: () => clearInterval(timer),
+    // once stopped, what came after (the COPY anchor, say) is not counted
+    peakMb: () => Math.round((stopped ? peak : Math.max(peak, process.memoryUsage.rss())) / 1e6),
+    stop: () => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+      stopped = true;
+      clearInterval(timer);
+    },
   };
 }
 
