@@ -7,7 +7,8 @@
  * next sync. Reconnecting clears it (saveConnection), so a later lapse is told again.
  */
 import type pg from 'pg';
-import { type ChatAddress, type ChatNotifier, directAddress } from '../channels/chat-notifier.ts';
+import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
+import { lastUsedAddress } from '../channels/seller-address.ts';
 import type { Marketplace } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
 import { connectLinkUrl, issueConnectTicket, RECONNECT_LINK_TTL_MS } from '../oauth/oauth-state.ts';
@@ -99,15 +100,4 @@ async function tellOne(deps: ReauthNoticeDeps, userId: string, row: Untold, anno
     'the notice to sign in again was not delivered: the next sync tries again',
   );
   return false;
-}
-
-/** The chat the seller wrote from last (Slack or WhatsApp). */
-async function lastUsedAddress(pool: pg.Pool, userId: string): Promise<ChatAddress | undefined> {
-  const { rows } = await pool.query<{ channel: 'slack' | 'whatsapp'; external_id: string }>(
-    `select channel, external_id from channel_identity where user_id = $1 and channel in ('slack', 'whatsapp')
-      order by last_seen_at desc nulls last, created_at desc limit 1`,
-    [userId],
-  );
-  const row = rows[0];
-  return row && directAddress(row.channel, row.external_id);
 }

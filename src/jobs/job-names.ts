@@ -5,6 +5,8 @@ import { CHANNELS } from '../db/enums.ts';
 export const JOB = {
   /** Recurring, one per seller with a connected marketplace, in the seller's timezone. */
   syncSeller: 'sync-seller',
+  /** Recurring, one per seller with a connected marketplace and a digest time, in the seller's timezone. */
+  sellerDigest: 'seller-digest',
   /** On demand (a question found stale data, the cron endpoint, a stopped run to resume). */
   syncSellerNow: 'sync-seller-now',
   /** Daily: the day's reference rates, and amounts still waiting for theirs. */

@@ -21,12 +21,13 @@ import type { SyncDeps } from '../sync/sync-connection.ts';
 import { SYNC_LEASE_TTL_MS, SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
 import { BACKFILL_TIMING, type BackfillTiming } from './backfill-announcer.ts';
 import { connectBackfillJob } from './backfill-job.ts';
+import { sellerDigestJob } from './digest-job.ts';
 import { refreshFxRatesJob } from './fx-job.ts';
 import { type BackfillData, JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
 import { isDuplicateJob, type JobStore } from './job-store.ts';
 import { purgeJob } from './purge-job.ts';
 import { syncSellerJob, syncSellerNowJob } from './sync-jobs.ts';
-import { type SyncSchedule, syncScheduleFor } from './sync-schedule.ts';
+import { digestScheduleFor, type SyncSchedule, syncScheduleFor } from './sync-schedule.ts';
 
 export interface SyncRequest {
   jobId: string;
@@ -127,6 +128,12 @@ export class Scheduler {
     agenda.define(JOB.syncSeller, this.#tracked(syncSellerJob(context)), shared);
     agenda.define(JOB.syncSellerNow, this.#tracked(syncSellerNowJob(context)), onDemand);
     agenda.define(JOB.connectBackfill, this.#tracked(connectBackfillJob(context)), onDemand);
+    // digests due at one minute are many small jobs: more at once than syncs
+    agenda.define(JOB.sellerDigest, this.#tracked(sellerDigestJob(context)), {
+      lockLifetime: lockLifetimeMs,
+      concurrency: 4 * syncConcurrency,
+      lockLimit: 4 * syncConcurrency,
+    });
     agenda.define(JOB.refreshFxRates, this.#tracked(refreshFxRatesJob(context)), {
       lockLifetime: lockLifetimeMs,
       concurrency: 1,
@@ -138,7 +145,7 @@ export class Scheduler {
       concurrency: 1,
       lockLimit: 1,
     });
-    agenda.maxConcurrency(3 * syncConcurrency + 2);
+    agenda.maxConcurrency(7 * syncConcurrency + 2);
     const counts = await this.scheduleAll();
     await agenda.every(FX_SCHEDULE.cron, JOB.refreshFxRates, undefined, {
       timezone: FX_SCHEDULE.timezone,
@@ -175,49 +182,64 @@ export class Scheduler {
   // ---------------------------------------------------------------- recurring syncs
 
   /**
-   * Brings one seller's recurring sync in line with the seller: created when a first
-   * marketplace is connected, moved when the timezone or tier changes, removed when no
-   * marketplace is connected any more. Returns the schedule, if any.
+   * Brings one seller's recurring jobs in line with the seller (see SELLER_RECURRING):
+   * created when a first marketplace is connected, moved when the timezone, tier or
+   * digest time changes, removed when no marketplace is connected any more (or the
+   * digest is turned off). Returns the sync's schedule, if any.
    */
   async scheduleSeller(userId: string): Promise<SyncSchedule | undefined> {
     const [seller] = await this.#sellers([userId]);
-    if (!seller?.active) {
-      await this.#store.agenda.cancel({ name: JOB.syncSeller, data: { userId } });
-      return undefined;
+    for (const recurring of SELLER_RECURRING) {
+      const schedule = seller && recurring.scheduleOf(seller);
+      const [current] = (await this.#store.agenda.queryJobs({ name: recurring.name, data: { userId }, limit: 1 })).jobs;
+      if (!schedule) {
+        if (current) await this.#store.agenda.cancel({ id: current._id });
+        continue;
+      }
+      // a run already due (not yet taken) stays due: rewriting it would move it to the next time
+      const unchanged =
+        current &&
+        String(current.repeatInterval) === schedule.cron &&
+        (current.repeatTimezone ?? 'UTC') === schedule.timezone;
+      if (unchanged && current.nextRunAt && current.nextRunAt < this.#clock()) continue;
+      await this.#saveRecurring(recurring.name, userId, schedule, current?._id ?? null);
     }
-    const schedule = syncScheduleFor(userId, seller.tier, seller.timezone);
-    await this.#saveRecurring(userId, schedule);
-    return schedule;
+    return seller && SYNC_RECURRING.scheduleOf(seller);
   }
 
-  /** Every seller at once (a worker does this when it starts): only what differs is written. */
+  /** Every seller's recurring jobs at once (a worker does this when it starts): only what differs is written. */
   async scheduleAll(): Promise<ScheduleCounts> {
-    const { agenda } = this.#store;
     const counts: ScheduleCounts = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+    const sellers = await this.#sellers();
+    for (const recurring of SELLER_RECURRING) await this.#scheduleAllOf(recurring, sellers, counts);
+    return counts;
+  }
+
+  async #scheduleAllOf(recurring: SellerRecurring, sellers: SellerRow[], counts: ScheduleCounts): Promise<void> {
+    const { agenda } = this.#store;
     const existing = new Map<string, { id: JobId; cron: string; timezone: string }>();
-    for (const job of (await agenda.queryJobs({ name: JOB.syncSeller })).jobs) {
+    for (const job of (await agenda.queryJobs({ name: recurring.name })).jobs) {
       const userId = (job.data as { userId?: string } | undefined)?.userId;
       if (userId) {
         existing.set(userId, { id: job._id, cron: String(job.repeatInterval), timezone: job.repeatTimezone ?? 'UTC' });
       }
     }
-    const sellers = await this.#sellers();
     await forEachLimit(sellers, BULK_PARALLELISM, async (seller) => {
       const current = existing.get(seller.id);
       existing.delete(seller.id);
-      if (!seller.active) {
+      const schedule = recurring.scheduleOf(seller);
+      if (!schedule) {
         if (current) {
           await agenda.cancel({ id: current.id });
           counts.removed++;
         }
         return;
       }
-      const schedule = syncScheduleFor(seller.id, seller.tier, seller.timezone);
       if (current?.cron === schedule.cron && current.timezone === schedule.timezone) {
         counts.unchanged++;
         return;
       }
-      await this.#saveRecurring(seller.id, schedule, current?.id ?? null);
+      await this.#saveRecurring(recurring.name, seller.id, schedule, current?.id ?? null);
       if (current) counts.updated++;
       else counts.created++;
     });
@@ -226,7 +248,11 @@ export class Scheduler {
       await agenda.cancel({ id });
       counts.removed++;
     }
-    return counts;
+  }
+
+  /** One seller's digest job, with its next run (none: off, or nothing connected). */
+  async scheduledDigestOf(userId: string): Promise<ScheduledSync | undefined> {
+    return (await this.#scheduled(JOB.sellerDigest, { userId }))[0];
   }
 
   /** One seller's recurring sync, with its next run (none: nothing connected). */
@@ -236,7 +262,11 @@ export class Scheduler {
 
   /** Every seller's recurring sync (or those whose job data matches), with its next run. */
   async scheduledSyncs(data?: { userId: string }): Promise<ScheduledSync[]> {
-    const { jobs } = await this.#store.agenda.queryJobs({ name: JOB.syncSeller, ...(data ? { data } : {}) });
+    return this.#scheduled(JOB.syncSeller, data);
+  }
+
+  async #scheduled(name: string, data?: { userId: string }): Promise<ScheduledSync[]> {
+    const { jobs } = await this.#store.agenda.queryJobs({ name, ...(data ? { data } : {}) });
     return jobs.flatMap((job) => {
       const userId = (job.data as { userId?: string } | undefined)?.userId;
       if (!userId) return [];
@@ -258,20 +288,20 @@ export class Scheduler {
    * insert that loses a race becomes an update. (Agenda's own `unique()` save would look
    * the job up by a JSON path no index serves, a scan per seller.)
    */
-  async #saveRecurring(userId: string, schedule: SyncSchedule, id?: JobId | null): Promise<void> {
+  async #saveRecurring(name: string, userId: string, schedule: SyncSchedule, id?: JobId | null): Promise<void> {
     const save = async (jobId: JobId | undefined) => {
       const job = this.#store.agenda
-        .create(JOB.syncSeller, { userId })
+        .create(name, { userId })
         .schedule(this.#clock())
         .repeatEvery(schedule.cron, { timezone: schedule.timezone, skipImmediate: true });
       if (jobId !== undefined) job.attrs._id = jobId;
       await job.save();
     };
     try {
-      await save(id === undefined ? await this.#jobIdOf(JOB.syncSeller, userId) : (id ?? undefined));
+      await save(id === undefined ? await this.#jobIdOf(name, userId) : (id ?? undefined));
     } catch (error) {
       if (!isDuplicateJob(error)) throw error;
-      await save(await this.#jobIdOf(JOB.syncSeller, userId));
+      await save(await this.#jobIdOf(name, userId));
     }
   }
 
@@ -386,18 +416,59 @@ export class Scheduler {
     };
   }
 
-  async #sellers(userIds?: string[]): Promise<{ id: string; timezone: string; tier: SyncTier; active: boolean }[]> {
-    const { rows } = await this.#pool.query<{ id: string; timezone: string; sync_tier: SyncTier; active: boolean }>(
-      `select u.id, u.timezone, u.sync_tier,
+  async #sellers(userIds?: string[]): Promise<SellerRow[]> {
+    const { rows } = await this.#pool.query<{
+      id: string;
+      timezone: string;
+      sync_tier: SyncTier;
+      digest_time: string | null;
+      active: boolean;
+    }>(
+      `select u.id, u.timezone, u.sync_tier, u.digest_time,
               exists (select 1 from marketplace_connection c where c.user_id = u.id and c.status = any($2)) as active
          from "user" u
         where $1::uuid[] is null or u.id = any($1)
         order by u.id`,
       [userIds ?? null, SYNCABLE_STATUSES],
     );
-    return rows.map((r) => ({ id: r.id, timezone: r.timezone, tier: r.sync_tier, active: r.active }));
+    return rows.map((r) => ({
+      id: r.id,
+      timezone: r.timezone,
+      tier: r.sync_tier,
+      digestTime: r.digest_time,
+      active: r.active,
+    }));
   }
 }
+
+interface SellerRow {
+  id: string;
+  timezone: string;
+  tier: SyncTier;
+  digestTime: string | null;
+  /** A marketplace is connected and syncable. */
+  active: boolean;
+}
+
+/** A job every seller has (or not) on a schedule of their own, in their timezone. */
+interface SellerRecurring {
+  name: string;
+  /** When it runs for this seller; undefined: the seller has none. */
+  scheduleOf(seller: SellerRow): SyncSchedule | undefined;
+}
+
+const SYNC_RECURRING: SellerRecurring = {
+  name: JOB.syncSeller,
+  scheduleOf: (s) => (s.active ? syncScheduleFor(s.id, s.tier, s.timezone) : undefined),
+};
+
+const SELLER_RECURRING: SellerRecurring[] = [
+  SYNC_RECURRING,
+  {
+    name: JOB.sellerDigest,
+    scheduleOf: (s) => (s.active && s.digestTime ? digestScheduleFor(s.digestTime, s.timezone) : undefined),
+  },
+];
 
 const newer = (at: Date | undefined, seen: number | undefined) => at !== undefined && at.getTime() !== seen;
 

@@ -36,6 +36,16 @@ function cronFor(userId: string, tier: SyncTier): string {
   }
 }
 
+/**
+ * The seller's digest: daily at their local "HH:MM" (the job itself tells Monday's
+ * weekly digest from the others). DST is Agenda's: a time that does not exist that day
+ * runs at the next that does, one that happens twice runs once.
+ */
+export function digestScheduleFor(time: string, timezone: string): SyncSchedule {
+  const [hh = '9', mm = '0'] = time.split(':');
+  return { cron: `${Number(mm)} ${Number(hh)} * * *`, timezone: validTimezone(timezone) ? timezone : 'UTC' };
+}
+
 /** A minute in [0, span), the same for a seller every time. */
 function minuteOf(userId: string, span: number): number {
   return createHash('sha256').update(userId).digest().readUInt32BE(0) % span;

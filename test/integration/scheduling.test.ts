@@ -53,7 +53,8 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
     const ids = await Promise.all(zones.map((z) => seller(z)));
     await seller('Europe/Paris', false); // nothing connected: no job
 
-    expect(await scheduler.scheduleAll()).toEqual({ created: 3, updated: 0, removed: 0, unchanged: 0 });
+    // a sync and a digest each
+    expect(await scheduler.scheduleAll()).toEqual({ created: 6, updated: 0, removed: 0, unchanged: 0 });
     const jobs = await scheduler.scheduledSyncs();
     expect(jobs.map((j) => j.userId).sort()).toEqual([...ids].sort());
     for (const [i, id] of ids.entries()) {
@@ -71,7 +72,7 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
       expect(localTime(job?.nextRunAt as Date, zone)).toBe(`${next[zone]}:${m} (${zone})`);
     }
     // a second worker start changes nothing
-    expect(await scheduler.scheduleAll()).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 3 });
+    expect(await scheduler.scheduleAll()).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 6 });
   });
 
   itOnStore(store)('moves with the timezone and tier, and goes when nothing is connected any more', async () => {
@@ -104,17 +105,20 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
   });
 
   /** The next runs from `from`, each computed from the one before, as Agenda does after every run. */
-  async function runsFrom(userId: string, from: string, count: number): Promise<string[]> {
+  async function runsFrom(userId: string, from: string, count: number, of = scheduleOf): Promise<string[]> {
     now = new Date(from);
+    // scheduled afresh at `from` (a job left months behind would be due: it stays so)
+    await scheduler.agenda.cancel({ data: { userId } });
     const runs: string[] = [];
     for (let i = 0; i < count; i++) {
       await scheduler.scheduleSeller(userId);
-      const next = (await scheduleOf(userId))?.nextRunAt as Date;
+      const next = (await of(userId))?.nextRunAt as Date;
       runs.push(next.toISOString().slice(0, 16));
       now = next;
     }
     return runs;
   }
+  const digestOf = (userId: string) => scheduler.scheduledDigestOf(userId);
 
   itOnStore(store)('keeps 02:mm and 14:mm local across DST changes, once a half-day', async () => {
     const ny = await seller('America/New_York');
@@ -163,5 +167,61 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
       `2026-03-08T08:${mk}`,
       `2026-03-08T20:${mk}`,
     ]);
+  });
+  itOnStore(store)(
+    'sends the digest at 09:00 local by default, in Kolkata, New York and Sydney, across DST changes',
+    async () => {
+      const ny = await seller('America/New_York');
+      const syd = await seller('Australia/Sydney');
+      const kol = await seller('Asia/Kolkata');
+      // New York springs forward on 2026-03-08 and falls back on 2026-11-01: 09:00 stays 09:00
+      expect(await runsFrom(ny, '2026-03-06T18:00:00Z', 4, digestOf)).toEqual([
+        '2026-03-07T14:00', // 09:00 EST
+        '2026-03-08T13:00', // 09:00 EDT
+        '2026-03-09T13:00',
+        '2026-03-10T13:00',
+      ]);
+      expect(await runsFrom(ny, '2026-10-31T18:00:00Z', 2, digestOf)).toEqual([
+        '2026-11-01T14:00', // 09:00 EST
+        '2026-11-02T14:00',
+      ]);
+      // Sydney leaves DST on 2026-04-05 and enters it on 2026-10-04
+      expect(await runsFrom(syd, '2026-04-03T00:00:00Z', 3, digestOf)).toEqual([
+        '2026-04-03T22:00', // 09:00 AEDT on the 4th
+        '2026-04-04T23:00', // 09:00 AEST on the 5th
+        '2026-04-05T23:00',
+      ]);
+      expect(await runsFrom(syd, '2026-10-02T00:00:00Z', 3, digestOf)).toEqual([
+        '2026-10-02T23:00', // 09:00 AEST on the 3rd
+        '2026-10-03T22:00', // 09:00 AEDT on the 4th
+        '2026-10-04T22:00',
+      ]);
+      // Kolkata has no DST: 03:30 UTC every day
+      expect(await runsFrom(kol, '2026-03-07T00:00:00Z', 2, digestOf)).toEqual([
+        '2026-03-07T03:30',
+        '2026-03-08T03:30',
+      ]);
+    },
+  );
+
+  itOnStore(store)('moves the digest with its time, drops it when off, and leaves a due one due', async () => {
+    now = new Date('2026-11-24T10:00:00Z');
+    const id = await seller('Asia/Kolkata');
+    await scheduler.scheduleSeller(id);
+    expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe('2026-11-25 09:00 (Asia/Kolkata)');
+
+    await pool.query(`update "user" set digest_time = '07:45' where id = $1`, [id]);
+    await scheduler.scheduleSeller(id);
+    expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe('2026-11-25 07:45 (Asia/Kolkata)');
+
+    // due but not yet taken when the seller's sync ends and reschedules: it stays due
+    now = new Date('2026-11-25T02:16:00Z'); // 07:46 IST
+    await scheduler.scheduleSeller(id);
+    expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe('2026-11-25 07:45 (Asia/Kolkata)');
+
+    await pool.query(`update "user" set digest_time = null where id = $1`, [id]);
+    await scheduler.scheduleSeller(id);
+    expect(await digestOf(id)).toBeUndefined();
+    expect(await scheduleOf(id)).toBeDefined(); // the sync stays
   });
 });

@@ -3,6 +3,7 @@ import { ChatDeliveryFailure } from './chat-delivery-failure.entity.ts';
 import { ChatFeedback } from './chat-feedback.entity.ts';
 import { ChatMedia } from './chat-media.entity.ts';
 import { ChatMessage } from './chat-message.entity.ts';
+import { DigestDelivery } from './digest-delivery.entity.ts';
 import { FxRate } from './fx-rate.entity.ts';
 import { LinkAttempt, LinkCode } from './link-code.entity.ts';
 import { MarketplaceConnection } from './marketplace-connection.entity.ts';
@@ -25,6 +26,7 @@ export {
   ChatFeedback,
   ChatMedia,
   ChatMessage,
+  DigestDelivery,
   FxRate,
   LinkAttempt,
   LinkCode,
@@ -48,6 +50,7 @@ export {
 
 export const ENTITIES = [
   User,
+  DigestDelivery,
   ChannelIdentity,
   MarketplaceConnection,
   UnifiedOrder,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import type { ChatAddress } from '../../channels/chat-notifier.ts';
 import { SYNC_TIERS } from '../enums.ts';
 import { createdAt, updatedAt } from './timestamps.ts';
 
@@ -17,6 +18,10 @@ export const User = defineEntity({
     /** ISO 4217 code answers are given in. */
     reportingCurrency: p.string().length(3).default('USD'),
     syncTier: p.enum(SYNC_TIERS).default('twice_daily'),
+    /** Local "HH:MM" the daily digest is sent at (the weekly one on Mondays); null: no digest. */
+    digestTime: p.string().length(5).nullable().default('09:00'),
+    /** Where digests go, as picked with `digest HH:MM`; null: the chat the seller last used. */
+    digestAddress: p.json<ChatAddress>().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

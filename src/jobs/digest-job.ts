@@ -1,0 +1,21 @@
+/**
+ * `seller-digest` (daily at the seller's digest time, in their timezone): the digest of
+ * the seller's local day (insights/digest.ts), sent once whichever worker runs it.
+ */
+import type { Job } from 'agenda';
+import { sendDigest } from '../insights/digest.ts';
+import { sellerJobData } from './job-names.ts';
+import type { JobContext } from './sync-jobs.ts';
+
+export function sellerDigestJob(ctx: JobContext) {
+  return async (job: Job): Promise<void> => {
+    const { userId } = sellerJobData.parse(job.attrs.data);
+    const { pool, config } = ctx.deps;
+    const outcome = await sendDigest(
+      { pool, notifier: ctx.notifier, log: ctx.log, staleAfterMs: config.conversation.staleAfterMs },
+      userId,
+      new Date(),
+    );
+    if (outcome !== 'sent') ctx.log.info({ userId, outcome }, 'no digest sent');
+  };
+}
