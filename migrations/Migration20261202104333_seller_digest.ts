@@ -1,5 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
+/**
+ * Digests: each seller's local digest time (09:00 unless set; null: off) and the chat
+ * they picked for it, and one claim per seller and local day so a digest goes once.
+ */
 export class Migration20261202104333_seller_digest extends Migration {
 
   override name = 'Migration20261202104333_seller_digest';

@@ -13,6 +13,7 @@ import { disconnectConnections } from '../connections/connection-store.ts';
 import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 import { joinIdentity } from '../identity/chat-identities.ts';
 import { EXAMPLE_LINK_CODE, issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
+import { digestSettings } from '../insights/digest.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import { stoppedAnswering } from '../sync/lease-holder.ts';
 import { readHeldLease } from '../sync/sync-lease.ts';
@@ -73,10 +74,51 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return frequency(ctx, command.tier, command.asked);
     case 'link':
       return command.code ? redeem(ctx, command.code) : issue(ctx);
+    case 'digest':
+      return digest(ctx, command.time, command.asked);
     case 'demo':
       return demo(ctx);
   }
 }
+
+/**
+ * Shows, sets (to this chat) or stops the daily digest. A time set here also makes this
+ * chat the digest's; with none picked it goes where the seller last wrote from.
+ */
+async function digest(ctx: CommandContext, time: string | null | undefined, asked: string | undefined): Promise<Reply> {
+  const { userId, timezone } = ctx.scope;
+  if (asked !== undefined) {
+    return textReply(
+      `"${asked}" is not a time of day I can read: say \`digest 09:00\` (your time, ${timezone}) or \`digest off\`.`,
+    );
+  }
+  if (time === undefined) {
+    const settings = await digestSettings(ctx.db, userId);
+    if (!settings?.time)
+      return textReply('Your daily digest is off. Turn it on with `digest 09:00` (any time of your day).');
+    const where = !settings.address
+      ? 'to the chat you last wrote from'
+      : sameChat(settings.address, ctx.address)
+        ? 'to this chat'
+        : `to your ${settings.address.channel === 'slack' ? 'Slack' : settings.address.channel === 'whatsapp' ? 'WhatsApp' : 'terminal'} chat`;
+    return textReply(
+      `Your digest comes at ${settings.time} your time (${timezone}) ${where}: yesterday across your marketplaces, and last week on Mondays. Change it with \`digest HH:MM\` (sent here from then on), or stop it with \`digest off\`.`,
+    );
+  }
+  await ctx.db.query('update "user" set digest_time = $2, digest_address = $3, updated_at = now() where id = $1', [
+    userId,
+    time,
+    time === null ? null : JSON.stringify(ctx.address),
+  ]);
+  await ctx.reschedule?.(userId);
+  return textReply(
+    time === null
+      ? 'Your daily digest is off. Turn it back on with `digest 09:00`.'
+      : `Your digest will come here at ${time} your time (${timezone}) each day: yesterday across your marketplaces, and last week on Mondays. \`digest off\` stops it.`,
+  );
+}
+
+const sameChat = (a: ChatAddress, b: ChatAddress) => a.channel === b.channel && a.conversationId === b.conversationId;
 
 async function frequency(ctx: CommandContext, tier: SyncTier | undefined, asked: string | undefined): Promise<Reply> {
   const choices = Object.values(SYNC_TIER_NAMES).join(', ');

@@ -17,6 +17,8 @@ export type Command =
   | { name: 'currency'; code?: string }
   | { name: 'frequency'; tier?: SyncTier; asked?: string }
   | { name: 'link'; code?: string }
+  /** `time` "HH:MM" sets it, null turns it off, undefined shows it (`asked`: what did not read as a time). */
+  | { name: 'digest'; time?: string | null; asked?: string }
   | { name: 'demo' };
 
 export const COMMAND_HELP: Record<Command['name'], string> = {
@@ -30,6 +32,8 @@ export const COMMAND_HELP: Record<Command['name'], string> = {
   currency: 'currency <code, e.g. INR>: the currency answers are given in',
   frequency: 'frequency <every 15 minutes|hourly|every 6 hours|twice daily|daily>: how often your data is refreshed',
   link: 'link: a one-time code to use ShopIQ from another Slack account or WhatsApp; `link <code>` there joins it',
+  digest:
+    'digest [HH:MM|off]: your daily digest (yesterday across your marketplaces; last week on Mondays), sent to this chat at that time of your day',
   demo: 'demo: look around with a demo store’s data (when the demo is on)',
 };
 
@@ -101,9 +105,32 @@ export function parseCommand(text: string): Command | undefined {
       if (rest.length === 0) return { name: 'link' };
       // anything short after `link` is taken as a code (one of another shape is answered as such)
       return rest.length <= 2 ? { name: 'link', code: rest.join(' ') } : undefined;
+    case 'digest': {
+      if (rest.length === 0) return { name: 'digest' };
+      const asked = rest.join(' ');
+      if (rest.length > 2) return undefined;
+      if (/^(off|stop|none|no)$/i.test(asked)) return { name: 'digest', time: null };
+      const time = parseClockTime(asked);
+      return time ? { name: 'digest', time } : { name: 'digest', asked };
+    }
     case 'demo':
       return rest.length === 0 ? { name: 'demo' } : undefined;
     default:
       return undefined;
   }
+}
+
+/** "09:00", "9:30", "7", "7am", "6:45 pm" as a 24-hour "HH:MM"; undefined: not a time of day. */
+export function parseClockTime(text: string): string | undefined {
+  const m = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  let hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  const half = m[3]?.toLowerCase();
+  if (half) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (half === 'pm' ? 12 : 0);
+  }
+  if (hour > 23 || minute > 59) return undefined;
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }

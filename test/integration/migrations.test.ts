@@ -79,6 +79,7 @@ describe('migrations', () => {
       'chat_feedback',
       'chat_media',
       'chat_message',
+      'digest_delivery',
       'fx_rate',
       'link_attempt',
       'link_code',

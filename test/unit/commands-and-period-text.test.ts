@@ -76,6 +76,20 @@ describe('commands', () => {
     expect(amazonMarketplaceOf('mars')).toBeUndefined();
   });
 
+  it('reads a digest time as sellers write it, off, and what is not a time', () => {
+    expect(parseCommand('digest')).toEqual({ name: 'digest' });
+    expect(parseCommand('/shopiq digest 9:30')).toEqual({ name: 'digest', time: '09:30' });
+    expect(parseCommand('digest 07:05')).toEqual({ name: 'digest', time: '07:05' });
+    expect(parseCommand('digest 7am')).toEqual({ name: 'digest', time: '07:00' });
+    expect(parseCommand('digest 6:45 pm')).toEqual({ name: 'digest', time: '18:45' });
+    expect(parseCommand('digest 12am')).toEqual({ name: 'digest', time: '00:00' });
+    expect(parseCommand('digest off')).toEqual({ name: 'digest', time: null });
+    expect(parseCommand('digest 25:00')).toEqual({ name: 'digest', asked: '25:00' });
+    expect(parseCommand('digest 13pm')).toEqual({ name: 'digest', asked: '13pm' });
+    expect(parseCommand('digest tomorrow')).toEqual({ name: 'digest', asked: 'tomorrow' });
+    expect(parseCommand('digest of my sales last month please')).toBeUndefined();
+  });
+
   it('leaves questions that start with a command word to the model', () => {
     expect(parseCommand('sync status of amazon?')).toBeUndefined();
     expect(parseCommand('status of my returns this month')).toBeUndefined();

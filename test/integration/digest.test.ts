@@ -1,0 +1,164 @@
+/**
+ * The daily digest as a seller receives it: yesterday on each marketplace against the
+ * same weekday of the four weeks before, the top products, returns and cancellations,
+ * stock running out, freshness and a chart, sent once a local day to the chat picked or
+ * last used (Slack and WhatsApp through their APIs, mocked at the network); on Mondays
+ * last week instead; on WhatsApp outside the 24-hour window, as the template.
+ */
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatNotifier } from '../../src/channels/chat-notifier.ts';
+import { createChatNotifier } from '../../src/channels/notifier.ts';
+import { resolveKeyring } from '../../src/crypto/keyring.ts';
+import { TokenVault } from '../../src/crypto/token-vault.ts';
+import { closePool } from '../../src/db/pool.ts';
+import { linkIdentity } from '../../src/identity/chat-identities.ts';
+import { sendDigest } from '../../src/insights/digest.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { type SeededSeller, seedOrder, seedProduct, seedSeller } from '../support/analytics-seed.ts';
+import { mockSlackApi, type SlackApiMock, slackEnv, TEAM } from '../support/slack.ts';
+import { testConfig } from '../support/test-config.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { FOLLOW_UP_TEMPLATE, mockTwilioApi, type TwilioApiMock, twilioEnv } from '../support/twilio.ts';
+
+const NUMBER = '+919855555555';
+/** Wednesday 25 Nov 2026, 09:00 in Kolkata: the digest covers Tuesday the 24th. */
+const WEDNESDAY_9AM = new Date('2026-11-25T03:30:00Z');
+/** Monday 30 Nov 2026, 09:00 in Kolkata: the weekly digest covers 23–29 Nov. */
+const MONDAY_9AM = new Date('2026-11-30T03:30:00Z');
+
+describe('the daily digest', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let slack: SlackApiMock;
+  let twilio: TwilioApiMock;
+  let notifier: ChatNotifier;
+  const log = createLogger({ logLevel: 'silent' }, new Writable({ write: (_c, _e, done) => done() }));
+  const deps = () => ({ pool, notifier, log, staleAfterMs: 365 * 24 * 3_600_000 });
+
+  /** Orders of a rug (5 a line, $100 an order) at 11:30 IST of the given days. */
+  async function sell(seller: SeededSeller, marketplace: 'shopify' | 'flipkart', days: string[], extra = {}) {
+    for (const [i, day] of days.entries()) {
+      await seedOrder(pool, seller, {
+        marketplace,
+        id: `${marketplace}-${day}-${i}-${Math.random()}`,
+        orderedAt: `${day}T06:00:00Z`,
+        currency: 'USD',
+        total: marketplace === 'shopify' ? '100' : '50',
+        usd: marketplace === 'shopify' ? '100' : '50',
+        items: [{ sku: 'RUG-1', quantity: 5, price: marketplace === 'shopify' ? '20' : '10', title: 'Jute rug' }],
+        ...extra,
+      });
+    }
+  }
+
+  async function kolkataSeller(name: string): Promise<SeededSeller> {
+    const seller = await seedSeller(pool, { timezone: 'Asia/Kolkata', name });
+    // Tuesday the 24th: 3 Shopify orders, one of them returned, one cancelled; Flipkart none
+    await sell(seller, 'shopify', ['2026-11-24', '2026-11-24']);
+    await sell(seller, 'shopify', ['2026-11-24'], { hasReturn: true, status: 'RETURNED' });
+    await sell(seller, 'shopify', ['2026-11-24'], { status: 'CANCELLED' });
+    // the four Tuesdays before: one Shopify and one Flipkart order each
+    const tuesdays = ['2026-11-17', '2026-11-10', '2026-11-03', '2026-10-27'];
+    await sell(seller, 'shopify', tuesdays);
+    await sell(seller, 'flipkart', tuesdays);
+    // a selling rug with 4 left
+    await seedProduct(pool, seller, {
+      marketplace: 'shopify',
+      sku: 'RUG-1',
+      title: 'Jute rug',
+      stock: 4,
+      price: '20',
+      currency: 'USD',
+    });
+    await pool.query(`update marketplace_connection set last_sync_at = $2 where user_id = $1`, [
+      seller.userId,
+      WEDNESDAY_9AM,
+    ]);
+    return seller;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    slack = mockSlackApi();
+    twilio = mockTwilioApi();
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      ...slackEnv(),
+      ...twilioEnv({ TWILIO_TEMPLATE_FOLLOW_UP: FOLLOW_UP_TEMPLATE }),
+    });
+    notifier = createChatNotifier({ config, db: pool, vault: new TokenVault(resolveKeyring(config, log)), log });
+  });
+  beforeEach(() => {
+    slack.calls.length = 0;
+    twilio.sent.length = 0;
+  });
+  afterAll(async () => {
+    slack?.done();
+    await (pool && closePool(pool));
+    await db?.drop();
+  });
+
+  it('tells yesterday against the usual same weekday, per marketplace, in the Slack DM last used, once a day', async () => {
+    const seller = await kolkataSeller('asha');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1ASHA` }, seller.userId);
+
+    expect(await sendDigest(deps(), seller.userId, WEDNESDAY_9AM)).toBe('sent');
+    const [post] = slack.of('chat.postMessage');
+    expect(slack.of('conversations.open')[0]?.args.users).toBe('U1ASHA');
+    const text: string = post?.args.text;
+    expect(text).toContain('Your ShopIQ digest for yesterday (24 Nov 2026)');
+    // 4 orders, the cancelled one not in sales: $300, against a usual Tuesday of $150 (Shopify $100 + Flipkart $50)
+    expect(text).toMatch(/Sales: \$300(\.00)? from 4 orders; the usual Tuesday \$150(\.00)? \(\+100%\)/);
+    expect(text).toMatch(/- Shopify: \$300(\.00)? from 4 orders, usual Tuesday \$100(\.00)? \(\+200%\)/);
+    expect(text).toMatch(/- Flipkart: no sales, against \$50(\.00)? usual Tuesday/);
+    expect(text).toMatch(/Top products: Jute rug on Shopify, \$300/);
+    expect(text).toMatch(/Returns and cancellations: 1 order returned, 1 cancelled/);
+    // 35 rugs sold in 30 days (1.17 a day) and 4 left: 3 days
+    expect(text).toMatch(/Stock at risk: Jute rug on Shopify, 3 days left \(4 in stock\)/);
+    expect(text).toMatch(/Data: Amazon, Flipkart and Shopify as of 2026-11-25 09:00/);
+    // the table and the chart's figures
+    const table = post?.args.blocks.find((b: { type: string }) => b.type === 'table');
+    expect(table).toBeDefined();
+
+    // the same day again (a retry, a second worker): nothing more is sent
+    expect(await sendDigest(deps(), seller.userId, new Date(WEDNESDAY_9AM.getTime() + 3_600_000))).toBe('already_sent');
+    expect(slack.of('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('on Mondays tells last week against the week before', async () => {
+    const seller = await kolkataSeller('bela');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1BELA` }, seller.userId);
+    expect(await sendDigest(deps(), seller.userId, MONDAY_9AM)).toBe('sent');
+    const text: string = slack.of('chat.postMessage')[0]?.args.text;
+    expect(text).toContain('Your ShopIQ weekly digest for last week (23–29 Nov 2026)');
+    // last week: the 24th's $300; the week before: the 17th's $150
+    expect(text).toMatch(/Sales: \$300(\.00)? from 4 orders; the week before \$150(\.00)? \(\+100%\)/);
+  });
+
+  it('goes on WhatsApp as the template when the seller last wrote more than 24 hours ago', async () => {
+    const seller = await kolkataSeller('chandra');
+    await linkIdentity(pool, { channel: 'whatsapp', externalId: NUMBER }, seller.userId);
+    await pool.query(
+      `update channel_identity set last_seen_at = $2::timestamptz - interval '30 hours' where external_id = $1`,
+      [NUMBER, WEDNESDAY_9AM],
+    );
+    expect(await sendDigest(deps(), seller.userId, WEDNESDAY_9AM)).toBe('sent');
+    const sent = twilio.to(NUMBER);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.ContentSid).toBe(FOLLOW_UP_TEMPLATE);
+    expect(JSON.parse(sent[0]?.ContentVariables ?? '{}')['1']).toMatch(/^Your ShopIQ digest for yesterday/);
+  });
+
+  it('is not sent when off, nor when the seller has no chat to reach', async () => {
+    const off = await kolkataSeller('dev');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1DEV` }, off.userId);
+    await pool.query(`update "user" set digest_time = null where id = $1`, [off.userId]);
+    expect(await sendDigest(deps(), off.userId, WEDNESDAY_9AM)).toBe('off');
+    const unreachable = await kolkataSeller('esha');
+    expect(await sendDigest(deps(), unreachable.userId, WEDNESDAY_9AM)).toBe('no_chat');
+    expect(slack.of('chat.postMessage')).toHaveLength(0);
+  });
+});
