@@ -122,6 +122,10 @@ describe('the daily digest', () => {
     // the table and the chart's figures
     const table = post?.args.blocks.find((b: { type: string }) => b.type === 'table');
     expect(table).toBeDefined();
+    // one chart, uploaded into the same DM
+    const uploads = slack.of('files.completeUploadExternal');
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]?.args.channel_id).toBe(post?.args.channel);
 
     // the same day again (a retry, a second worker): nothing more is sent
     expect(await sendDigest(deps(), seller.userId, new Date(WEDNESDAY_9AM.getTime() + 3_600_000))).toBe('already_sent');

@@ -3,7 +3,8 @@
  * conversation begun with the slash command (`direct:team:user`), into the seller's DM
  * with the app. Drawn like answers (slack-renderer.ts); editable in place (`chat.update`
  * with the message's `ts`). The bot token is the configured one, or, with installs to
- * any workspace, the installation's of the identity's team. A Slack refusal is logged
+ * any workspace, the installation's of the identity's team. Charts are uploaded under
+ * the message, as with answers. A Slack refusal is logged
  * with its `error` code and never thrown.
  */
 import { webApi } from '@slack/bolt';
@@ -16,7 +17,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { ChannelNotifier, ChatAddress, PostedMessage } from '../chat-notifier.ts';
 import { boltLogger, slackClientOptions } from './slack-app.ts';
 import { PostgresInstallationStore } from './slack-installation-store.ts';
-import { postSlackMessage, slackErrorCode } from './slack-output.ts';
+import { postSlackMessage, slackErrorCode, uploadSlackCharts } from './slack-output.ts';
 import { renderReply } from './slack-renderer.ts';
 
 export interface SlackNotifierDeps {
@@ -57,6 +58,7 @@ export class SlackNotifier implements ChannelNotifier {
       const failed = (method: string, err: unknown) => this.#failed(method, err);
       const posted = await postSlackMessage(this.#client, place, main, failed);
       for (const message of more) await postSlackMessage(this.#client, place, message, failed);
+      await uploadSlackCharts(this.#client, place, reply, this.#log, failed);
       return { address, ...(posted.ts ? { ref: posted.ts } : {}) };
     } catch (err) {
       this.#failed('chat.postMessage', err);

@@ -55,6 +55,45 @@ export async function postSlackMessage(
   }
 }
 
+/**
+ * Draws a reply's charts and uploads them as PNGs where it went; one that cannot be drawn
+ * is left out (logged), one that cannot be uploaded is said in its place.
+ */
+export async function uploadSlackCharts(
+  client: WebClient,
+  place: SlackPlace,
+  reply: Reply,
+  log: Logger,
+  failed: (method: string, err: unknown) => void,
+): Promise<void> {
+  const { channel, thread_ts: threadTs, token } = place;
+  for (const [i, spec] of (reply.charts ?? []).entries()) {
+    let png: Buffer;
+    try {
+      ({ png } = await renderChart(spec));
+    } catch (err) {
+      // the message and its table are out already: a chart that cannot be drawn now is left out
+      log.warn({ err, chart: spec.title }, 'chart not drawn');
+      continue;
+    }
+    try {
+      const file = { file: png, filename: `shopiq-chart-${i + 1}.png`, title: spec.title, ...(token ? { token } : {}) };
+      await client.filesUploadV2(
+        threadTs ? { ...file, channel_id: channel, thread_ts: threadTs } : { ...file, channel_id: channel },
+      );
+    } catch (err) {
+      failed('filesUploadV2', err);
+      const why =
+        slackErrorCode(err) === 'not_in_channel'
+          ? 'invite me to this channel (`/invite @ShopIQ`) and ask again'
+          : 'it is logged; ask again in a moment';
+      await client.chat
+        .postMessage({ ...place, text: `(I could not attach the chart "${spec.title}": ${why}.)` })
+        .catch((e: unknown) => failed('chat.postMessage', e));
+    }
+  }
+}
+
 abstract class SlackOutputBase implements ChannelOutput {
   protected readonly client: WebClient;
   protected readonly log: Logger;
@@ -80,35 +119,9 @@ abstract class SlackOutputBase implements ChannelOutput {
   }
 
   protected async uploadCharts(channel: string, threadTs: string | undefined, reply: Reply): Promise<void> {
-    for (const [i, spec] of (reply.charts ?? []).entries()) {
-      let png: Buffer;
-      try {
-        ({ png } = await renderChart(spec));
-      } catch (err) {
-        // the answer and its table are out already: a chart that cannot be drawn now is left out
-        this.log.warn({ err, chart: spec.title }, 'chart not drawn');
-        continue;
-      }
-      try {
-        const file = { file: png, filename: `shopiq-chart-${i + 1}.png`, title: spec.title };
-        await this.client.filesUploadV2(
-          threadTs ? { ...file, channel_id: channel, thread_ts: threadTs } : { ...file, channel_id: channel },
-        );
-      } catch (err) {
-        this.failed('filesUploadV2', err);
-        const why =
-          slackErrorCode(err) === 'not_in_channel'
-            ? 'invite me to this channel (`/invite @ShopIQ`) and ask again'
-            : 'it is logged; ask again in a moment';
-        await this.client.chat
-          .postMessage({
-            channel,
-            thread_ts: threadTs,
-            text: `(I could not attach the chart "${spec.title}": ${why}.)`,
-          })
-          .catch((e: unknown) => this.failed('chat.postMessage', e));
-      }
-    }
+    await uploadSlackCharts(this.client, { channel, thread_ts: threadTs }, reply, this.log, (method, err) =>
+      this.failed(method, err),
+    );
   }
 }
 
