@@ -15,10 +15,13 @@ import { TokenVault } from '../../src/crypto/token-vault.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
 import { sendDigest } from '../../src/insights/digest.ts';
+import { JOB } from '../../src/jobs/job-names.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { localTime } from '../../src/time/local-time.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller } from '../support/analytics-seed.ts';
+import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
 import { mockSlackApi, type SlackApiMock, slackEnv, TEAM } from '../support/slack.ts';
-import { testConfig } from '../support/test-config.ts';
+import type { testConfig } from '../support/test-config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { FOLLOW_UP_TEMPLATE, mockTwilioApi, type TwilioApiMock, twilioEnv } from '../support/twilio.ts';
 
@@ -34,6 +37,7 @@ describe('the daily digest', () => {
   let slack: SlackApiMock;
   let twilio: TwilioApiMock;
   let notifier: ChatNotifier;
+  let config: ReturnType<typeof testConfig>;
   const log = createLogger({ logLevel: 'silent' }, new Writable({ write: (_c, _e, done) => done() }));
   const deps = () => ({ pool, notifier, log, staleAfterMs: 365 * 24 * 3_600_000 });
 
@@ -84,8 +88,7 @@ describe('the daily digest', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     slack = mockSlackApi();
     twilio = mockTwilioApi();
-    const config = testConfig({
-      DATABASE_URL: db.url,
+    config = jobConfig(db, JOB_STORES[0] as (typeof JOB_STORES)[0], {
       ...slackEnv(),
       ...twilioEnv({ TWILIO_TEMPLATE_FOLLOW_UP: FOLLOW_UP_TEMPLATE }),
     });
@@ -164,5 +167,44 @@ describe('the daily digest', () => {
     const unreachable = await kolkataSeller('esha');
     expect(await sendDigest(deps(), unreachable.userId, WEDNESDAY_9AM)).toBe('no_chat');
     expect(slack.of('chat.postMessage')).toHaveLength(0);
+  });
+  it('is sent by a worker when its job comes due, once, and then waits for the next day', async () => {
+    const seller = await kolkataSeller('farah');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1FARAH` }, seller.userId);
+    // the digest set for a minute ago, scheduled as of two minutes ago: due now
+    const minuteAgo = localTime(new Date(Date.now() - 60_000), 'Asia/Kolkata').slice(11, 16);
+    await pool.query(`update "user" set digest_time = $2 where id = $1`, [seller.userId, minuteAgo]);
+    const past = await openScheduler(config, pool, { clock: () => new Date(Date.now() - 120_000) });
+    await past.scheduleSeller(seller.userId);
+    expect((await past.scheduledDigestOf(seller.userId))?.nextRunAt?.getTime()).toBeLessThan(Date.now());
+    // its sync is not what this test waits for: the worker schedules it afresh
+    await past.agenda.cancel({ name: JOB.syncSeller });
+    await past.stop(0);
+
+    const worker = await openScheduler(config, pool);
+    try {
+      await worker.work({ pool, vault: new TokenVault(resolveKeyring(config, log)), config, log }, notifier);
+      const deadline = Date.now() + 30_000;
+      while (slack.of('chat.postMessage').length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(slack.of('chat.postMessage')[0]?.args.text).toMatch(/^Your ShopIQ (weekly )?digest for/);
+      let next: Date | undefined;
+      while (Date.now() < deadline) {
+        next = (await worker.scheduledDigestOf(seller.userId))?.nextRunAt;
+        if (next && next.getTime() > Date.now()) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // the same time tomorrow, Kolkata time
+      expect(localTime(next as Date, 'Asia/Kolkata').slice(11, 16)).toBe(minuteAgo);
+      expect((next as Date).getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
+      const { rows } = await pool.query('select count(*)::int as n from digest_delivery where user_id = $1', [
+        seller.userId,
+      ]);
+      expect(rows[0]?.n).toBe(1);
+      expect(slack.of('chat.postMessage')).toHaveLength(1);
+    } finally {
+      await worker.stop(0);
+    }
   });
 });
