@@ -354,6 +354,22 @@ describe('ShopIQ in Slack', () => {
     await vi.waitFor(() => expect(postsTo('U1SELLER').at(-1)?.args.text).toMatch(/not a timezone I know/), {
       timeout: 10_000,
     });
+    // the digest time: set from the Home, its job moves to it, and the DM becomes where it goes
+    expect(view).toContain('home_digest');
+    await postToSlack(
+      app.url,
+      blockAction('U1SELLER', { type: 'plain_text_input', action_id: 'home_digest', value: '7:30' }),
+      FORM_TYPE,
+    );
+    await vi.waitFor(
+      () => expect(postsTo('U1SELLER').at(-1)?.args.text).toMatch(/Your digest will come here at 07:30/),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect((await app.scheduler.scheduledDigestOf(userId))?.cron).toBe('30 7 * * *');
+    const digest = await h.pool.query('select digest_time, digest_address from "user" where id = $1', [userId]);
+    expect(digest.rows[0]).toMatchObject({ digest_time: '07:30', digest_address: { channel: 'slack' } });
     // the DM's Messages tab gets the suggested prompts
     await send({
       type: 'app_home_opened',

@@ -1,7 +1,7 @@
 /**
  * The App Home tab: the seller's connections with how fresh each is and the next
  * scheduled sync in their own time, buttons to sync and connect, controls for the
- * timezone, currency and sync frequency, and what to ask. Its controls send the same
+ * timezone, currency, daily digest and sync frequency, and what to ask. Its controls send the same
  * commands a seller could type (`home-actions.ts`).
  */
 import type { KnownBlock, View } from '@slack/types';
@@ -20,6 +20,7 @@ export const HOME_ACTIONS = {
   timezone: 'home_timezone',
   currency: 'home_currency',
   frequency: 'home_frequency',
+  digest: 'home_digest',
 } as const;
 
 const title = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
@@ -33,10 +34,12 @@ export async function homeView(
 ): Promise<View> {
   const scope = await loadSellerScope(deps.db, userId);
   if (!scope) throw new Error('no such seller');
-  const { rows } = await deps.db.query<{ tier: SyncTier }>('select sync_tier as tier from "user" where id = $1', [
-    userId,
-  ]);
+  const { rows } = await deps.db.query<{ tier: SyncTier; digest_time: string | null }>(
+    'select sync_tier as tier, digest_time from "user" where id = $1',
+    [userId],
+  );
   const tier = rows[0]?.tier ?? 'twice_daily';
+  const digestTime = rows[0]?.digest_time ?? null;
   const connections = await connectionFreshness(deps.db, scope, now, deps.staleAfterMs);
   const next = await deps.scheduler?.scheduledSyncOf(userId).catch(() => undefined);
   const lines = connections.map(
@@ -95,6 +98,12 @@ export async function homeView(
       'Asia/Kolkata',
     ),
     textSetting(HOME_ACTIONS.currency, 'Currency answers are given in', scope.currency, 'INR'),
+    textSetting(
+      HOME_ACTIONS.digest,
+      'Daily digest: the time of your day it comes (yesterday across your marketplaces; last week on Mondays), or off',
+      digestTime ?? 'off',
+      '09:00, or off',
+    ),
     {
       type: 'section',
       text: mrkdwn('*Sync frequency*'),

@@ -1,7 +1,7 @@
 /**
  * The App Home's buttons and settings send the commands a seller could type: "Sync
  * now" is `sync`, "Connect Flipkart" is `connect flipkart`, a new timezone is
- * `timezone <zone>`, and so on. The answer comes in the DM; the Home tab is drawn
+ * `timezone <zone>`, a digest time `digest 08:30`, and so on. The answer comes in the DM; the Home tab is drawn
  * again with the change.
  */
 import type { App, BlockAction } from '@slack/bolt';
@@ -19,9 +19,15 @@ function commandOf(action: Action): string | undefined {
   const { action_id } = action;
   if (action_id === HOME_ACTIONS.sync) return 'sync';
   if (action_id.startsWith(`${HOME_ACTIONS.connect}_`) && 'value' in action) return `connect ${action.value}`;
-  if ((action_id === HOME_ACTIONS.timezone || action_id === HOME_ACTIONS.currency) && 'value' in action) {
+  const typed = {
+    [HOME_ACTIONS.timezone]: 'timezone',
+    [HOME_ACTIONS.currency]: 'currency',
+    [HOME_ACTIONS.digest]: 'digest',
+  };
+  const command = typed[action_id as keyof typeof typed];
+  if (command && 'value' in action) {
     const value = String(action.value ?? '').trim();
-    return value ? `${action_id === HOME_ACTIONS.timezone ? 'timezone' : 'currency'} ${value}` : undefined;
+    return value ? `${command} ${value}` : undefined;
   }
   if (action_id === HOME_ACTIONS.frequency && 'selected_option' in action) {
     const tier = action.selected_option?.value as SyncTier | undefined;
