@@ -10,9 +10,10 @@ import type { ChatAddress } from '../channels/chat-notifier.ts';
 import type { Config } from '../config/config.ts';
 import type { ConnectService } from '../connections/connect-service.ts';
 import { disconnectConnections } from '../connections/connection-store.ts';
-import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
+import { ALERT_KINDS, type AlertKind, MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 import { joinIdentity } from '../identity/chat-identities.ts';
 import { EXAMPLE_LINK_CODE, issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../identity/link-codes.ts';
+import { alertSettings } from '../insights/alerts.ts';
 import { digestSettings } from '../insights/digest.ts';
 import type { SyncRequest } from '../jobs/scheduler.ts';
 import { stoppedAnswering } from '../sync/lease-holder.ts';
@@ -76,6 +77,8 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return command.code ? redeem(ctx, command.code) : issue(ctx);
     case 'digest':
       return digest(ctx, command.time, command.asked);
+    case 'alerts':
+      return alerts(ctx, command);
     case 'demo':
       return demo(ctx);
   }
@@ -115,6 +118,68 @@ async function digest(ctx: CommandContext, time: string | null | undefined, aske
     time === null
       ? 'Your daily digest is off. Turn it back on with `digest 09:00`.'
       : `Your digest will come here at ${time} your time (${timezone}) each day: yesterday across your marketplaces, and last week on Mondays. \`digest off\` stops it.`,
+  );
+}
+
+const ALERT_NAMES: Record<AlertKind, string> = {
+  sales_drop: 'sales drops (a marketplace far below its usual day)',
+  return_spike: 'return spikes (a product coming back far more than usual)',
+  stock_low: 'low stock (a selling product with less than a week left)',
+  connection: 'connection trouble (a marketplace failing to sync for 12 hours)',
+  large_order: 'large orders (far above your usual order)',
+};
+const kindWord = (kind: AlertKind) => kind.replace('_', '-');
+
+/** Shows, switches, mutes or unmutes the alerts ShopIQ sends unasked. */
+async function alerts(ctx: CommandContext, command: Extract<Command, { name: 'alerts' }>): Promise<Reply> {
+  const { userId } = ctx.scope;
+  const kinds = ALERT_KINDS.map(kindWord).join('|');
+  if (command.asked !== undefined) {
+    return textReply(
+      `"alerts ${command.asked}" is not something I can do: say \`alerts on\`, \`alerts off\`, \`alerts mute <${kinds}> [for N days]\` or \`alerts unmute <kind>\`.`,
+    );
+  }
+  if (command.enabled !== undefined) {
+    await ctx.db.query('update "user" set alerts_enabled = $2, updated_at = now() where id = $1', [
+      userId,
+      command.enabled,
+    ]);
+    return textReply(
+      command.enabled
+        ? 'Alerts are on: I will tell you here when something needs your eye, after each sync.'
+        : 'Alerts are off: I will not tell you anything unasked (your daily digest is apart: `digest off` stops it).',
+    );
+  }
+  if (command.mute || command.unmute) {
+    const kind = (command.mute ?? command.unmute) as AlertKind;
+    const until = command.mute
+      ? new Date(command.days ? ctx.now.getTime() + command.days * 86_400_000 : Date.UTC(9999, 0, 1)).toISOString()
+      : null;
+    await ctx.db.query(
+      `update "user" set alert_mutes = case when $3::text is null then alert_mutes - $2 else alert_mutes || jsonb_build_object($2::text, $3::text) end,
+              updated_at = now() where id = $1`,
+      [userId, kind, until],
+    );
+    if (!command.mute) return textReply(`Alerts about ${ALERT_NAMES[kind]} are back on.`);
+    return textReply(
+      command.days
+        ? `Muted: no alerts about ${ALERT_NAMES[kind]} until ${localTime(new Date(until as string), ctx.scope.timezone)}. \`alerts unmute ${kindWord(kind)}\` brings them back sooner.`
+        : `Muted: no alerts about ${ALERT_NAMES[kind]} until you say \`alerts unmute ${kindWord(kind)}\`.`,
+    );
+  }
+  const settings = await alertSettings(ctx.db, userId);
+  if (!settings?.enabled) return textReply('Alerts are off. `alerts on` turns them back on.');
+  const lines = ALERT_KINDS.map((kind) => {
+    const until = settings.mutes[kind];
+    const muted = until && until > ctx.now;
+    return `- ${ALERT_NAMES[kind]}: ${muted ? (until.getUTCFullYear() === 9999 ? 'muted' : `muted until ${localTime(until, ctx.scope.timezone)}`) : 'on'}`;
+  });
+  return textReply(
+    [
+      'After each sync I look at your data and tell you here about:',
+      ...lines,
+      `\`alerts mute <${kinds}> [for N days]\` mutes one kind; \`alerts off\` stops them all.`,
+    ].join('\n'),
   );
 }
 

@@ -5,7 +5,7 @@
  * question ("sync status of amazon?" is a question, "sync amazon" a command).
  */
 
-import { MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
+import { type AlertKind, MARKETPLACES, type Marketplace, type SyncTier } from '../db/enums.ts';
 
 export type Command =
   | { name: 'help' }
@@ -19,6 +19,8 @@ export type Command =
   | { name: 'link'; code?: string }
   /** `time` "HH:MM" sets it, null turns it off, undefined shows it (`asked`: what did not read as a time). */
   | { name: 'digest'; time?: string | null; asked?: string }
+  /** No field: show them; `enabled`: on or off; `mute` (for `days`, else until unmuted) or `unmute` a kind. */
+  | { name: 'alerts'; enabled?: boolean; mute?: AlertKind; days?: number; unmute?: AlertKind; asked?: string }
   | { name: 'demo' };
 
 export const COMMAND_HELP: Record<Command['name'], string> = {
@@ -34,6 +36,8 @@ export const COMMAND_HELP: Record<Command['name'], string> = {
   link: 'link: a one-time code to use ShopIQ from another Slack account or WhatsApp; `link <code>` there joins it',
   digest:
     'digest [HH:MM|off]: your daily digest (yesterday across your marketplaces; last week on Mondays), sent to this chat at that time of your day',
+  alerts:
+    'alerts [on|off], alerts mute <sales-drop|return-spike|stock-low|connection|large-order> [for N days], alerts unmute <kind>: what I tell you unasked',
   demo: 'demo: look around with a demo store’s data (when the demo is on)',
 };
 
@@ -113,6 +117,9 @@ export function parseCommand(text: string): Command | undefined {
       const time = parseClockTime(asked);
       return time ? { name: 'digest', time } : { name: 'digest', asked };
     }
+    case 'alerts':
+    case 'alert':
+      return parseAlerts(rest.map((w) => w.toLowerCase()));
     case 'demo':
       return rest.length === 0 ? { name: 'demo' } : undefined;
     default:
@@ -133,4 +140,36 @@ export function parseClockTime(text: string): string | undefined {
   }
   if (hour > 23 || minute > 59) return undefined;
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+/** How sellers name each kind of alert: `alerts mute returns`, `alerts mute stock-low`. */
+const ALERT_KIND_WORDS: [RegExp, AlertKind][] = [
+  [/^(sales[-_ ]?drops?|sales|drops?)$/, 'sales_drop'],
+  [/^(return[-_ ]?spikes?|returns?)$/, 'return_spike'],
+  [/^(stock[-_ ]?low|stock[-_ ]?outs?|stock|inventory)$/, 'stock_low'],
+  [/^(connections?|syncs?)$/, 'connection'],
+  [/^(large[-_ ]?orders?|big[-_ ]?orders?|orders?)$/, 'large_order'],
+];
+
+export function parseAlertKind(word: string): AlertKind | undefined {
+  return ALERT_KIND_WORDS.find(([pattern]) => pattern.test(word))?.[1];
+}
+
+function parseAlerts(words: string[]): Command | undefined {
+  const [verb, kindWord, ...more] = words;
+  if (words.length === 0) return { name: 'alerts' };
+  if (words.length === 1 && (verb === 'on' || verb === 'off')) return { name: 'alerts', enabled: verb === 'on' };
+  if (verb !== 'mute' && verb !== 'unmute')
+    return words.length <= 3 ? { name: 'alerts', asked: words.join(' ') } : undefined;
+  const kind = kindWord ? parseAlertKind(kindWord) : undefined;
+  if (!kind) return words.length <= 5 ? { name: 'alerts', asked: words.join(' ') } : undefined;
+  if (verb === 'unmute')
+    return more.length === 0 ? { name: 'alerts', unmute: kind } : { name: 'alerts', asked: words.join(' ') };
+  if (more.length === 0) return { name: 'alerts', mute: kind };
+  // "for 7 days", "for a week", "7 days", "for 2 weeks"
+  const m = /^(?:for )?(\d+|a|one) (days?|weeks?)$/.exec(more.join(' '));
+  if (!m) return { name: 'alerts', asked: words.join(' ') };
+  const n = /^\d+$/.test(m[1] as string) ? Number(m[1]) : 1;
+  const days = (m[2] as string).startsWith('week') ? 7 * n : n;
+  return days >= 1 && days <= 365 ? { name: 'alerts', mute: kind, days } : { name: 'alerts', asked: words.join(' ') };
 }

@@ -33,3 +33,7 @@ export type ChatRole = (typeof CHAT_ROLES)[number];
 /** Currency conversion state of an order's USD amount. */
 export const FX_FLAGS = ['UNKNOWN_CURRENCY', 'RATE_MISSING'] as const;
 export type FxFlag = (typeof FX_FLAGS)[number];
+
+/** What ShopIQ alerts a seller about on its own (src/insights/detectors.ts). */
+export const ALERT_KINDS = ['sales_drop', 'return_spike', 'stock_low', 'connection', 'large_order'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];

@@ -18,6 +18,7 @@
 import type { Job } from 'agenda';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
 import { tellReauthNeeded } from '../connections/reauth-notice.ts';
+import { checkAlerts } from '../insights/alerts.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps, SyncProgress } from '../sync/sync-connection.ts';
 import { type SellerSyncResult, syncSeller } from '../sync/sync-manager.ts';
@@ -84,6 +85,8 @@ export async function runSync(
   const progress = new ProgressTouch(job);
   const pollMs = Math.max(200, Math.floor(ctx.deps.leaseTtlMs / 10));
   for (;;) {
+    // rows written from here on are what this sync changed (the alerts look at them)
+    const since = new Date();
     const result = await syncSeller(ctx.deps, userId, {
       trigger,
       signal: ctx.signal,
@@ -118,6 +121,11 @@ export async function runSync(
         log.error({ err }, 'telling the seller to sign in again failed: the next sync tries again');
         return [];
       });
+      await checkAlerts(
+        { pool: ctx.deps.pool, notifier: ctx.notifier, log, staleAfterMs: ctx.deps.config.conversation.staleAfterMs },
+        userId,
+        { since },
+      ).catch((err: unknown) => log.error({ err }, 'checking alerts failed: the next sync checks again'));
       return { ...result, reauthTold };
     }
     if (!waitWhileBusy) {

@@ -91,6 +91,7 @@ describe('migrations', () => {
       'sales_rollup',
       'sales_rollup_mark',
       'sales_rollup_state',
+      'seller_alert',
       'slack_installation',
       'sync_lease',
       'sync_quarantine',

@@ -10,6 +10,7 @@ import { MarketplaceConnection } from './marketplace-connection.entity.ts';
 import { OAuthState } from './oauth-state.entity.ts';
 import { ProcessedEvent } from './processed-event.entity.ts';
 import { ProductRollup, SalesRollup, SalesRollupMark, SalesRollupState } from './sales-rollup.entity.ts';
+import { SellerAlert } from './seller-alert.entity.ts';
 import { SlackInstallation } from './slack-installation.entity.ts';
 import { SyncLease } from './sync-lease.entity.ts';
 import { SyncQuarantine } from './sync-quarantine.entity.ts';
@@ -37,6 +38,7 @@ export {
   SalesRollup,
   SalesRollupMark,
   SalesRollupState,
+  SellerAlert,
   SlackInstallation,
   SyncLease,
   SyncQuarantine,
@@ -51,6 +53,7 @@ export {
 export const ENTITIES = [
   User,
   DigestDelivery,
+  SellerAlert,
   ChannelIdentity,
   MarketplaceConnection,
   UnifiedOrder,

@@ -22,6 +22,10 @@ export const User = defineEntity({
     digestTime: p.string().length(5).nullable().default('09:00'),
     /** Where digests go, as picked with `digest HH:MM`; null: the chat the seller last used. */
     digestAddress: p.json<ChatAddress>().nullable(),
+    /** Alerts at all (`alerts on|off`). */
+    alertsEnabled: p.boolean().default(true),
+    /** Kinds muted, each until an ISO time (`alerts mute <kind> [for N days]`). */
+    alertMutes: p.json<Record<string, string>>().default('{}'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

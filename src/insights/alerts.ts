@@ -1,0 +1,138 @@
+/**
+ * Alerts, checked after each sync of a seller: the detectors (detectors.ts) look at the
+ * seller's data as the sync left it; each finding is raised once by its dedupe key
+ * (seller_alert: an insert that finds an open alert with that key does nothing) and told
+ * in the chat the seller picked for digests or last wrote from. Findings that last are
+ * cleared when a later check no longer finds them, so their next occurrence is told.
+ * Alerts turned off, or a kind muted, are not looked for.
+ */
+import type pg from 'pg';
+import { readSellerData } from '../analytics/seller-reads.ts';
+import { loadSellerScope } from '../analytics/seller-scope.ts';
+import type { ChatNotifier } from '../channels/chat-notifier.ts';
+import { lastUsedAddress } from '../channels/seller-address.ts';
+import type { Reply } from '../conversation/reply.ts';
+import { ALERT_KINDS, type AlertKind } from '../db/enums.ts';
+import type { Logger } from '../logging/logger.ts';
+import { DETECTORS, type Finding } from './detectors.ts';
+import { digestSettings } from './digest.ts';
+
+export interface AlertDeps {
+  pool: pg.Pool;
+  notifier: ChatNotifier;
+  log: Logger;
+  staleAfterMs: number;
+}
+
+export interface AlertCheck {
+  /** Findings newly raised (told, or held when no chat could take them). */
+  raised: Finding[];
+  /** Of those, the ones delivered. */
+  sent: number;
+  /** Open alerts cleared because their finding ended. */
+  cleared: number;
+}
+
+export interface AlertSettings {
+  enabled: boolean;
+  /** Kind → until when it is muted. */
+  mutes: Partial<Record<AlertKind, Date>>;
+}
+
+export async function alertSettings(pool: pg.Pool, userId: string): Promise<AlertSettings | undefined> {
+  const { rows } = await pool.query<{ alerts_enabled: boolean; alert_mutes: Record<string, string> }>(
+    'select alerts_enabled, alert_mutes from "user" where id = $1',
+    [userId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const mutes: AlertSettings['mutes'] = {};
+  for (const kind of ALERT_KINDS) {
+    const until = row.alert_mutes[kind];
+    if (until) mutes[kind] = new Date(until);
+  }
+  return { enabled: row.alerts_enabled, mutes };
+}
+
+/** The kinds looked for now: none when alerts are off, and not those muted. */
+export function activeKinds(settings: AlertSettings, now: Date): AlertKind[] {
+  if (!settings.enabled) return [];
+  return ALERT_KINDS.filter((kind) => !(settings.mutes[kind] && (settings.mutes[kind] as Date) > now));
+}
+
+/** Looks for what to tell the seller after a sync that started at `since`, and tells it. */
+export async function checkAlerts(
+  deps: AlertDeps,
+  userId: string,
+  { since, now = new Date() }: { since: Date; now?: Date },
+): Promise<AlertCheck> {
+  const { pool, log } = deps;
+  const none: AlertCheck = { raised: [], sent: 0, cleared: 0 };
+  const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), alertSettings(pool, userId)]);
+  if (!scope || !settings) return none;
+  const kinds = new Set(activeKinds(settings, now));
+  const detectors = DETECTORS.filter((d) => kinds.has(d.kind));
+  if (detectors.length === 0) return none;
+  const found = await readSellerData(pool, scope, async (db) => {
+    const all: { kind: AlertKind; lasting: boolean; findings: Finding[] }[] = [];
+    for (const d of detectors) {
+      all.push({
+        kind: d.kind,
+        lasting: d.lasting,
+        findings: await d.find({ db, pool, scope, now, since, staleAfterMs: deps.staleAfterMs }),
+      });
+    }
+    return all;
+  });
+
+  // lasting findings no longer found have ended
+  const lastingKinds = found.filter((f) => f.lasting).map((f) => f.kind);
+  const stillFound = found.filter((f) => f.lasting).flatMap((f) => f.findings.map((x) => x.dedupeKey));
+  const cleared = await pool.query(
+    `update seller_alert set cleared_at = now()
+      where user_id = $1 and cleared_at is null and kind = any($2) and dedupe_key <> all($3)`,
+    [userId, lastingKinds, stillFound],
+  );
+
+  const raised: Finding[] = [];
+  for (const finding of found.flatMap((f) => f.findings)) {
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into seller_alert (user_id, kind, dedupe_key, marketplace, sku, facts)
+       values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id::text`,
+      [
+        userId,
+        finding.kind,
+        finding.dedupeKey,
+        finding.marketplace ?? null,
+        finding.sku ?? null,
+        JSON.stringify(finding.facts),
+      ],
+    );
+    if (rows[0]) raised.push({ ...finding, facts: { ...finding.facts, alertId: rows[0].id } });
+  }
+  let sent = 0;
+  if (raised.length > 0) {
+    const address = (await digestSettings(pool, userId))?.address ?? (await lastUsedAddress(pool, userId));
+    for (const finding of raised) {
+      const posted = address && (await deps.notifier.post(address, alertReply(finding)));
+      if (posted) {
+        sent++;
+        await pool.query('update seller_alert set sent_at = now() where id = $1', [finding.facts.alertId]);
+      } else {
+        log.warn({ userId, kind: finding.kind, chat: address?.channel ?? 'none' }, 'an alert could not be told');
+      }
+    }
+  }
+  if (raised.length > 0 || (cleared.rowCount ?? 0) > 0)
+    log.info({ userId, raised: raised.map((f) => f.kind), sent, cleared: cleared.rowCount }, 'alerts checked');
+  return { raised, sent, cleared: cleared.rowCount ?? 0 };
+}
+
+/** An alert as the seller reads it: what happened, what to ask next, how to mute it. */
+export function alertReply(finding: Finding): Reply {
+  const ask = finding.ask === 'status' ? 'Type `status` to see each marketplace.' : `Ask me: "${finding.ask}"`;
+  return {
+    text: `${finding.text}\n${ask}\n(\`alerts mute ${finding.kind.replace('_', '-')}\` stops alerts like this one.)`,
+    tables: [],
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * What is worth telling a seller unasked, found in their own data after a sync. Each
+ * detector measures against the seller's own history, and keeps quiet until there is
+ * enough of it:
+ *
+ * - `sales_drop`: a marketplace's revenue or orders on a finished day far below what the
+ *   same weekday of the 8 weeks before predicts (median and MAD: one odd week moves
+ *   neither); at least 6 of those weekdays must have sold;
+ * - `return_spike`: a product's return rate on a marketplace over the last 7 days well
+ *   above its rate over the 8 weeks before, with at least 3 units returned;
+ * - `stock_low`: a product that sells, with stock for fewer than 7 days at its last
+ *   30 days' pace, or none left;
+ * - `connection`: a marketplace whose syncs have failed for 12 hours or more;
+ * - `large_order`: an order the sync brought in worth more than 5× the seller's median
+ *   order and more than any of the 99% below it over 90 days (30 orders at least).
+ *
+ * A finding names its marketplace (and product), carries its numbers, and the question
+ * to ask next; its dedupe key says what it is about.
+ */
+import { connectionFreshness } from '../analytics/freshness.ts';
+import { inventoryStatus } from '../analytics/inventory.ts';
+import { type Period, resolvePeriod } from '../analytics/period.ts';
+import { productSales } from '../analytics/products.ts';
+import { salesReport } from '../analytics/sales.ts';
+import { minorDigits, type SellerScope } from '../analytics/seller-scope.ts';
+import { marketplaceName } from '../conversation/format/labels.ts';
+import { formatCount, formatMoney } from '../conversation/format/money-format.ts';
+import type { AlertKind, Marketplace } from '../db/enums.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { SellerDb } from '../db/seller-reader.ts';
+import { addDays, localDate, weekday } from '../time/local-time.ts';
+
+export const ALERT_RULES = {
+  salesDrop: { weeks: 8, minWeeksSold: 6, madFactor: 3, maxShareOfMedian: 0.5 },
+  returnSpike: { recentDays: 7, baselineDays: 56, minReturned: 3, minBaselineUnits: 20, factor: 2, margin: 0.1 },
+  stockLow: { days: 7, velocityDays: 30, minUnitsSold: 3 },
+  connection: { failingForMs: 12 * 3_600_000 },
+  largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 5, percentile: 0.99, recentDays: 3 },
+} as const;
+
+export interface Finding {
+  kind: AlertKind;
+  dedupeKey: string;
+  marketplace?: Marketplace;
+  sku?: string;
+  /** What happened, with its numbers. */
+  text: string;
+  /** The question to ask next. */
+  ask: string;
+  facts: Record<string, unknown>;
+}
+
+export interface DetectorInput {
+  /** The seller's rows, read as the seller (rollups up to date). */
+  db: SellerDb;
+  /** The service's pool: sync state and connections. */
+  pool: Queryable;
+  scope: SellerScope;
+  now: Date;
+  /** The sync's start: rows written since are what it changed. */
+  since: Date;
+  staleAfterMs: number;
+}
+
+export interface Detector {
+  kind: AlertKind;
+  /** Its findings last (low stock, a failing connection): cleared when no longer found. */
+  lasting: boolean;
+  find(input: DetectorInput): Promise<Finding[]>;
+}
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const money = (amount: number | string, currency: string) =>
+  formatMoney(typeof amount === 'number' ? amount.toFixed(minorDigits(currency)) : amount, currency);
+const pct = (rate: number) => `${Math.round(rate * 100)}%`;
+
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Median absolute deviation, scaled to a standard deviation's size for normal data. */
+export const mad = (values: number[]) => {
+  const m = median(values);
+  return 1.4826 * median(values.map((v) => Math.abs(v - m)));
+};
+
+const salesDrop: Detector = {
+  kind: 'sales_drop',
+  lasting: false,
+  async find(input) {
+    const { scope } = input;
+    const rules = ALERT_RULES.salesDrop;
+    const day = addDays(localDate(input.now, scope.timezone), -1);
+    // the day and the weeks before it, by day, for each marketplace
+    const from = addDays(day, -7 * rules.weeks);
+    const period = resolvePeriod({ kind: 'range', from, to: day }, input.now, scope.timezone);
+    const findings: Finding[] = [];
+    const reports = await Promise.all(
+      (['shopify', 'flipkart', 'amazon'] as const).map(async (marketplace) => ({
+        marketplace,
+        rows: (await salesReport(input.db, scope, period, { by: 'day', filters: { marketplaces: [marketplace] } }))
+          .rows,
+      })),
+    );
+    for (const { marketplace, rows } of reports) {
+      const of = (d: string) => rows.find((r) => r.key === d);
+      const history = Array.from({ length: rules.weeks }, (_, k) => addDays(day, -7 * (k + 1)));
+      const revenues = history.map((d) => Number(of(d)?.revenue ?? 0));
+      const orders = history.map((d) => of(d)?.orders ?? 0);
+      if (orders.filter((n) => n > 0).length < rules.minWeeksSold) continue;
+      const today = of(day);
+      const revenue = Number(today?.revenue ?? 0);
+      const count = today?.orders ?? 0;
+      const low = (value: number, series: number[]) => {
+        const m = median(series);
+        return m > 0 && value <= m * rules.maxShareOfMedian && value < m - rules.madFactor * mad(series);
+      };
+      if (!low(revenue, revenues) && !low(count, orders)) continue;
+      const usual = median(revenues);
+      const name = marketplaceName(marketplace);
+      const weekdayName = WEEKDAYS[weekday(day) - 1] as string;
+      findings.push({
+        kind: 'sales_drop',
+        dedupeKey: `sales_drop:${marketplace}:${day}`,
+        marketplace,
+        text: `${name} sales fell on ${weekdayName} ${day}: ${money(revenue, scope.currency)} from ${formatCount(count, scope.currency)} orders, against ${money(usual, scope.currency)} from ${median(orders)} on a usual ${weekdayName} (the median of the ${rules.weeks} before; ${pct((revenue - usual) / usual)}).`,
+        ask: `Which products sold less on ${name} on ${day} than usual?`,
+        facts: { day, revenue, orders: count, usualRevenue: usual, usualOrders: median(orders) },
+      });
+    }
+    return findings;
+  },
+};
+
+const returnSpike: Detector = {
+  kind: 'return_spike',
+  lasting: true,
+  async find(input) {
+    const { scope } = input;
+    const rules = ALERT_RULES.returnSpike;
+    const yesterday = addDays(localDate(input.now, scope.timezone), -1);
+    const recentFrom = addDays(yesterday, 1 - rules.recentDays);
+    const range = (from: string, to: string): Period =>
+      resolvePeriod({ kind: 'range', from, to }, input.now, scope.timezone);
+    const [recent, baseline] = await Promise.all([
+      productSales(input.db, scope, range(recentFrom, yesterday)),
+      productSales(input.db, scope, range(addDays(recentFrom, -rules.baselineDays), addDays(recentFrom, -1))),
+    ]);
+    const findings: Finding[] = [];
+    for (const row of recent.rows) {
+      if (row.returnedUnits < rules.minReturned || row.units === 0) continue;
+      const before = baseline.rows.find((b) => b.sku === row.sku && b.marketplace === row.marketplace);
+      if (!before || before.units < rules.minBaselineUnits) continue;
+      const rate = row.returnedUnits / row.units;
+      const usual = before.returnedUnits / before.units;
+      if (rate < Math.max(rules.factor * usual, usual + rules.margin)) continue;
+      const name = marketplaceName(row.marketplace);
+      findings.push({
+        kind: 'return_spike',
+        dedupeKey: `return_spike:${row.marketplace}:${row.sku}`,
+        marketplace: row.marketplace,
+        sku: row.sku,
+        text: `Returns of ${row.title} on ${name} jumped: ${row.returnedUnits} of ${row.units} units sold in the last ${rules.recentDays} days came back (${pct(rate)}), against ${pct(usual)} over the ${rules.baselineDays / 7} weeks before.`,
+        ask: `Why are ${row.title} returns up on ${name}?`,
+        facts: {
+          returned: row.returnedUnits,
+          units: row.units,
+          rate,
+          usualRate: usual,
+          from: recentFrom,
+          to: yesterday,
+        },
+      });
+    }
+    return findings;
+  },
+};
+
+const stockLow: Detector = {
+  kind: 'stock_low',
+  lasting: true,
+  async find(input) {
+    const rules = ALERT_RULES.stockLow;
+    const rows = await inventoryStatus(input.db, input.scope, input.now, { velocityDays: rules.velocityDays });
+    return rows
+      .filter(
+        (r) =>
+          r.unitsSold >= rules.minUnitsSold &&
+          r.stock !== null &&
+          (r.outOfStock || (r.daysOfCover !== null && r.daysOfCover < rules.days)),
+      )
+      .map((r) => {
+        const name = marketplaceName(r.marketplace);
+        const days = Math.max(0, Math.floor(r.daysOfCover ?? 0));
+        return {
+          kind: 'stock_low' as const,
+          dedupeKey: `stock_low:${r.marketplace}:${r.sku}`,
+          marketplace: r.marketplace,
+          sku: r.sku,
+          text: r.outOfStock
+            ? `${r.title} is out of stock on ${name}; it sold ${r.unitsSold} in the last ${rules.velocityDays} days.`
+            : `${r.title} runs out on ${name} in about ${days} ${days === 1 ? 'day' : 'days'}: ${r.stock} left, selling ${r.unitsPerDay.toFixed(1)} a day.`,
+          ask: `How is ${r.title} selling on each marketplace?`,
+          facts: { stock: r.stock, unitsPerDay: r.unitsPerDay, daysOfCover: r.daysOfCover },
+        };
+      });
+  },
+};
+
+const connection: Detector = {
+  kind: 'connection',
+  lasting: true,
+  async find(input) {
+    const rows = await connectionFreshness(input.pool, input.scope, input.now, input.staleAfterMs);
+    return rows
+      .filter(
+        (c) => c.failing && input.now.getTime() - c.failing.since.getTime() >= ALERT_RULES.connection.failingForMs,
+      )
+      .map((c) => {
+        const name = marketplaceName(c.marketplace);
+        return {
+          kind: 'connection' as const,
+          dedupeKey: `connection:${c.connectionId}`,
+          marketplace: c.marketplace,
+          text: `${name} (${c.account}) has not synced since ${c.failing?.sinceLocal}: its syncs keep failing, so its figures are from ${c.lastSyncLocal ?? 'no sync yet'}. If it goes on, reconnect it with \`connect ${c.marketplace}\`.`,
+          ask: 'status',
+          facts: { connectionId: c.connectionId, failingSince: c.failing?.since.toISOString() },
+        };
+      });
+  },
+};
+
+const largeOrder: Detector = {
+  kind: 'large_order',
+  lasting: false,
+  async find(input) {
+    const rules = ALERT_RULES.largeOrder;
+    const { rows: fresh } = await input.db.query<{
+      id: string;
+      marketplace: Marketplace;
+      order_number: string | null;
+      external_order_id: string;
+      usd: string;
+      amount: string;
+      currency: string;
+      ordered_at: Date;
+    }>(
+      `select id::text, marketplace, order_number, external_order_id, net_sales_usd::text as usd,
+              net_sales::text as amount, currency, ordered_at
+         from unified_order
+        where user_id = $1 and synced_at >= $2 and ordered_at >= $3 and status <> 'CANCELLED' and net_sales_usd is not null`,
+      [input.scope.userId, input.since, new Date(input.now.getTime() - rules.recentDays * 86_400_000)],
+    );
+    if (fresh.length === 0) return [];
+    const { rows: history } = await input.db.query<{ n: number; median: number | null; p: number | null }>(
+      `select count(*)::int as n,
+              percentile_cont(0.5) within group (order by net_sales_usd)::float8 as median,
+              percentile_cont($4::float8) within group (order by net_sales_usd)::float8 as p
+         from unified_order
+        where user_id = $1 and ordered_at >= $2 and ordered_at < $3 and status <> 'CANCELLED' and net_sales_usd is not null`,
+      [
+        input.scope.userId,
+        new Date(input.now.getTime() - rules.historyDays * 86_400_000),
+        new Date(input.now.getTime() - rules.recentDays * 86_400_000),
+        rules.percentile,
+      ],
+    );
+    const h = history[0];
+    const usualUsd = h?.median;
+    if (!h || h.n < rules.minOrders || !usualUsd || h.p === null) return [];
+    const bar = Math.max(rules.medianFactor * usualUsd, h.p);
+    return fresh
+      .filter((o) => Number(o.usd) > bar)
+      .map((o) => {
+        const name = marketplaceName(o.marketplace);
+        const times = Math.round(Number(o.usd) / usualUsd);
+        return {
+          kind: 'large_order' as const,
+          dedupeKey: `large_order:${o.id}`,
+          marketplace: o.marketplace,
+          text: `A large order on ${name}: ${o.order_number ?? o.external_order_id}, ${money(o.amount, o.currency)}, about ${times}× your usual order (${rules.historyDays} days).`,
+          ask: `What is in ${name} order ${o.order_number ?? o.external_order_id}?`,
+          facts: { orderId: o.id, usd: Number(o.usd), medianUsd: usualUsd, barUsd: bar },
+        };
+      });
+  },
+};
+
+export const DETECTORS: Detector[] = [salesDrop, returnSpike, stockLow, connection, largeOrder];
