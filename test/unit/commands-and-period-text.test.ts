@@ -90,6 +90,20 @@ describe('commands', () => {
     expect(parseCommand('digest of my sales last month please')).toBeUndefined();
   });
 
+  it('reads alerts on and off, and the kinds sellers mute in their own words, for days or weeks', () => {
+    expect(parseCommand('alerts')).toEqual({ name: 'alerts' });
+    expect(parseCommand('/shopiq alerts off')).toEqual({ name: 'alerts', enabled: false });
+    expect(parseCommand('alerts ON')).toEqual({ name: 'alerts', enabled: true });
+    expect(parseCommand('alerts mute returns')).toEqual({ name: 'alerts', mute: 'return_spike' });
+    expect(parseCommand('alerts mute stock-low for 3 days')).toEqual({ name: 'alerts', mute: 'stock_low', days: 3 });
+    expect(parseCommand('alerts mute sales drop')).toEqual({ name: 'alerts', asked: 'mute sales drop' });
+    expect(parseCommand('alerts mute sales-drop for a week')).toEqual({ name: 'alerts', mute: 'sales_drop', days: 7 });
+    expect(parseCommand('alerts mute large_order 2 weeks')).toEqual({ name: 'alerts', mute: 'large_order', days: 14 });
+    expect(parseCommand('alerts unmute connection')).toEqual({ name: 'alerts', unmute: 'connection' });
+    expect(parseCommand('alerts mute stock for 0 days')).toEqual({ name: 'alerts', asked: 'mute stock for 0 days' });
+    expect(parseCommand('alerts mute weather')).toEqual({ name: 'alerts', asked: 'mute weather' });
+  });
+
   it('leaves questions that start with a command word to the model', () => {
     expect(parseCommand('sync status of amazon?')).toBeUndefined();
     expect(parseCommand('status of my returns this month')).toBeUndefined();
