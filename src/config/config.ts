@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { maskDatabaseUrl } from '../db/database-url.ts';
+import type { NoticeKind } from '../db/enums.ts';
 import { AppError } from '../errors/app-error.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -52,6 +53,10 @@ export interface TwilioConfig {
   messagesPerS: number;
   /** Approved template (Content SID) for messages outside WhatsApp's 24-hour window. */
   followUpTemplate: string | undefined;
+  /** A template of its own for a kind of message sent unasked (else `followUpTemplate`). */
+  templates: Partial<Record<NoticeKind, string>>;
+  /** Alerts sent to one seller's WhatsApp in a day, at most (the digest tells the rest). */
+  alertsPerDay: number;
 }
 
 export interface Config {
@@ -221,6 +226,15 @@ const booleanFlag = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
   .optional();
 
+/** An approved WhatsApp template's Content SID; empty: none. */
+const contentSid = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .regex(/^HX[0-9a-fA-F]{32}$/, { message: 'expected a Content SID (HX followed by 32 hex digits)' })
+    .optional(),
+);
+
 const envSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], {
@@ -260,13 +274,18 @@ const envSchema = z.object({
     .number({ message: 'expected messages per second' })
     .positive({ message: 'expected a positive number of messages per second' })
     .default(10),
-  TWILIO_TEMPLATE_FOLLOW_UP: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^HX[0-9a-fA-F]{32}$/, { message: 'expected a Content SID (HX followed by 32 hex digits)' })
-      .optional(),
-  ),
+  TWILIO_TEMPLATE_FOLLOW_UP: contentSid,
+  TWILIO_TEMPLATE_DIGEST: contentSid,
+  TWILIO_TEMPLATE_ALERT_SALES_DROP: contentSid,
+  TWILIO_TEMPLATE_ALERT_RETURN_SPIKE: contentSid,
+  TWILIO_TEMPLATE_ALERT_STOCK_LOW: contentSid,
+  TWILIO_TEMPLATE_ALERT_CONNECTION: contentSid,
+  TWILIO_TEMPLATE_ALERT_LARGE_ORDER: contentSid,
+  WHATSAPP_ALERTS_PER_DAY: z.coerce
+    .number({ message: 'expected a number of alerts' })
+    .int({ message: 'expected a whole number of alerts' })
+    .min(0, { message: 'expected 0 or more alerts' })
+    .default(3),
   SHOPIFY_API_KEY: optionalString,
   SHOPIFY_API_SECRET: optionalString,
   SHOPIFY_API_VERSION: z
@@ -472,6 +491,15 @@ function buildConfig(e: Env, cwd: string): Config {
             baseUrl: e.TWILIO_BASE_URL?.replace(/\/+$/, ''),
             messagesPerS: e.TWILIO_MESSAGES_PER_S,
             followUpTemplate: e.TWILIO_TEMPLATE_FOLLOW_UP,
+            templates: {
+              digest: e.TWILIO_TEMPLATE_DIGEST,
+              sales_drop: e.TWILIO_TEMPLATE_ALERT_SALES_DROP,
+              return_spike: e.TWILIO_TEMPLATE_ALERT_RETURN_SPIKE,
+              stock_low: e.TWILIO_TEMPLATE_ALERT_STOCK_LOW,
+              connection: e.TWILIO_TEMPLATE_ALERT_CONNECTION,
+              large_order: e.TWILIO_TEMPLATE_ALERT_LARGE_ORDER,
+            },
+            alertsPerDay: e.WHATSAPP_ALERTS_PER_DAY,
           }
         : undefined,
     shopify: {

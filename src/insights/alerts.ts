@@ -22,6 +22,8 @@ export interface AlertDeps {
   notifier: ChatNotifier;
   log: Logger;
   staleAfterMs: number;
+  /** Alerts a seller's WhatsApp gets in a day, at most (WHATSAPP_ALERTS_PER_DAY). */
+  whatsappAlertsPerDay?: number | undefined;
 }
 
 export interface AlertCheck {
@@ -113,8 +115,23 @@ export async function checkAlerts(
   let sent = 0;
   if (raised.length > 0) {
     const address = (await digestSettings(pool, userId))?.address ?? (await lastUsedAddress(pool, userId));
+    // WhatsApp: so many a day (since the seller's midnight), the rest held
+    let room = Number.POSITIVE_INFINITY;
+    if (address?.channel === 'whatsapp') {
+      const { rows } = await pool.query<{ n: number }>(
+        `select count(*)::int as n from seller_alert
+          where user_id = $1 and sent_at >= (date_trunc('day', $2::timestamptz at time zone $3) at time zone $3)`,
+        [userId, now, scope.timezone],
+      );
+      room = (deps.whatsappAlertsPerDay ?? 3) - (rows[0]?.n ?? 0);
+    }
     for (const finding of raised) {
+      if (room <= 0) {
+        log.info({ userId, kind: finding.kind }, "an alert held: the seller's WhatsApp had its alerts for the day");
+        continue;
+      }
       const posted = address && (await deps.notifier.post(address, alertReply(finding)));
+      if (posted) room--;
       if (posted) {
         sent++;
         await pool.query('update seller_alert set sent_at = now() where id = $1', [finding.facts.alertId]);
@@ -131,8 +148,14 @@ export async function checkAlerts(
 /** An alert as the seller reads it: what happened, what to ask next, how to mute it. */
 export function alertReply(finding: Finding): Reply {
   const ask = finding.ask === 'status' ? 'Type `status` to see each marketplace.' : `Ask me: "${finding.ask}"`;
+  const mute = `alerts mute ${finding.kind.replace('_', '-')}`;
   return {
-    text: `${finding.text}\n${ask}\n(\`alerts mute ${finding.kind.replace('_', '-')}\` stops alerts like this one.)`,
+    text: `${finding.text}\n${ask}\n(\`${mute}\` stops alerts like this one.)`,
     tables: [],
+    notice: finding.kind,
+    commands: [
+      { label: 'Show details', command: finding.ask },
+      { label: 'Mute this', command: mute },
+    ],
   };
 }

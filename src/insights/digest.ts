@@ -204,6 +204,7 @@ export async function composeDigest(
       },
     ],
     charts: [chart],
+    notice: 'digest',
   };
 }
 

@@ -122,7 +122,13 @@ export async function runSync(
         return [];
       });
       await checkAlerts(
-        { pool: ctx.deps.pool, notifier: ctx.notifier, log, staleAfterMs: ctx.deps.config.conversation.staleAfterMs },
+        {
+          pool: ctx.deps.pool,
+          notifier: ctx.notifier,
+          log,
+          staleAfterMs: ctx.deps.config.conversation.staleAfterMs,
+          whatsappAlertsPerDay: ctx.deps.config.twilio?.alertsPerDay,
+        },
         userId,
         { since },
       ).catch((err: unknown) => log.error({ err }, 'checking alerts failed: the next sync checks again'));

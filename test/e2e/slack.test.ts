@@ -370,6 +370,17 @@ describe('ShopIQ in Slack', () => {
     expect((await app.scheduler.scheduledDigestOf(userId))?.cron).toBe('30 7 * * *');
     const digest = await h.pool.query('select digest_time, digest_address from "user" where id = $1', [userId]);
     expect(digest.rows[0]).toMatchObject({ digest_time: '07:30', digest_address: { channel: 'slack' } });
+    // a button under a message ShopIQ sent unasked (an alert's "Mute this") says its command in the DM
+    await postToSlack(
+      app.url,
+      blockAction('U1SELLER', { type: 'button', action_id: 'reply_command_1', value: 'alerts mute stock-low' }),
+      FORM_TYPE,
+    );
+    await vi.waitFor(() => expect(postsTo('U1SELLER').at(-1)?.args.text).toMatch(/Muted: no alerts about low stock/), {
+      timeout: 10_000,
+    });
+    const mutes = await h.pool.query('select alert_mutes from "user" where id = $1', [userId]);
+    expect(Object.keys(mutes.rows[0].alert_mutes)).toEqual(['stock_low']);
     // the DM's Messages tab gets the suggested prompts
     await send({
       type: 'app_home_opened',

@@ -23,6 +23,7 @@ import { type SeededSeller, seedOrder, seedProduct, seedSeller } from '../suppor
 import { mockSlackApi, type SlackApiMock, slackEnv, TEAM } from '../support/slack.ts';
 import { testConfig } from '../support/test-config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { FOLLOW_UP_TEMPLATE, mockTwilioApi, twilioEnv } from '../support/twilio.ts';
 
 /** Wednesday 25 Nov 2026, 03:00 UTC: the last finished day is Tuesday the 24th. */
 const NOW = new Date('2026-11-25T03:00:00Z');
@@ -170,6 +171,14 @@ describe('alerts', () => {
       /Ask me: "Which products sold less on Flipkart on 2026-11-24 than usual\?"\n\(`alerts mute sales-drop` stops/,
     );
 
+    // in Slack, what to do next is a tap away
+    const flipkart = slack.of('chat.postMessage').find((c) => String(c.args.text).startsWith('Flipkart sales fell'));
+    const buttons = flipkart?.args.blocks.find((b: { type: string }) => b.type === 'actions')?.elements;
+    expect(buttons.map((b: { text: { text: string }; value: string }) => [b.text.text, b.value])).toEqual([
+      ['Show details', 'Which products sold less on Flipkart on 2026-11-24 than usual?'],
+      ['Mute this', 'alerts mute sales-drop'],
+    ]);
+
     // the next sync finds the same: nothing is told again
     expect((await check(s)).raised).toEqual([]);
     expect(slack.of('chat.postMessage')).toHaveLength(5);
@@ -223,5 +232,41 @@ describe('alerts', () => {
     await pool.query(`delete from seller_alert where user_id = $1`, [s.userId]);
     expect((await check(s)).raised).toEqual([]);
     expect(await say('alerts mute everything')).toMatch(/is not something I can do/);
+  });
+  it("on WhatsApp outside 24 hours: each kind's own template, and no more than the day's cap", async () => {
+    const twilio = mockTwilioApi();
+    const STOCK_TEMPLATE = `HX${'b'.repeat(32)}`;
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      ...twilioEnv({ TWILIO_TEMPLATE_FOLLOW_UP: FOLLOW_UP_TEMPLATE, TWILIO_TEMPLATE_ALERT_STOCK_LOW: STOCK_TEMPLATE }),
+    });
+    const whatsapp = createChatNotifier({ config, db: pool, vault: new TokenVault(resolveKeyring(config, log)), log });
+    const s = await seller('omar', true);
+    await pool.query(`delete from channel_identity where user_id = $1`, [s.userId]);
+    await linkIdentity(pool, { channel: 'whatsapp', externalId: '+919866666666' }, s.userId);
+    await pool.query(`update channel_identity set last_seen_at = now() - interval '30 hours' where user_id = $1`, [
+      s.userId,
+    ]);
+    await pool.query(`update "user" set alert_mutes = '{"connection": "9999-01-01T00:00:00Z"}' where id = $1`, [
+      s.userId,
+    ]);
+    const deps = { pool, notifier: whatsapp, log, staleAfterMs: 365 * 86_400_000, whatsappAlertsPerDay: 3 };
+    const first = await checkAlerts(deps, s.userId, { since: new Date(Date.now() - 60_000), now: NOW });
+    // four found, three told (the cap), one held
+    expect(first.raised).toHaveLength(4);
+    expect(first.sent).toBe(3);
+    const sent = twilio.to('+919866666666');
+    expect(sent).toHaveLength(3);
+    const byTemplate = sent.map((m) => JSON.parse(m.ContentVariables ?? '{}')['1'] as string);
+    const stock = sent.find((m) => m.ContentSid === STOCK_TEMPLATE);
+    expect(stock && JSON.parse(stock.ContentVariables ?? '{}')['1']).toMatch(/^Jute rug runs out on Shopify/);
+    expect(sent.filter((m) => m.ContentSid === FOLLOW_UP_TEMPLATE)).toHaveLength(2);
+    expect(byTemplate.every((t) => t.length > 0)).toBe(true);
+    const held = await pool.query(
+      `select count(*)::int as n from seller_alert where user_id = $1 and sent_at is null`,
+      [s.userId],
+    );
+    expect(held.rows[0].n).toBe(1);
+    twilio.sent.length = 0;
   });
 });

@@ -2,11 +2,12 @@
  * A `Reply` as Slack shows it: the text in a `markdown` block (standard Markdown, up
  * to 12,000 characters), each table as a `table` block (never Markdown pipes; one
  * table a message, at most 100 rows with the header, the rest cut with a note), its
- * links as URL buttons (the notification text carries the URLs too), and thumbs
+ * links as URL buttons (the notification text carries the URLs too), what to say next
+ * as buttons that send it (`Reply.commands`), and thumbs
  * up/down feedback buttons under an answer that was stored.
  */
 import type { KnownBlock } from '@slack/types';
-import type { Reply, ReplyAction } from '../../conversation/reply.ts';
+import type { Reply, ReplyAction, ReplyCommand } from '../../conversation/reply.ts';
 import type { ToolTable } from '../../conversation/tools/tool.ts';
 import { moreRowsNote } from '../text-table.ts';
 
@@ -17,6 +18,8 @@ const TABLE_COLUMN_LIMIT = 20;
 /** The notification text of a message (what a phone's lock screen shows). */
 const FALLBACK_LIMIT = 3000;
 export const FEEDBACK_ACTION_ID = 'answer_feedback';
+/** Buttons that send a command (`Reply.commands`) have action ids starting with this; the value is the command. */
+export const COMMAND_ACTION_ID = 'reply_command';
 /** Link buttons' action ids start with this (Slack still posts their clicks: acked, nothing else). */
 export const LINK_ACTION_ID = 'open_link';
 /** Slack's limits on a button's label and an actions block's elements. */
@@ -53,6 +56,7 @@ export function closingBlocks(reply: Reply): KnownBlock[] {
   return [
     ...(first ? tableBlocks(first) : []),
     ...(reply.actions?.length ? [linksBlock(reply.actions)] : []),
+    ...(reply.commands?.length ? [commandsBlock(reply.commands)] : []),
     ...(reply.messageId ? [feedbackBlock(reply.messageId)] : []),
   ];
 }
@@ -73,6 +77,19 @@ export function linksBlock(actions: ReplyAction[]): KnownBlock {
       action_id: `${LINK_ACTION_ID}_${i}`,
       text: { type: 'plain_text', text: cut(a.label, BUTTON_LABEL_LIMIT) },
       url: a.url,
+    })),
+  };
+}
+
+/** Buttons that send a command or question into the seller's DM, as if typed. */
+export function commandsBlock(commands: ReplyCommand[]): KnownBlock {
+  return {
+    type: 'actions',
+    elements: commands.slice(0, ACTIONS_LIMIT).map((c, i) => ({
+      type: 'button',
+      action_id: `${COMMAND_ACTION_ID}_${i}`,
+      text: { type: 'plain_text', text: cut(c.label, BUTTON_LABEL_LIMIT) },
+      value: cut(c.command, 2000),
     })),
   };
 }

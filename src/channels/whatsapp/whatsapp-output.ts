@@ -87,7 +87,7 @@ export class WhatsAppOutput implements ChannelOutput {
     const lastInbound = rows[0]?.last_seen_at ?? undefined;
     let delivered: Delivered = 'sent';
     for (const body of renderForWhatsApp(reply).messages) {
-      delivered = await this.#deps.sender.sendUnasked(this.#to, body, lastInbound);
+      delivered = await this.#deps.sender.sendUnasked(this.#to, body, lastInbound, reply.notice);
       if (delivered !== 'sent') break;
     }
     return delivered;

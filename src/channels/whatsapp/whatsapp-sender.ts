@@ -11,7 +11,9 @@
  * out together), with a tenth to spare for the way to Twilio (two messages' requests
  * can arrive closer together than they left), so no second carries more than the rate.
  */
+
 import type { TwilioConfig } from '../../config/config.ts';
+import type { NoticeKind } from '../../db/enums.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { sleep } from '../../marketplaces/sleep.ts';
 import type { TwilioRest } from './twilio-rest.ts';
@@ -75,8 +77,11 @@ export class WhatsAppSender {
     });
   }
 
-  /** A message the seller did not just ask for; `lastInbound`: when they last wrote. */
-  async sendUnasked(to: string, body: string, lastInbound: Date | undefined): Promise<Delivered> {
+  /**
+   * A message the seller did not just ask for; `lastInbound`: when they last wrote;
+   * `kind`: what it is, whose own template goes outside the window if one is set.
+   */
+  async sendUnasked(to: string, body: string, lastInbound: Date | undefined, kind?: NoticeKind): Promise<Delivered> {
     if (lastInbound && Date.now() - lastInbound.getTime() < WINDOW_MS) {
       try {
         await this.send(to, { body });
@@ -85,10 +90,10 @@ export class WhatsAppSender {
         if ((err as { code?: number }).code !== OUTSIDE_WINDOW) throw err;
       }
     }
-    const template = this.#config.followUpTemplate;
+    const template = (kind && this.#config.templates[kind]) || this.#config.followUpTemplate;
     if (!template) {
       this.#log.warn(
-        { to },
+        { to, ...(kind ? { kind } : {}) },
         'follow-up held back: outside the 24-hour window and no TWILIO_TEMPLATE_FOLLOW_UP template is set',
       );
       return 'held';

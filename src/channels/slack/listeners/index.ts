@@ -5,6 +5,7 @@ import type { SlackDeps } from '../slack-turn.ts';
 import { registerFeedback } from './actions/feedback.ts';
 import { registerHomeControls } from './actions/home-controls.ts';
 import { registerOpenLink } from './actions/open-link.ts';
+import { registerReplyCommands } from './actions/reply-commands.ts';
 import { registerShopiqCommand } from './commands/shopiq.ts';
 import { registerAppHomeOpened } from './events/app-home-opened.ts';
 import { registerAppMention } from './events/app-mention.ts';
@@ -23,4 +24,5 @@ export function registerListeners(app: App, deps: SlackDeps, store: Installation
   registerFeedback(app, deps);
   registerHomeControls(app, deps);
   registerOpenLink(app);
+  registerReplyCommands(app, deps);
 }
