@@ -2,6 +2,7 @@
  * What each command does (commands.ts parses them). A wrong argument gets an answer
  * saying what is expected and changes nothing.
  */
+import axios from 'axios';
 import type pg from 'pg';
 import { connectionFreshness } from '../analytics/freshness.ts';
 import { refreshSalesRollup } from '../analytics/sales-rollup.ts';
@@ -19,8 +20,8 @@ import type { SyncRequest } from '../jobs/scheduler.ts';
 import { stoppedAnswering } from '../sync/lease-holder.ts';
 import { readHeldLease } from '../sync/sync-lease.ts';
 import { SYNC_LEASE_TTL_MS } from '../sync/sync-manager.ts';
-import { canonicalTimezone, localTime } from '../time/local-time.ts';
-import { COMMAND_HELP, type Command, SYNC_TIER_NAMES } from './commands.ts';
+import { addDays, canonicalTimezone, instantOf, localDate, localTime } from '../time/local-time.ts';
+import { COMMAND_HELP, type Command, parseClockTime, SYNC_TIER_NAMES } from './commands.ts';
 import { MARKETPLACE_NAMES } from './format/labels.ts';
 import { describeFreshness, describeOutages, type SyncRequester } from './freshness-gate.ts';
 import { LIMITED_MODE_EXAMPLES } from './limited-mode.ts';
@@ -80,7 +81,7 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
     case 'alerts':
       return alerts(ctx, command);
     case 'demo':
-      return demo(ctx);
+      return command.clock === undefined ? demo(ctx) : sandboxClock(ctx, command.clock);
   }
 }
 
@@ -180,6 +181,47 @@ async function alerts(ctx: CommandContext, command: Extract<Command, { name: 'al
       ...lines,
       `\`alerts mute <${kinds}> [for N days]\` mutes one kind; \`alerts off\` stops them all.`,
     ].join('\n'),
+  );
+}
+
+/**
+ * Shows or moves the clock of the sandbox the seller's marketplaces are in (the demo's
+ * time): "09:00" is the next 09:00 of the seller's day, "+9h" and "+2d" move it on. In
+ * the demo, ShopIQ then plays what happened meanwhile (demo-clock.ts).
+ */
+async function sandboxClock(ctx: CommandContext, asked: string): Promise<Reply> {
+  const { rows } = await ctx.db.query<{ sandbox_url: string }>(
+    `select sandbox_url from marketplace_connection
+      where user_id = $1 and sandbox_url is not null and status <> 'DISCONNECTED' limit 1`,
+    [ctx.scope.userId],
+  );
+  const base = rows[0]?.sandbox_url?.replace(/\/+$/, '');
+  if (!base) return textReply('Your marketplaces are real ones: there is no sandbox clock to move.');
+  const { timezone } = ctx.scope;
+  const clock = `${base}/_sandbox/clock`;
+  const now = new Date((await axios.get<{ now: string }>(clock, { timeout: 10_000 })).data.now);
+  const shown = (at: Date) => localTime(at, timezone);
+  if (!asked) {
+    return textReply(
+      `The sandbox's clock reads ${shown(now)}. \`demo clock 09:00\` moves it to the next 09:00 of your day, \`demo clock +6h\` six hours on.`,
+    );
+  }
+  const time = parseClockTime(asked);
+  const step = /^\+(\d{1,3})\s*(h|hours?|d|days?)$/i.exec(asked);
+  let target: Date;
+  if (time) {
+    target = instantOf(localDate(now, timezone), time, timezone);
+    if (target <= now) target = instantOf(addDays(localDate(now, timezone), 1), time, timezone);
+  } else if (step && Number(step[1]) > 0) {
+    target = new Date(now.getTime() + Number(step[1]) * ((step[2] as string).startsWith('d') ? 86_400_000 : 3_600_000));
+  } else {
+    return textReply(
+      `"${asked}" is not a time I can move the clock to: say \`demo clock 09:00\`, \`demo clock +6h\` or \`demo clock +1d\`.`,
+    );
+  }
+  await axios.post(clock, { advanceMs: target.getTime() - now.getTime() }, { timeout: 10_000 });
+  return textReply(
+    `The sandbox's clock moved from ${shown(now)} to ${shown(target)}. In the demo, what happened meanwhile is synced now, and a digest or alert that fell due comes here.`,
   );
 }
 

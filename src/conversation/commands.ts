@@ -21,7 +21,8 @@ export type Command =
   | { name: 'digest'; time?: string | null; asked?: string }
   /** No field: show them; `enabled`: on or off; `mute` (for `days`, else until unmuted) or `unmute` a kind. */
   | { name: 'alerts'; enabled?: boolean; mute?: AlertKind; days?: number; unmute?: AlertKind; asked?: string }
-  | { name: 'demo' };
+  /** `clock`: show (empty) or move the sandbox's clock ("09:00": the next 09:00, "+9h", "+1d"). */
+  | { name: 'demo'; clock?: string };
 
 export const COMMAND_HELP: Record<Command['name'], string> = {
   help: 'help: what ShopIQ can do',
@@ -38,7 +39,7 @@ export const COMMAND_HELP: Record<Command['name'], string> = {
     'digest [HH:MM|off]: your daily digest (yesterday across your marketplaces; last week on Mondays), sent to this chat at that time of your day',
   alerts:
     'alerts [on|off], alerts mute <sales-drop|return-spike|stock-low|connection|large-order> [for N days], alerts unmute <kind>: what I tell you unasked',
-  demo: 'demo: look around with a demo store’s data (when the demo is on)',
+  demo: 'demo: look around with a demo store’s data (when the demo is on); demo clock [HH:MM|+Nh|+Nd]: move the sandbox’s time on',
 };
 
 /** Each sync tier as a seller reads it (and may write it: `frequency twice daily`). */
@@ -121,7 +122,8 @@ export function parseCommand(text: string): Command | undefined {
     case 'alert':
       return parseAlerts(rest.map((w) => w.toLowerCase()));
     case 'demo':
-      return rest.length === 0 ? { name: 'demo' } : undefined;
+      if (rest.length === 0) return { name: 'demo' };
+      return arg?.toLowerCase() === 'clock' && rest.length <= 2 ? { name: 'demo', clock: rest[1] ?? '' } : undefined;
     default:
       return undefined;
   }

@@ -4,7 +4,8 @@
  * Flipkart and Amazon stores through their real OAuth flows, and its history is synced
  * with progress shown. The sandbox's world ends today, so each start begins the demo
  * seller afresh (its previous copy, and that copy's chat, are removed): the figures
- * always match what the sandbox serves.
+ * always match what the sandbox serves. The demo's time is the sandbox's: moving its
+ * clock plays what would have happened meanwhile (demo-clock.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { progressView } from '../commands/sync-progress.ts';
 import { connectSandboxSeller } from '../connections/sandbox-connect.ts';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox-server.ts';
 import { syncSellers } from '../sync/sync-manager.ts';
+import { followSandboxClock } from './demo-clock.ts';
 
 const DEMO_PORT = 4010;
 const DEMO_ORDERS_PER_STORE = 2000;
@@ -21,6 +23,8 @@ export interface Demo {
   userId: string;
   sellerName: string;
   sandboxUrl: string;
+  /** Resolves once the demo has caught up with every move of the sandbox clock so far (demo-clock.ts). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +58,7 @@ export async function startDemo(app: App): Promise<Demo> {
       `Demo: seller "${connected.sellerName}" connected to the sandbox's ${connected.connections.map((c) => c.marketplace).join(', ')} stores (${sandboxUrl}); syncing their history…\n`,
     );
     const view = progressView(process.stderr, log);
-    // the in-process sandbox publishes no limits: Flipkart's cautious default ceiling would only slow the first sync
+    // the in-process sandbox publishes no limits: Flipkart's cautious default ceiling would only slow its syncs
     const fast = { ...config, flipkart: { ...config.flipkart, maxRequestsPerS: 200 } };
     const [result] = await syncSellers(
       { pool, vault, config: fast, log },
@@ -67,8 +71,19 @@ export async function startDemo(app: App): Promise<Demo> {
       );
     }
     await scheduler.scheduleSeller(connected.userId);
+    const clock = followSandboxClock(app, fast, sandbox, connected.userId);
     log.info({ userId: connected.userId, sandbox: sandboxUrl }, 'demo ready');
-    return { userId: connected.userId, sellerName: connected.sellerName, sandboxUrl, stop: () => sandbox.close() };
+    return {
+      userId: connected.userId,
+      sellerName: connected.sellerName,
+      sandboxUrl,
+      idle: clock.idle,
+      stop: async () => {
+        clock.stop();
+        await clock.idle();
+        await sandbox.close();
+      },
+    };
   } catch (error) {
     await sandbox.close();
     throw error;

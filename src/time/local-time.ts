@@ -109,3 +109,25 @@ export function daysBetween(from: string, to: string): number {
 export function weekday(date: string): number {
   return ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 }
+
+/**
+ * The instant a local date and "HH:MM" fall on in a zone. A time that does not exist
+ * that day (clocks moved forward over it) is the instant the same wall time would be
+ * an hour on; one that happens twice is its first.
+ */
+export function instantOf(date: string, time: string, timezone: string): Date {
+  const { year, month, day } = dateParts(date);
+  const [hh = 0, mm = 0] = time.split(':').map(Number);
+  const wall = Date.UTC(year, month - 1, day, hh, mm);
+  const offsetAt = (at: number) => {
+    const p = localParts(new Date(at), timezone);
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - at;
+  };
+  // the zone's offsets a day and a half either side: a change of offset that day lies between
+  const before = offsetAt(wall - 36 * 3_600_000);
+  const after = offsetAt(wall + 36 * 3_600_000);
+  const fits = (at: number) => at + offsetAt(at) === wall;
+  const candidates = [wall - before, wall - after].filter(fits).sort((a, b) => a - b);
+  // none fits in the hour clocks skip: read it with the offset before the change (an hour on)
+  return new Date(candidates[0] ?? wall - before);
+}

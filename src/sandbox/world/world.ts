@@ -51,6 +51,7 @@ export class SandboxWorld {
   readonly #catalogs = new Map<number, Product[]>();
   readonly #orders = new Map<string, StoreOrders>();
   readonly #productsPerSeller: number;
+  readonly #clockListeners = new Set<(fromMs: number, toMs: number) => void>();
 
   constructor(options: WorldOptions = {}) {
     this.seed = options.seed ?? 42;
@@ -97,7 +98,15 @@ export class SandboxWorld {
 
   advanceClock(ms: number): void {
     if (!(ms >= 0)) throw new RangeError('the clock only moves forward');
+    const from = this.clockMs;
     this.clockMs += Math.round(ms);
+    for (const listener of this.#clockListeners) listener(from, this.clockMs);
+  }
+
+  /** Hears every move of the clock (from, to); returns what stops it hearing. */
+  onClock(listener: (fromMs: number, toMs: number) => void): () => void {
+    this.#clockListeners.add(listener);
+    return () => this.#clockListeners.delete(listener);
   }
 
   /** Changes `count` orders (and adds new ones) across the chosen stores, deterministically. */
