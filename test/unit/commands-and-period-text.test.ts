@@ -104,6 +104,13 @@ describe('commands', () => {
     expect(parseCommand('alerts mute weather')).toEqual({ name: 'alerts', asked: 'mute weather' });
   });
 
+  it('reads the demo clock: shown, to a time of day, or hours and days on', () => {
+    expect(parseCommand('demo clock')).toEqual({ name: 'demo', clock: '' });
+    expect(parseCommand('demo clock 09:00')).toEqual({ name: 'demo', clock: '09:00' });
+    expect(parseCommand('demo clock +6h')).toEqual({ name: 'demo', clock: '+6h' });
+    expect(parseCommand('demo store please')).toBeUndefined();
+  });
+
   it('leaves questions that start with a command word to the model', () => {
     expect(parseCommand('sync status of amazon?')).toBeUndefined();
     expect(parseCommand('status of my returns this month')).toBeUndefined();
