@@ -125,18 +125,21 @@ export async function checkAlerts(
       );
       room = (deps.whatsappAlertsPerDay ?? 3) - (rows[0]?.n ?? 0);
     }
-    for (const finding of raised) {
+    // one message a kind: thirteen products out of stock are one alert to read, not thirteen
+    for (const group of groupByKind(raised)) {
       if (room <= 0) {
-        log.info({ userId, kind: finding.kind }, "an alert held: the seller's WhatsApp had its alerts for the day");
+        log.info({ userId, kind: group[0]?.kind }, "alerts held: the seller's WhatsApp had its alerts for the day");
         continue;
       }
-      const posted = address && (await deps.notifier.post(address, alertReply(finding)));
-      if (posted) room--;
+      const posted = address && (await deps.notifier.post(address, alertReply(group)));
       if (posted) {
-        sent++;
-        await pool.query('update seller_alert set sent_at = now() where id = $1', [finding.facts.alertId]);
+        room--;
+        sent += group.length;
+        await pool.query('update seller_alert set sent_at = now() where id = any($1::bigint[])', [
+          group.map((f) => f.facts.alertId),
+        ]);
       } else {
-        log.warn({ userId, kind: finding.kind, chat: address?.channel ?? 'none' }, 'an alert could not be told');
+        log.warn({ userId, kind: group[0]?.kind, chat: address?.channel ?? 'none' }, 'an alert could not be told');
       }
     }
   }
@@ -145,16 +148,52 @@ export async function checkAlerts(
   return { raised, sent, cleared: cleared.rowCount ?? 0 };
 }
 
-/** An alert as the seller reads it: what happened, what to ask next, how to mute it. */
-export function alertReply(finding: Finding): Reply {
-  const ask = finding.ask === 'status' ? 'Type `status` to see each marketplace.' : `Ask me: "${finding.ask}"`;
-  const mute = `alerts mute ${finding.kind.replace('_', '-')}`;
+function groupByKind(findings: Finding[]): Finding[][] {
+  const groups = new Map<AlertKind, Finding[]>();
+  for (const f of findings) groups.set(f.kind, [...(groups.get(f.kind) ?? []), f]);
+  return [...groups.values()];
+}
+
+/** How many findings of a kind one message lists before "and N more". */
+const LISTED = 8;
+
+/** What a message of several findings of a kind opens with, and the question it suggests. */
+const GROUPED: Record<AlertKind, { title: (n: number) => string; ask: string }> = {
+  sales_drop: { title: (n) => `Sales fell on ${n} marketplaces:`, ask: 'Why did my sales drop yesterday?' },
+  return_spike: {
+    title: (n) => `Returns jumped for ${n} products:`,
+    ask: 'Which products had the most returns in the last 7 days?',
+  },
+  stock_low: {
+    title: (n) => `${n} selling products are out of stock or about to run out:`,
+    ask: 'Which products are running out of stock?',
+  },
+  connection: { title: (n) => `${n} marketplaces keep failing to sync:`, ask: 'status' },
+  large_order: { title: (n) => `${n} large orders came in:`, ask: 'What were my largest orders in the last 3 days?' },
+};
+
+/** Alerts of one kind as the seller reads them: what happened, what to ask next, how to mute it. */
+export function alertReply(findings: Finding[]): Reply {
+  const [first] = findings;
+  if (!first) throw new Error('an alert with no finding');
+  const kind = first.kind;
+  const single = findings.length === 1;
+  const question = single ? first.ask : GROUPED[kind].ask;
+  const ask = question === 'status' ? 'Type `status` to see each marketplace.' : `Ask me: "${question}"`;
+  const mute = `alerts mute ${kind.replace('_', '-')}`;
+  const body = single
+    ? first.text
+    : [
+        GROUPED[kind].title(findings.length),
+        ...findings.slice(0, LISTED).map((f) => `- ${f.text}`),
+        ...(findings.length > LISTED ? [`- and ${findings.length - LISTED} more`] : []),
+      ].join('\n');
   return {
-    text: `${finding.text}\n${ask}\n(\`${mute}\` stops alerts like this one.)`,
+    text: `${body}\n${ask}\n(\`${mute}\` stops alerts like ${single ? 'this one' : 'these'}.)`,
     tables: [],
-    notice: finding.kind,
+    notice: kind,
     commands: [
-      { label: 'Show details', command: finding.ask },
+      { label: 'Show details', command: question },
       { label: 'Mute this', command: mute },
     ],
   };

@@ -184,6 +184,23 @@ describe('alerts', () => {
     expect(slack.of('chat.postMessage')).toHaveLength(5);
   });
 
+  it('tells findings of one kind in one message', async () => {
+    const s = await seller('kiran', true);
+    await pool.query(`update unified_product set inventory = 3 where user_id = $1 and sku = 'LAMP-1'`, [s.userId]);
+    const { raised } = await check(s);
+    expect(
+      raised
+        .filter((f) => f.kind === 'stock_low')
+        .map((f) => f.sku)
+        .sort(),
+    ).toEqual(['LAMP-1', 'RUG-1']);
+    const stock = slack.of('chat.postMessage').filter((c) => /stock/.test(String(c.args.text)));
+    expect(stock).toHaveLength(1);
+    expect(stock[0]?.args.text).toMatch(
+      /^2 selling products are out of stock or about to run out:\n- (Jute rug|Brass lamp) runs out .*\n- (Jute rug|Brass lamp) runs out .*\nAsk me: "Which products are running out of stock\?"/,
+    );
+  });
+
   it('stays silent on the same history with nothing planted', async () => {
     const s = await seller('sita', false);
     expect((await check(s)).raised).toEqual([]);
