@@ -119,7 +119,8 @@ export async function checkAlerts(
     let room = Number.POSITIVE_INFINITY;
     if (address?.channel === 'whatsapp') {
       const { rows } = await pool.query<{ n: number }>(
-        `select count(*)::int as n from seller_alert
+        // the alerts of one message share its sent_at
+        `select count(distinct sent_at)::int as n from seller_alert
           where user_id = $1 and sent_at >= (date_trunc('day', $2::timestamptz at time zone $3) at time zone $3)`,
         [userId, now, scope.timezone],
       );
