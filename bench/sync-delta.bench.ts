@@ -1,8 +1,12 @@
 /**
  * sync-delta: N orders stored, K changed at the source (existing and new orders), one
- * delta run of one marketplace. Options: --orders (default 100000), --changed (default
- * 500), --marketplace (default shopify; flipkart, amazon).
+ * delta run of one marketplace, then the alert check a worker runs after each sync
+ * (`alerts_ms`: the detectors over what the run left, told to a recording stand-in).
+ * Options: --orders (default 100000), --changed (default 500), --marketplace (default
+ * shopify; flipkart, amazon).
  */
+import type { ChatNotifier } from '../src/channels/chat-notifier.ts';
+import { checkAlerts } from '../src/insights/alerts.ts';
 import { syncSeller } from '../src/sync/sync-manager.ts';
 import type { Bench } from './run.ts';
 import { marketplacesOption, progress, setUpSyncBench } from './support/sync-setup.ts';
@@ -39,6 +43,32 @@ const bench: Bench = async (options) => {
     const wallMs = performance.now() - t;
     const run = delta.connections[0];
     if (run?.status !== 'succeeded') throw new Error(`delta: ${run?.error}`);
+    // what runSync does next in a worker: the alerts over the rows the run changed
+    let told = 0;
+    const standIn: ChatNotifier = {
+      post: async (address) => {
+        told++;
+        return { address };
+      },
+      update: async () => false,
+      editable: () => false,
+    };
+    await setup.pool.query(
+      `update "user" set digest_address = '{"channel":"terminal","conversationId":"terminal-bench","identity":"local"}' where id = $1`,
+      [setup.userId],
+    );
+    const a = performance.now();
+    const alerts = await checkAlerts(
+      {
+        pool: setup.pool,
+        notifier: standIn,
+        log: setup.deps.log,
+        staleAfterMs: setup.deps.config.conversation.staleAfterMs,
+      },
+      setup.userId,
+      { since: new Date(Date.now() - wallMs - 1000) },
+    );
+    const alertsMs = performance.now() - a;
     return {
       params: { orders, changed, marketplace },
       metrics: {
@@ -47,7 +77,11 @@ const bench: Bench = async (options) => {
         rows_written: run.ordersUpserted,
         items_written: run.itemsUpserted,
         throttled: run.throttledCalls,
+        alerts_ms: Math.round(alertsMs),
+        alerts_raised: alerts.raised.length,
+        alert_messages: told,
       },
+      ratio: { alerts_vs_sync_pct: Number(((alertsMs / wallMs) * 100).toFixed(1)) },
     };
   } finally {
     await setup.stop();
