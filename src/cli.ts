@@ -72,6 +72,10 @@ program
   .option('--orders <n>', 'orders of history per store (10 to 1,000,000)', '1000')
   .option('--sellers <n>', 'sellers, each with a Shopify, Flipkart and Amazon store', '3')
   .option('--faults <spec>', 'faults, e.g. "shopify:429=0.3,5xx=0.1;amazon:tokenTtl=60"')
+  .option(
+    '--anomalies <spec>',
+    'anomalies to plant, e.g. "sales_drop:s1-flipkart:2026-11-20;return_spike:s1-shopify:3:2026-11-10;stock_out:s1-amazon:5"',
+  )
   .option('--no-limits', 'turn the published rate limits off')
   .option('--start <iso date>', 'sandbox clock at start (default: today 00:00 UTC)')
   .action(async (opts: SandboxCommandOptions) => {

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error.ts';
 import { parseFaultSpec } from '../sandbox/http/faults.ts';
 import { createSandbox } from '../sandbox/sandbox-server.ts';
+import { type AnomalySpec, parseAnomalies } from '../sandbox/world/anomalies.ts';
 
 export interface SandboxCommandOptions {
   port: string;
@@ -9,6 +10,7 @@ export interface SandboxCommandOptions {
   orders: string;
   sellers: string;
   faults?: string;
+  anomalies?: string;
   limits: boolean;
   start?: string;
 }
@@ -33,14 +35,30 @@ export async function sandboxCommand(o: SandboxCommandOptions): Promise<void> {
       throw new AppError('BAD_REQUEST', `--faults: ${(error as Error).message}`);
     }
   }
-  const sandbox = createSandbox({
-    seed: int('seed', o.seed, 0, 2 ** 31),
-    ordersPerStore: int('orders', o.orders, 10, 1_000_000),
-    sellers: int('sellers', o.sellers, 1, 50),
-    faults: o.faults,
-    limits: o.limits,
-    startMs,
-  });
+  let anomalies: AnomalySpec[];
+  try {
+    anomalies = parseAnomalies(o.anomalies);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', `--anomalies: ${(error as Error).message}`);
+  }
+  const create = () =>
+    createSandbox({
+      seed: int('seed', o.seed, 0, 2 ** 31),
+      ordersPerStore: int('orders', o.orders, 10, 1_000_000),
+      sellers: int('sellers', o.sellers, 1, 50),
+      faults: o.faults,
+      limits: o.limits,
+      startMs,
+      anomalies,
+    });
+  let sandbox: ReturnType<typeof createSandbox>;
+  try {
+    sandbox = create();
+  } catch (error) {
+    // a planted anomaly names a store or product the world does not have
+    if (error instanceof RangeError) throw new AppError('BAD_REQUEST', `--anomalies: ${error.message}`);
+    throw error;
+  }
   const base = await sandbox.listen(int('port', o.port, 0, 65535), o.host).catch((error: NodeJS.ErrnoException) => {
     throw new AppError('LISTEN_FAILED', `cannot listen on ${o.host}:${o.port}: ${error.code ?? error.message}`);
   });
@@ -57,6 +75,7 @@ export async function sandboxCommand(o: SandboxCommandOptions): Promise<void> {
       (s) => `    ${s.key.padEnd(12)} ${s.sellerName.padEnd(16)} ${s.accountId.padEnd(30)} ${s.currency}`,
     ),
     `  rate limits ${o.limits ? 'on (published rates)' : 'off'}${o.faults ? `; faults: ${o.faults}` : ''}`,
+    ...(anomalies.length > 0 ? [`  anomalies planted (listed in the truth): ${o.anomalies}`] : []),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   const stop = () => {

@@ -3,9 +3,11 @@
  * detector measures against the seller's own history, and keeps quiet until there is
  * enough of it:
  *
- * - `sales_drop`: a marketplace's revenue or orders on a finished day far below what the
- *   same weekday of the 8 weeks before predicts (median and MAD: one odd week moves
- *   neither); at least 6 of those weekdays must have sold;
+ * - `sales_drop`: a marketplace's revenue or orders on a finished day at most half what
+ *   the same weekday of the 8 weeks before predicts (their median: one odd week does not
+ *   move it), and far outside the usual: revenue more than 3 MADs below, or orders a
+ *   count with under 0.5% chance at that median rate (Poisson); at least 6 of those
+ *   weekdays must have sold;
  * - `return_spike`: a product's return rate on a marketplace over the last 7 days well
  *   above its rate over the 8 weeks before, with at least 3 units returned;
  * - `stock_low`: a product that sells, with stock for fewer than 7 days at its last
@@ -31,7 +33,7 @@ import type { SellerDb } from '../db/seller-reader.ts';
 import { addDays, localDate, weekday } from '../time/local-time.ts';
 
 export const ALERT_RULES = {
-  salesDrop: { weeks: 8, minWeeksSold: 6, madFactor: 3, maxShareOfMedian: 0.5 },
+  salesDrop: { weeks: 8, minWeeksSold: 6, madFactor: 3, maxShareOfMedian: 0.5, ordersTail: 0.005 },
   returnSpike: { recentDays: 7, baselineDays: 56, minReturned: 3, minBaselineUnits: 20, factor: 2, margin: 0.1 },
   stockLow: { days: 7, velocityDays: 30, minUnitsSold: 3 },
   connection: { failingForMs: 12 * 3_600_000 },
@@ -81,6 +83,17 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** P(X ≤ k) for X ~ Poisson(λ). */
+export function poissonCdf(k: number, lambda: number): number {
+  let term = Math.exp(-lambda);
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= lambda / i;
+    sum += term;
+  }
+  return Math.min(1, sum);
+}
+
 /** Median absolute deviation, scaled to a standard deviation's size for normal data. */
 export const mad = (values: number[]) => {
   const m = median(values);
@@ -114,11 +127,16 @@ const salesDrop: Detector = {
       const today = of(day);
       const revenue = Number(today?.revenue ?? 0);
       const count = today?.orders ?? 0;
-      const low = (value: number, series: number[]) => {
-        const m = median(series);
-        return m > 0 && value <= m * rules.maxShareOfMedian && value < m - rules.madFactor * mad(series);
-      };
-      if (!low(revenue, revenues) && !low(count, orders)) continue;
+      // revenue: far outside its own spread; orders: a count that unlikely at the usual rate
+      // (a Poisson tail: the spread of a few weeks that straddle a season says little)
+      const m = { revenue: median(revenues), orders: median(orders) };
+      const lowRevenue =
+        m.revenue > 0 &&
+        revenue <= m.revenue * rules.maxShareOfMedian &&
+        revenue < m.revenue - rules.madFactor * mad(revenues);
+      const lowOrders =
+        m.orders > 0 && count <= m.orders * rules.maxShareOfMedian && poissonCdf(count, m.orders) < rules.ordersTail;
+      if (!lowRevenue && !lowOrders) continue;
       const usual = median(revenues);
       const name = marketplaceName(marketplace);
       const weekdayName = WEEKDAYS[weekday(day) - 1] as string;

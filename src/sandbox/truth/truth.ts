@@ -5,12 +5,13 @@
  * collected; units and revenue (the lines' sales after discounts) of the lines sold (not
  * cancelled) by SKU × marketplace, returns, and the FX rates in use.
  */
+
 import { amazonTruthView } from '../amazon/amazon-truth.ts';
 import { flipkartTruthView } from '../flipkart/flipkart-truth.ts';
 import { shopifyTruthView } from '../shopify/shopify-truth.ts';
 import { isCancelled } from '../world/lifecycle.ts';
 import type { SandboxMarketplace } from '../world/stores.ts';
-import type { SandboxWorld } from '../world/world.ts';
+import type { PlantedAnomaly, SandboxWorld } from '../world/world.ts';
 import { decimal } from './decimal.ts';
 import type { TruthRenderer } from './truth-view.ts';
 
@@ -59,6 +60,8 @@ export interface Truth {
     returnedUnits: number;
   }[];
   totals: { store: string; orders: number; items: number }[];
+  /** What was planted in the history for detectors to find (anomalies.ts). */
+  anomalies: PlantedAnomaly[];
   fx: { base: 'USD'; note: string; sample: Record<string, Record<string, number>> };
 }
 
@@ -147,6 +150,7 @@ export function computeTruth(world: SandboxWorld): Truth {
     skus: [...skus.values()].map(({ minor, ...row }) => ({ ...row, revenue: decimal(minor, row.currency) })),
     returns,
     totals,
+    anomalies: world.anomalies,
     fx: {
       base: 'USD',
       note: 'daily rates per 1 USD from GET /fx/v1/<date>?base=USD; weekends use the Friday before. Sample: the 15th of each month.',

@@ -15,13 +15,15 @@ export class DemandCalendar {
   readonly endMs: number;
   readonly #cdf: Float64Array;
 
-  constructor(endMs: number) {
+  /** `dips`: days (UTC midnight, ms) whose demand is multiplied by a factor (planted sales drops). */
+  constructor(endMs: number, dips: ReadonlyMap<number, number> = new Map()) {
     this.endMs = endMs;
     this.startMs = endMs - HISTORY_DAYS * DAY_MS;
     this.#cdf = new Float64Array(HISTORY_DAYS + 1);
     for (let d = 0; d < HISTORY_DAYS; d++) {
-      const day = new Date(this.startMs + d * DAY_MS);
-      this.#cdf[d + 1] = (this.#cdf[d] ?? 0) + demand(day, d / HISTORY_DAYS);
+      const dayMs = this.startMs + d * DAY_MS;
+      const weight = demand(new Date(dayMs), d / HISTORY_DAYS) * (dips.get(dayMs) ?? 1);
+      this.#cdf[d + 1] = (this.#cdf[d] ?? 0) + weight;
     }
   }
 

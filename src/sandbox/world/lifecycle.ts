@@ -4,6 +4,8 @@
  * fulfillment statuses, Flipkart item states, Amazon order status). A step after the
  * sandbox clock has not happened yet; mutations add steps at the clock.
  */
+
+import type { ReturnSpike } from './anomalies.ts';
 import { type Listing, type listedOn, listPrice, type Product } from './catalog.ts';
 import { cumulative, Random } from './random.ts';
 import type { SandboxMarketplace, StoreDef } from './stores.ts';
@@ -103,6 +105,8 @@ export interface StoreContext {
   seed: number;
   store: StoreDef;
   listed: ReturnType<typeof listedOn>;
+  /** Planted return spikes of this store (anomalies.ts). */
+  returnSpikes?: readonly ReturnSpike[];
 }
 
 /**
@@ -144,10 +148,15 @@ export function generateLifecycle(ctx: StoreContext, index: number, placedAt: nu
   const deliveredAt = shippedAt === null ? null : at(shippedAt + r.int(1, 6) * DAY + r.int(0, 600) * MINUTE);
   // cash on delivery is paid when it is delivered
   const paidAt = cod ? deliveredAt : prepaidAt;
-  const returning = deliveredAt !== null && r.chance(mix.ret);
+  // a planted spike: the product's orders of those days come back far more often, and it is the line returned
+  const spike = ctx.returnSpikes?.find(
+    (x) => placedAt >= x.fromMs && placedAt < x.toMs && lines.some((l) => l.product.index === x.productIndex),
+  );
+  const returning = deliveredAt !== null && r.chance(spike ? spike.rate : mix.ret);
   const returnRequestedAt = returning && deliveredAt !== null ? at(deliveredAt + r.int(1, 10) * DAY) : null;
   const returnedAt = returnRequestedAt === null ? null : at(returnRequestedAt + r.int(3, 10) * DAY);
-  const returnLine = r.int(1, lines.length);
+  const drawnLine = r.int(1, lines.length);
+  const returnLine = spike ? (lines.find((l) => l.product.index === spike.productIndex)?.line ?? drawnLine) : drawnLine;
   const lineTotal = (n: number) => {
     const l = lines[n - 1] as OrderLine;
     return l.unitMinor * l.quantity;

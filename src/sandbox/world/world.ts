@@ -3,6 +3,8 @@
  * demand), the clock, mutations and FX history. Everything derives from the seed, the
  * scale and the start time, plus the mutations applied since.
  */
+
+import type { AnomalySpec } from './anomalies.ts';
 import { DemandCalendar } from './calendar.ts';
 import { buildCatalog, listedOn, type Product } from './catalog.ts';
 import { FxHistory } from './fx-rates.ts';
@@ -19,6 +21,8 @@ export interface WorldOptions {
   /** The sandbox clock at start (ms); history ends here. Default: today 00:00 UTC. */
   startMs?: number;
   productsPerSeller?: number;
+  /** Anomalies planted in the history (anomalies.ts). */
+  anomalies?: AnomalySpec[];
 }
 
 export interface MutationRequest {
@@ -33,6 +37,14 @@ export interface MutationRequest {
   /** All changes at exactly the clock time: many records then share one cursor value. */
   sameInstant?: boolean;
 }
+
+export type PlantedAnomaly = AnomalySpec & {
+  seller: number;
+  marketplace: SandboxMarketplace;
+  /** The product's SKU and its title on that marketplace (return spikes, stock-outs). */
+  sku?: string;
+  title?: string;
+};
 
 export type MutationSummary = Record<string, Partial<Record<MutationKind | 'new', number>>>;
 
@@ -52,6 +64,7 @@ export class SandboxWorld {
   readonly #orders = new Map<string, StoreOrders>();
   readonly #productsPerSeller: number;
   readonly #clockListeners = new Set<(fromMs: number, toMs: number) => void>();
+  readonly #anomalies: AnomalySpec[];
 
   constructor(options: WorldOptions = {}) {
     this.seed = options.seed ?? 42;
@@ -65,6 +78,28 @@ export class SandboxWorld {
     this.fx = new FxHistory(this.seed);
     this.#calendar = new DemandCalendar(this.startMs);
     this.#productsPerSeller = options.productsPerSeller ?? 60;
+    this.#anomalies = options.anomalies ?? [];
+    for (const a of this.#anomalies) {
+      const store = this.store(a.store);
+      if (!store) throw new RangeError(`anomaly: no store ${a.store}`);
+      if ('product' in a && !this.catalog(store.seller)[a.product]?.listings[store.marketplace])
+        throw new RangeError(`anomaly: ${a.store} lists no product ${a.product}`);
+    }
+  }
+
+  /** The anomalies planted, as the truth tells them: where, when, which product. */
+  get anomalies(): PlantedAnomaly[] {
+    return this.#anomalies.map((a) => {
+      const store = this.store(a.store) as StoreDef;
+      const product = 'product' in a ? this.catalog(store.seller)[a.product] : undefined;
+      const listing = product?.listings[store.marketplace];
+      return {
+        ...a,
+        seller: store.seller,
+        marketplace: store.marketplace,
+        ...(product ? { sku: product.baseSku, title: listing?.title ?? product.baseSku } : {}),
+      };
+    });
   }
 
   store(key: string): StoreDef | undefined {
@@ -79,6 +114,15 @@ export class SandboxWorld {
     let products = this.#catalogs.get(seller);
     if (!products) {
       products = buildCatalog(this.seed, seller, this.#productsPerSeller);
+      // planted stock-outs (before the anomalies are checked, the catalog has none applied: set once)
+      for (const a of this.#anomalies ?? []) {
+        const store = a.kind === 'stock_out' ? this.store(a.store) : undefined;
+        const listing =
+          store?.seller === seller && a.kind === 'stock_out'
+            ? products[a.product]?.listings[store.marketplace]
+            : undefined;
+        if (listing && a.kind === 'stock_out') listing.inventory = a.units;
+      }
       this.#catalogs.set(seller, products);
     }
     return products;
@@ -90,7 +134,24 @@ export class SandboxWorld {
       const store = this.store(storeKey);
       if (!store) throw new RangeError(`no store ${storeKey}`);
       const listed = listedOn(this.catalog(store.seller), store.marketplace);
-      orders = new StoreOrders({ seed: this.seed, store, listed }, this.#calendar, this.startMs);
+      const mine = this.#anomalies.filter((a) => a.store === storeKey);
+      const dips = new Map(
+        mine.flatMap((a) => (a.kind === 'sales_drop' ? [[Date.parse(`${a.day}T00:00:00Z`), a.factor] as const] : [])),
+      );
+      const returnSpikes = mine.flatMap((a) =>
+        a.kind === 'return_spike'
+          ? [
+              {
+                productIndex: a.product,
+                fromMs: Date.parse(`${a.from}T00:00:00Z`),
+                toMs: Date.parse(`${a.from}T00:00:00Z`) + a.days * 86_400_000,
+                rate: a.rate,
+              },
+            ]
+          : [],
+      );
+      const calendar = dips.size > 0 ? new DemandCalendar(this.startMs, dips) : this.#calendar;
+      orders = new StoreOrders({ seed: this.seed, store, listed, returnSpikes }, calendar, this.startMs);
       this.#orders.set(storeKey, orders);
     }
     return orders;
