@@ -2,7 +2,8 @@
  * Alerts, checked after each sync of a seller: the detectors (detectors.ts) look at the
  * seller's data as the sync left it; each finding is raised once by its dedupe key
  * (seller_alert: an insert that finds an open alert with that key does nothing) and told
- * in the chat the seller picked for digests or last wrote from. Findings that last are
+ * in the chat the seller picked for digests or last wrote from; with no chat, or when
+ * the chat refuses it, nothing is kept, so a later sync tells it. Findings that last are
  * cleared when a later check no longer finds them, so their next occurrence is told.
  * Alerts turned off, or a kind muted, are not looked for.
  */
@@ -96,8 +97,11 @@ export async function checkAlerts(
     [userId, lastingKinds, stillFound],
   );
 
+  // with no chat to tell them in, nothing is claimed: the first sync after the seller
+  // writes from one tells what is still so
+  const address = (await digestSettings(pool, userId))?.address ?? (await lastUsedAddress(pool, userId));
   const raised: Finding[] = [];
-  for (const finding of found.flatMap((f) => f.findings)) {
+  for (const finding of address ? found.flatMap((f) => f.findings) : []) {
     const { rows } = await pool.query<{ id: string }>(
       `insert into seller_alert (user_id, kind, dedupe_key, marketplace, sku, facts)
        values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id::text`,
@@ -113,9 +117,8 @@ export async function checkAlerts(
     if (rows[0]) raised.push({ ...finding, facts: { ...finding.facts, alertId: rows[0].id } });
   }
   let sent = 0;
-  if (raised.length > 0) {
-    const address = (await digestSettings(pool, userId))?.address ?? (await lastUsedAddress(pool, userId));
-    // WhatsApp: so many a day (since the seller's midnight), the rest held
+  if (address && raised.length > 0) {
+    // WhatsApp: so many a day (since the seller's midnight), the rest held (kept: told no later)
     let room = Number.POSITIVE_INFINITY;
     if (address?.channel === 'whatsapp') {
       const { rows } = await pool.query<{ n: number }>(
@@ -132,15 +135,19 @@ export async function checkAlerts(
         log.info({ userId, kind: group[0]?.kind }, "alerts held: the seller's WhatsApp had its alerts for the day");
         continue;
       }
-      const posted = address && (await deps.notifier.post(address, alertReply(group)));
+      const ids = group.map((f) => f.facts.alertId);
+      const posted = await deps.notifier.post(address, alertReply(group));
       if (posted) {
         room--;
         sent += group.length;
-        await pool.query('update seller_alert set sent_at = now() where id = any($1::bigint[])', [
-          group.map((f) => f.facts.alertId),
-        ]);
+        await pool.query('update seller_alert set sent_at = now() where id = any($1::bigint[])', [ids]);
       } else {
-        log.warn({ userId, kind: group[0]?.kind, chat: address?.channel ?? 'none' }, 'an alert could not be told');
+        // given back: the next sync that still finds it tells it
+        await pool.query('delete from seller_alert where id = any($1::bigint[])', [ids]);
+        log.warn(
+          { userId, kind: group[0]?.kind, chat: address.channel },
+          'an alert could not be told: the next sync tries again',
+        );
       }
     }
   }

@@ -201,6 +201,16 @@ describe('alerts', () => {
     );
   });
 
+  it('keeps nothing while the seller has no chat to be told in, and tells it once they have one', async () => {
+    const s = await seller('nila', true);
+    await pool.query(`delete from channel_identity where user_id = $1`, [s.userId]);
+    expect((await check(s)).raised).toEqual([]);
+    const kept = await pool.query('select count(*)::int as n from seller_alert where user_id = $1', [s.userId]);
+    expect(kept.rows[0].n).toBe(0);
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:UNILA2` }, s.userId);
+    expect((await check(s)).raised.length).toBe(5);
+  });
+
   it('stays silent on the same history with nothing planted', async () => {
     const s = await seller('sita', false);
     expect((await check(s)).raised).toEqual([]);
