@@ -39,12 +39,15 @@ export async function startDemo(app: App): Promise<Demo> {
   const state = readState(stateFile);
   const today = new Date();
   today.setUTCHours(0, 0, 0, 0);
+  // one anomaly to show alerts with: Flipkart sells nothing on the history's last day
+  const lastDay = new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10);
   const sandbox = createSandbox({
     seed: 42,
     sellers: 2,
     ordersPerStore: DEMO_ORDERS_PER_STORE,
     startMs: today.getTime(),
     limits: false,
+    anomalies: [{ kind: 'sales_drop', store: 's1-flipkart', day: lastDay, factor: 0 }],
   });
   const sandboxUrl = await listenOnce(sandbox, state.port ?? DEMO_PORT);
   try {
