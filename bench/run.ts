@@ -32,6 +32,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   slack: () => import('./slack.bench.ts'),
   whatsapp: () => import('./whatsapp.bench.ts'),
   'scale-out': () => import('./scale-out.bench.ts'),
+  insights: () => import('./insights.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -3,11 +3,13 @@
  * detector measures against the seller's own history, and keeps quiet until there is
  * enough of it:
  *
- * - `sales_drop`: a marketplace's revenue or orders on a finished day at most half what
- *   the same weekday of the 8 weeks before predicts (their median: one odd week does not
- *   move it), and far outside the usual: revenue more than 3 MADs below, or orders a
- *   count with under 0.5% chance at that median rate (Poisson); at least 6 of those
- *   weekdays must have sold;
+ * - `sales_drop`: a marketplace's revenue or orders on a finished day at most half of
+ *   what is expected, and far outside it: revenue more than 3 MADs below, or orders a
+ *   count with under 0.5% chance at that rate (Poisson). Expected: the median of the
+ *   same weekday over the 8 weeks before (one odd week does not move it), scaled by how
+ *   the seller's other marketplaces did against theirs that day (a season or a holiday
+ *   moves them all; a marketplace's own trouble, only it). At least 6 of those weekdays
+ *   must have sold;
  * - `return_spike`: a product's return rate on a marketplace over the last 7 days well
  *   above its rate over the 8 weeks before, with at least 3 units returned;
  * - `stock_low`: a product that sells, with stock for fewer than 7 days at its last
@@ -118,35 +120,72 @@ const salesDrop: Detector = {
           .rows,
       })),
     );
-    for (const { marketplace, rows } of reports) {
+    // each marketplace's day and its usual (the same weekday of the weeks before)
+    const stats = reports.flatMap(({ marketplace, rows }) => {
       const of = (d: string) => rows.find((r) => r.key === d);
       const history = Array.from({ length: rules.weeks }, (_, k) => addDays(day, -7 * (k + 1)));
       const revenues = history.map((d) => Number(of(d)?.revenue ?? 0));
       const orders = history.map((d) => of(d)?.orders ?? 0);
-      if (orders.filter((n) => n > 0).length < rules.minWeeksSold) continue;
-      const today = of(day);
-      const revenue = Number(today?.revenue ?? 0);
-      const count = today?.orders ?? 0;
-      // revenue: far outside its own spread; orders: a count that unlikely at the usual rate
-      // (a Poisson tail: the spread of a few weeks that straddle a season says little)
-      const m = { revenue: median(revenues), orders: median(orders) };
+      if (orders.filter((n) => n > 0).length < rules.minWeeksSold) return [];
+      return [
+        {
+          marketplace,
+          revenue: Number(of(day)?.revenue ?? 0),
+          count: of(day)?.orders ?? 0,
+          revenues,
+          usualRevenue: median(revenues),
+          usualOrders: median(orders),
+        },
+      ];
+    });
+    for (const m of stats) {
+      // how the seller's other marketplaces did against their usual that day: a season, a
+      // holiday or the seller's own pause moves them all, a marketplace's own trouble only it
+      const others = stats.filter((o) => o !== m);
+      const share = (value: (o: (typeof stats)[number]) => number, usual: (o: (typeof stats)[number]) => number) => {
+        const base = others.reduce((n, o) => n + usual(o), 0);
+        return others.length > 0 && base > 0 ? others.reduce((n, o) => n + value(o), 0) / base : 1;
+      };
+      const revenueShare = share(
+        (o) => o.revenue,
+        (o) => o.usualRevenue,
+      );
+      const ordersShare = share(
+        (o) => o.count,
+        (o) => o.usualOrders,
+      );
+      const expectedRevenue = m.usualRevenue * revenueShare;
+      const expectedOrders = m.usualOrders * ordersShare;
+      // revenue: far outside its own spread; orders: a count that unlikely at the expected
+      // rate (a Poisson tail: the spread of weeks that straddle a season says little)
       const lowRevenue =
-        m.revenue > 0 &&
-        revenue <= m.revenue * rules.maxShareOfMedian &&
-        revenue < m.revenue - rules.madFactor * mad(revenues);
+        expectedRevenue > 0 &&
+        m.revenue <= expectedRevenue * rules.maxShareOfMedian &&
+        m.revenue < expectedRevenue - rules.madFactor * mad(m.revenues) * revenueShare;
       const lowOrders =
-        m.orders > 0 && count <= m.orders * rules.maxShareOfMedian && poissonCdf(count, m.orders) < rules.ordersTail;
+        expectedOrders > 0 &&
+        m.count <= expectedOrders * rules.maxShareOfMedian &&
+        poissonCdf(m.count, expectedOrders) < rules.ordersTail;
       if (!lowRevenue && !lowOrders) continue;
-      const usual = median(revenues);
+      const { marketplace, revenue, count, usualRevenue: usual } = m;
       const name = marketplaceName(marketplace);
       const weekdayName = WEEKDAYS[weekday(day) - 1] as string;
+      const othersNote =
+        others.length > 0 ? ` Your other marketplaces were at ${pct(revenueShare)} of their usual that day.` : '';
       findings.push({
         kind: 'sales_drop',
         dedupeKey: `sales_drop:${marketplace}:${day}`,
         marketplace,
-        text: `${name} sales fell on ${weekdayName} ${day}: ${money(revenue, scope.currency)} from ${formatCount(count, scope.currency)} orders, against ${money(usual, scope.currency)} from ${median(orders)} on a usual ${weekdayName} (the median of the ${rules.weeks} before; ${pct((revenue - usual) / usual)}).`,
+        text: `${name} sales fell on ${weekdayName} ${day}: ${money(revenue, scope.currency)} from ${formatCount(count, scope.currency)} orders, against ${money(usual, scope.currency)} from ${m.usualOrders} on a usual ${weekdayName} (the median of the ${rules.weeks} before; ${pct((revenue - usual) / usual)}).${othersNote}`,
         ask: `Which products sold less on ${name} on ${day} than usual?`,
-        facts: { day, revenue, orders: count, usualRevenue: usual, usualOrders: median(orders) },
+        facts: {
+          day,
+          revenue,
+          orders: count,
+          usualRevenue: usual,
+          usualOrders: m.usualOrders,
+          othersShare: revenueShare,
+        },
       });
     }
     return findings;
@@ -308,3 +347,8 @@ const largeOrder: Detector = {
 };
 
 export const DETECTORS: Detector[] = [salesDrop, returnSpike, stockLow, connection, largeOrder];
+
+/** One detector by its kind (the `insights` benchmark replays them day by day). */
+export function detectorOf(kind: AlertKind): Detector {
+  return DETECTORS.find((d) => d.kind === kind) as Detector;
+}
