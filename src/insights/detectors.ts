@@ -26,13 +26,13 @@ import { inventoryStatus } from '../analytics/inventory.ts';
 import { type Period, resolvePeriod } from '../analytics/period.ts';
 import { productSales } from '../analytics/products.ts';
 import { salesReport } from '../analytics/sales.ts';
-import { minorDigits, type SellerScope } from '../analytics/seller-scope.ts';
+import type { SellerScope } from '../analytics/seller-scope.ts';
 import { marketplaceName } from '../conversation/format/labels.ts';
-import { formatCount, formatMoney } from '../conversation/format/money-format.ts';
+import { formatCount, formatMoney, formatMoneyValue } from '../conversation/format/money-format.ts';
 import type { AlertKind, Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { SellerDb } from '../db/seller-reader.ts';
-import { addDays, localDate, weekday } from '../time/local-time.ts';
+import { addDays, localDate, weekdayName } from '../time/local-time.ts';
 
 export const ALERT_RULES = {
   salesDrop: { weeks: 8, minWeeksSold: 6, madFactor: 3, maxShareOfMedian: 0.5, ordersTail: 0.005 },
@@ -73,9 +73,8 @@ export interface Detector {
   find(input: DetectorInput): Promise<Finding[]>;
 }
 
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const money = (amount: number | string, currency: string) =>
-  formatMoney(typeof amount === 'number' ? amount.toFixed(minorDigits(currency)) : amount, currency);
+  typeof amount === 'number' ? formatMoneyValue(amount, currency) : formatMoney(amount, currency);
 const pct = (rate: number) => `${Math.round(rate * 100)}%`;
 
 export function median(values: number[]): number {
@@ -169,14 +168,14 @@ const salesDrop: Detector = {
       if (!lowRevenue && !lowOrders) continue;
       const { marketplace, revenue, count, usualRevenue: usual } = m;
       const name = marketplaceName(marketplace);
-      const weekdayName = WEEKDAYS[weekday(day) - 1] as string;
+      const dayName = weekdayName(day);
       const othersNote =
         others.length > 0 ? ` Your other marketplaces were at ${pct(revenueShare)} of their usual that day.` : '';
       findings.push({
         kind: 'sales_drop',
         dedupeKey: `sales_drop:${marketplace}:${day}`,
         marketplace,
-        text: `${name} sales fell on ${weekdayName} ${day}: ${money(revenue, scope.currency)} from ${formatCount(count, scope.currency)} orders, against ${money(usual, scope.currency)} from ${m.usualOrders} on a usual ${weekdayName} (the median of the ${rules.weeks} before; ${pct((revenue - usual) / usual)}).${othersNote}`,
+        text: `${name} sales fell on ${dayName} ${day}: ${money(revenue, scope.currency)} from ${formatCount(count, scope.currency)} orders, against ${money(usual, scope.currency)} from ${m.usualOrders} on a usual ${dayName} (the median of the ${rules.weeks} before; ${pct((revenue - usual) / usual)}).${othersNote}`,
         ask: `Which products sold less on ${name} on ${day} than usual?`,
         facts: {
           day,

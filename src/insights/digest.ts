@@ -15,16 +15,17 @@ import { type Period, precedingPeriod, resolvePeriod } from '../analytics/period
 import { productSales, topProducts } from '../analytics/products.ts';
 import { type SalesFigures, type SalesReport, salesReport } from '../analytics/sales.ts';
 import { readSellerData } from '../analytics/seller-reads.ts';
-import { loadSellerScope, minorDigits, type SellerScope } from '../analytics/seller-scope.ts';
+import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
 import { lastUsedAddress } from '../channels/seller-address.ts';
 import type { ChartSpec } from '../conversation/charts/chart.ts';
 import { marketplaceName } from '../conversation/format/labels.ts';
-import { formatCount, formatMoney } from '../conversation/format/money-format.ts';
+import { formatCount, formatMoney, formatMoneyValue } from '../conversation/format/money-format.ts';
 import { describeFreshness, describeOutages } from '../conversation/freshness-gate.ts';
 import type { Reply } from '../conversation/reply.ts';
 import type { Logger } from '../logging/logger.ts';
-import { addDays, localDate, weekday } from '../time/local-time.ts';
+import { addDays, localDate, weekday, weekdayName } from '../time/local-time.ts';
+import { median } from './detectors.ts';
 
 export type DigestKind = 'daily' | 'weekly';
 
@@ -114,7 +115,7 @@ export async function composeDigest(
   const freshness = await connectionFreshness(deps.pool, scope, now, deps.staleAfterMs);
   const { currency } = scope;
   const money = (n: number | string) =>
-    formatMoney(typeof n === 'number' ? n.toFixed(minorDigits(currency)) : n, currency);
+    typeof n === 'number' ? formatMoneyValue(n, currency) : formatMoney(n, currency);
   const change = (value: number, usual: number | undefined) =>
     usual ? ` (${signedPercent((value - usual) / usual)})` : '';
   const { sales, usual, period } = figures;
@@ -255,7 +256,7 @@ async function readFigures(
           ] as const,
       ),
     ]);
-    usualLabel = `the usual ${WEEKDAYS[weekday(period.start) - 1]}`;
+    usualLabel = `the usual ${weekdayName(period.start)}`;
   }
   const sales = await byMarketplace(period);
   const products = await productSales(db, scope, period);
@@ -264,14 +265,6 @@ async function readFigures(
     .sort((a, b) => (a.daysOfCover ?? 0) - (b.daysOfCover ?? 0))
     .slice(0, 3);
   return { period, sales, usual, usualLabel, top: topProducts(products.rows, { limit: 3 }), atRisk };
-}
-
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const signedPercent = (rate: number) => `${rate > 0 ? '+' : ''}${Math.round(rate * 100)}%`;

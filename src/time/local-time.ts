@@ -105,6 +105,11 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+export const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
+/** "Tuesday" for a date. */
+export const weekdayName = (date: string): string => WEEKDAY_NAMES[weekday(date) - 1] as string;
+
 /** ISO weekday: 1 Monday … 7 Sunday. */
 export function weekday(date: string): number {
   return ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;

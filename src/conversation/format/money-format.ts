@@ -45,6 +45,11 @@ export function formatMoney(amount: string | null | undefined, currency: string)
   return negative && /[1-9]/.test(number) ? `-${shown}` : shown;
 }
 
+/** An amount computed in JavaScript (a median, a share: for showing, never for sums) formatted as money. */
+export function formatMoneyValue(amount: number, currency: string): string {
+  return formatMoney(amount.toFixed(minorDigits(currency)), currency);
+}
+
 /** A table cell for an amount: formatted, or null when there is none. */
 export function moneyCell(amount: string | null | undefined, currency: string): string | null {
   return amount === null || amount === undefined ? null : formatMoney(amount, currency);
