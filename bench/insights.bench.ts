@@ -19,6 +19,7 @@
 import { readSellerData } from '../src/analytics/seller-reads.ts';
 import { loadSellerScope } from '../src/analytics/seller-scope.ts';
 import { connectSandboxSeller } from '../src/connections/sandbox-connect.ts';
+import { MARKETPLACES } from '../src/db/enums.ts';
 import { detectorOf } from '../src/insights/detectors.ts';
 import { Random } from '../src/sandbox/world/random.ts';
 import { syncSellers } from '../src/sync/sync-manager.ts';
@@ -29,7 +30,6 @@ import { round } from './support/stats.ts';
 import { openBenchDatabase } from './support/sync-setup.ts';
 
 const START = '2026-11-01';
-const MARKETPLACES = ['shopify', 'flipkart', 'amazon'] as const;
 
 interface Plant {
   seller: number;
@@ -121,8 +121,14 @@ const bench: Bench = async (options) => {
   const clean = await run(undefined);
   // where the clean history's alerts fall, by month and marketplace
   const byMonth = new Map<string, number>();
-  for (const f of clean.found) byMonth.set(`${f.day.slice(0, 7)} ${f.marketplace}`, (byMonth.get(`${f.day.slice(0, 7)} ${f.marketplace}`) ?? 0) + 1);
-  process.stderr.write(`false alerts on the clean history: ${JSON.stringify(Object.fromEntries([...byMonth].sort()))}\n`);
+  for (const f of clean.found)
+    byMonth.set(
+      `${f.day.slice(0, 7)} ${f.marketplace}`,
+      (byMonth.get(`${f.day.slice(0, 7)} ${f.marketplace}`) ?? 0) + 1,
+    );
+  process.stderr.write(
+    `false alerts on the clean history: ${JSON.stringify(Object.fromEntries([...byMonth].sort()))}\n`,
+  );
   const monthsPerSeller = (days / 30) * sellers;
   return {
     params: { sellers, orders_per_store: orders, days, drops_per_store: drops, seed, detector: 'sales_drop' },

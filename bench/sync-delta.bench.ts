@@ -6,7 +6,7 @@
  * shopify; flipkart, amazon).
  */
 import type { ChatNotifier } from '../src/channels/chat-notifier.ts';
-import { checkAlerts } from '../src/insights/alerts.ts';
+import { checkAlerts, insightDeps } from '../src/insights/alerts.ts';
 import { syncSeller } from '../src/sync/sync-manager.ts';
 import type { Bench } from './run.ts';
 import { marketplacesOption, progress, setUpSyncBench } from './support/sync-setup.ts';
@@ -58,16 +58,8 @@ const bench: Bench = async (options) => {
       [setup.userId],
     );
     const a = performance.now();
-    const alerts = await checkAlerts(
-      {
-        pool: setup.pool,
-        notifier: standIn,
-        log: setup.deps.log,
-        staleAfterMs: setup.deps.config.conversation.staleAfterMs,
-      },
-      setup.userId,
-      { since: new Date(Date.now() - wallMs - 1000) },
-    );
+    const deps = insightDeps({ pool: setup.pool, notifier: standIn, log: setup.deps.log }, setup.deps.config);
+    const alerts = await checkAlerts(deps, setup.userId, { since: new Date(Date.now() - wallMs - 1000) });
     const alertsMs = performance.now() - a;
     return {
       params: { orders, changed, marketplace },

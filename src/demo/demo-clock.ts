@@ -8,7 +8,7 @@
 import { loadSellerScope } from '../analytics/seller-scope.ts';
 import type { App } from '../app.ts';
 import type { Config } from '../config/config.ts';
-import { checkAlerts } from '../insights/alerts.ts';
+import { checkAlerts, insightDeps } from '../insights/alerts.ts';
 import { digestSettings, sendDigest } from '../insights/digest.ts';
 import type { Sandbox } from '../sandbox/sandbox-server.ts';
 import { syncSellers } from '../sync/sync-manager.ts';
@@ -44,8 +44,8 @@ async function catchUp(
   const { pool, vault, log, notifier } = app;
   const since = new Date();
   await syncSellers({ pool, vault, config, log }, { userIds: [userId], trigger: 'manual' });
-  const deps = { pool, notifier, log, staleAfterMs: config.conversation.staleAfterMs };
-  await checkAlerts({ ...deps, whatsappAlertsPerDay: config.twilio?.alertsPerDay }, userId, { since, now: to });
+  const deps = insightDeps({ pool, notifier, log }, config);
+  await checkAlerts(deps, userId, { since, now: to });
   const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
   if (!scope || !settings?.time) return;
   for (let day = localDate(from, scope.timezone); day <= localDate(to, scope.timezone); day = addDays(day, 1)) {

@@ -11,12 +11,12 @@ import type pg from 'pg';
 import { readSellerData } from '../analytics/seller-reads.ts';
 import { loadSellerScope } from '../analytics/seller-scope.ts';
 import type { ChatNotifier } from '../channels/chat-notifier.ts';
-import { lastUsedAddress } from '../channels/seller-address.ts';
+import { noticeAddress } from '../channels/seller-address.ts';
+import type { Config } from '../config/config.ts';
 import type { Reply } from '../conversation/reply.ts';
 import { ALERT_KINDS, type AlertKind } from '../db/enums.ts';
 import type { Logger } from '../logging/logger.ts';
 import { DETECTORS, type Finding } from './detectors.ts';
-import { digestSettings } from './digest.ts';
 
 export interface AlertDeps {
   pool: pg.Pool;
@@ -55,6 +55,18 @@ export async function alertSettings(pool: pg.Pool, userId: string): Promise<Aler
     if (until) mutes[kind] = new Date(until);
   }
   return { enabled: row.alerts_enabled, mutes };
+}
+
+/** What the digest and the alerts need, as the service's settings give it. */
+export function insightDeps(
+  base: Pick<AlertDeps, 'pool' | 'notifier' | 'log'>,
+  config: Pick<Config, 'conversation' | 'twilio'>,
+): AlertDeps {
+  return {
+    ...base,
+    staleAfterMs: config.conversation.staleAfterMs,
+    whatsappAlertsPerDay: config.twilio?.alertsPerDay,
+  };
 }
 
 /** The kinds looked for now: none when alerts are off, and not those muted. */
@@ -99,7 +111,7 @@ export async function checkAlerts(
 
   // with no chat to tell them in, nothing is claimed: the first sync after the seller
   // writes from one tells what is still so
-  const address = (await digestSettings(pool, userId))?.address ?? (await lastUsedAddress(pool, userId));
+  const address = await noticeAddress(pool, userId);
   const raised: Finding[] = [];
   for (const finding of address ? found.flatMap((f) => f.findings) : []) {
     const { rows } = await pool.query<{ id: string }>(

@@ -28,8 +28,8 @@ import { productSales } from '../analytics/products.ts';
 import { salesReport } from '../analytics/sales.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
 import { marketplaceName } from '../conversation/format/labels.ts';
-import { formatCount, formatMoney, formatMoneyValue } from '../conversation/format/money-format.ts';
-import type { AlertKind, Marketplace } from '../db/enums.ts';
+import { formatCount, formatMoney } from '../conversation/format/money-format.ts';
+import { type AlertKind, MARKETPLACES, type Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { SellerDb } from '../db/seller-reader.ts';
 import { addDays, localDate, weekdayName } from '../time/local-time.ts';
@@ -73,8 +73,6 @@ export interface Detector {
   find(input: DetectorInput): Promise<Finding[]>;
 }
 
-const money = (amount: number | string, currency: string) =>
-  typeof amount === 'number' ? formatMoneyValue(amount, currency) : formatMoney(amount, currency);
 const pct = (rate: number) => `${Math.round(rate * 100)}%`;
 
 export function median(values: number[]): number {
@@ -113,7 +111,7 @@ const salesDrop: Detector = {
     const period = resolvePeriod({ kind: 'range', from, to: day }, input.now, scope.timezone);
     const findings: Finding[] = [];
     const reports = await Promise.all(
-      (['shopify', 'flipkart', 'amazon'] as const).map(async (marketplace) => ({
+      MARKETPLACES.map(async (marketplace) => ({
         marketplace,
         rows: (await salesReport(input.db, scope, period, { by: 'day', filters: { marketplaces: [marketplace] } }))
           .rows,
@@ -175,7 +173,7 @@ const salesDrop: Detector = {
         kind: 'sales_drop',
         dedupeKey: `sales_drop:${marketplace}:${day}`,
         marketplace,
-        text: `${name} sales fell on ${dayName} ${day}: ${money(revenue, scope.currency)} from ${formatCount(count, scope.currency)} orders, against ${money(usual, scope.currency)} from ${m.usualOrders} on a usual ${dayName} (the median of the ${rules.weeks} before; ${pct((revenue - usual) / usual)}).${othersNote}`,
+        text: `${name} sales fell on ${dayName} ${day}: ${formatMoney(revenue, scope.currency)} from ${formatCount(count, scope.currency)} orders, against ${formatMoney(usual, scope.currency)} from ${m.usualOrders} on a usual ${dayName} (the median of the ${rules.weeks} before; ${pct((revenue - usual) / usual)}).${othersNote}`,
         ask: `Which products sold less on ${name} on ${day} than usual?`,
         facts: {
           day,
@@ -302,10 +300,9 @@ const largeOrder: Detector = {
       usd: string;
       amount: string;
       currency: string;
-      ordered_at: Date;
     }>(
       `select id::text, marketplace, order_number, external_order_id, net_sales_usd::text as usd,
-              net_sales::text as amount, currency, ordered_at
+              net_sales::text as amount, currency
          from unified_order
         where user_id = $1 and synced_at >= $2 and ordered_at >= $3 and status <> 'CANCELLED' and net_sales_usd is not null`,
       [input.scope.userId, input.since, new Date(input.now.getTime() - rules.recentDays * 86_400_000)],
@@ -337,7 +334,7 @@ const largeOrder: Detector = {
           kind: 'large_order' as const,
           dedupeKey: `large_order:${o.id}`,
           marketplace: o.marketplace,
-          text: `A large order on ${name}: ${o.order_number ?? o.external_order_id}, ${money(o.amount, o.currency)}, about ${times}× your usual order (${rules.historyDays} days).`,
+          text: `A large order on ${name}: ${o.order_number ?? o.external_order_id}, ${formatMoney(o.amount, o.currency)}, about ${times}× your usual order (${rules.historyDays} days).`,
           ask: `What is in ${name} order ${o.order_number ?? o.external_order_id}?`,
           facts: { orderId: o.id, usd: Number(o.usd), medianUsd: usualUsd, barUsd: bar },
         };

@@ -17,10 +17,10 @@ import { type SalesFigures, type SalesReport, salesReport } from '../analytics/s
 import { readSellerData } from '../analytics/seller-reads.ts';
 import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
-import { lastUsedAddress } from '../channels/seller-address.ts';
+import { noticeAddress } from '../channels/seller-address.ts';
 import type { ChartSpec } from '../conversation/charts/chart.ts';
 import { marketplaceName } from '../conversation/format/labels.ts';
-import { formatCount, formatMoney, formatMoneyValue } from '../conversation/format/money-format.ts';
+import { formatCount, formatMoney } from '../conversation/format/money-format.ts';
 import { describeFreshness, describeOutages } from '../conversation/freshness-gate.ts';
 import type { Reply } from '../conversation/reply.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -52,7 +52,7 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date): P
   const { pool, log } = deps;
   const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
   if (!scope || !settings || settings.time === null) return 'off';
-  const address = settings.address ?? (await lastUsedAddress(pool, userId));
+  const address = await noticeAddress(pool, userId, settings.address);
   if (!address) return 'no_chat';
   const day = localDate(now, scope.timezone);
   const kind = digestKindOn(day);
@@ -114,8 +114,7 @@ export async function composeDigest(
   const figures = await readSellerData(deps.pool, scope, (db) => readFigures(db, scope, now, kind));
   const freshness = await connectionFreshness(deps.pool, scope, now, deps.staleAfterMs);
   const { currency } = scope;
-  const money = (n: number | string) =>
-    typeof n === 'number' ? formatMoneyValue(n, currency) : formatMoney(n, currency);
+  const money = (n: number | string) => formatMoney(n, currency);
   const change = (value: number, usual: number | undefined) =>
     usual ? ` (${signedPercent((value - usual) / usual)})` : '';
   const { sales, usual, period } = figures;

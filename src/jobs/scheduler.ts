@@ -288,7 +288,7 @@ export class Scheduler {
    * insert that loses a race becomes an update. (Agenda's own `unique()` save would look
    * the job up by a JSON path no index serves, a scan per seller.)
    */
-  async #saveRecurring(name: string, userId: string, schedule: SyncSchedule, id?: JobId | null): Promise<void> {
+  async #saveRecurring(name: string, userId: string, schedule: SyncSchedule, id: JobId | null): Promise<void> {
     const save = async (jobId: JobId | undefined) => {
       const job = this.#store.agenda
         .create(name, { userId })
@@ -298,7 +298,7 @@ export class Scheduler {
       await job.save();
     };
     try {
-      await save(id === undefined ? await this.#jobIdOf(name, userId) : (id ?? undefined));
+      await save(id ?? undefined);
     } catch (error) {
       if (!isDuplicateJob(error)) throw error;
       await save(await this.#jobIdOf(name, userId));

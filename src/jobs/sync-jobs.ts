@@ -18,7 +18,7 @@
 import type { Job } from 'agenda';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
 import { tellReauthNeeded } from '../connections/reauth-notice.ts';
-import { checkAlerts } from '../insights/alerts.ts';
+import { checkAlerts, insightDeps } from '../insights/alerts.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps, SyncProgress } from '../sync/sync-connection.ts';
 import { type SellerSyncResult, syncSeller } from '../sync/sync-manager.ts';
@@ -121,17 +121,9 @@ export async function runSync(
         log.error({ err }, 'telling the seller to sign in again failed: the next sync tries again');
         return [];
       });
-      await checkAlerts(
-        {
-          pool: ctx.deps.pool,
-          notifier: ctx.notifier,
-          log,
-          staleAfterMs: ctx.deps.config.conversation.staleAfterMs,
-          whatsappAlertsPerDay: ctx.deps.config.twilio?.alertsPerDay,
-        },
-        userId,
-        { since },
-      ).catch((err: unknown) => log.error({ err }, 'checking alerts failed: the next sync checks again'));
+      await checkAlerts(insightDeps({ pool: ctx.deps.pool, notifier: ctx.notifier, log }, ctx.deps.config), userId, {
+        since,
+      }).catch((err: unknown) => log.error({ err }, 'checking alerts failed: the next sync checks again'));
       return { ...result, reauthTold };
     }
     if (!waitWhileBusy) {

@@ -31,9 +31,13 @@ const SYMBOLS: Record<string, string> = {
 /** From this many units up, an amount is shown without its minor digits. */
 const WHOLE_FROM = '10000';
 
-/** "₹41,38,850", "$1,234.50", "-€12.00", "AED 1,200.00"; "–" for a missing amount. */
-export function formatMoney(amount: string | null | undefined, currency: string): string {
-  if (amount === null || amount === undefined) return '–';
+/**
+ * "₹41,38,850", "$1,234.50", "-€12.00", "AED 1,200.00"; "–" for a missing amount. A number
+ * (a median, a share: computed for showing, never summed) is read at the currency's digits.
+ */
+export function formatMoney(value: string | number | null | undefined, currency: string): string {
+  if (value === null || value === undefined) return '–';
+  const amount = typeof value === 'number' ? value.toFixed(minorDigits(currency)) : value;
   const negative = amount.trim().startsWith('-');
   const size = negative ? amount.trim().slice(1) : amount.trim();
   const minor = roundDecimal(size, minorDigits(currency));
@@ -43,11 +47,6 @@ export function formatMoney(amount: string | null | undefined, currency: string)
   const symbol = SYMBOLS[currency];
   const shown = symbol ? `${symbol}${number}` : `${currency} ${number}`;
   return negative && /[1-9]/.test(number) ? `-${shown}` : shown;
-}
-
-/** An amount computed in JavaScript (a median, a share: for showing, never for sums) formatted as money. */
-export function formatMoneyValue(amount: number, currency: string): string {
-  return formatMoney(amount.toFixed(minorDigits(currency)), currency);
 }
 
 /** A table cell for an amount: formatted, or null when there is none. */
