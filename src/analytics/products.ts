@@ -206,7 +206,7 @@ function productRollupParts(
                 sum(r.orders_without_usd)::int as orders_without_usd, sum(r.sales_without_usd) as sales_without_usd,
                 sum(r.orders_without_net_sales)::int as without_net_sales
            from product_rollup r
-          where ${rollupDaysInPeriod('r', r)}
+          where ${rollupDaysInPeriod('r', r)} and r.orders > 0
             and (${skus}::text[] is null or r.sku = any(${skus}))
           group by 1, 2, 3, 4`;
   return { sql, user: r.user };

@@ -159,9 +159,14 @@ type RollupParams = Record<'user' | 'zone', Placeholder>;
  *   net-sales-backfill.ts) are counted, never summed into an amount.
  * - `product_rollup`: the lines not cancelled of orders not cancelled, per product, local
  *   day, rate day and currency; an order with two lines of a product counts once. The
+ *   orders whose lines of the product were cancelled count apart, in nothing else: a
+ *   group of them alone has no orders. The
  *   lines are sorted by those keys (bytewise: the groups are the same, the sort cheaper)
  *   and summed a group at a time.
  */
+/** A line that counts: not cancelled, of an order not cancelled. */
+const LIVE = `o.status <> 'CANCELLED' and not i.is_cancelled`;
+
 function insertRollups($: RollupParams, orders: string, lines: string): string {
   return `
     with o as (select ${ORDER_FIELDS} from (${orders}) o),
@@ -192,16 +197,18 @@ function insertRollups($: RollupParams, orders: string, lines: string): string {
              from o left join order_lines l on l.order_id = o.id
             group by o.connection_id, o.marketplace, 4, 5, o.currency, o.status)
     insert into product_rollup (user_id, connection_id, marketplace, day, fx_day, currency, sku, title, orders, units,
-           returned_units, sales, sales_usd, orders_without_usd, sales_without_usd, orders_without_net_sales)
+           returned_units, cancelled_orders, sales, sales_usd, orders_without_usd, sales_without_usd,
+           orders_without_net_sales)
     select ${$.user}, o.connection_id, o.marketplace, (o.ordered_at at time zone ${$.zone})::date, ${FX_DAY},
            i.currency, coalesce(i.normalized_sku, 'title:' || i.title) collate "C", max(i.title),
-           count(distinct o.id), sum(i.quantity), sum(i.returned_quantity),
-           coalesce(sum(i.net_sales), 0),
-           coalesce(sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)), 0),
-           count(distinct o.id) filter (where o.total_amount_usd is null and i.net_sales is not null),
-           coalesce(sum(i.net_sales) filter (where o.total_amount_usd is null), 0),
-           count(distinct o.id) filter (where i.net_sales is null)
+           count(distinct o.id) filter (where ${LIVE}), coalesce(sum(i.quantity) filter (where ${LIVE}), 0),
+           coalesce(sum(i.returned_quantity) filter (where ${LIVE}), 0),
+           count(distinct o.id) filter (where not (${LIVE})),
+           coalesce(sum(i.net_sales) filter (where ${LIVE}), 0),
+           coalesce(sum(i.net_sales * o.total_amount_usd / nullif(o.total_amount, 0)) filter (where ${LIVE}), 0),
+           count(distinct o.id) filter (where ${LIVE} and o.total_amount_usd is null and i.net_sales is not null),
+           coalesce(sum(i.net_sales) filter (where ${LIVE} and o.total_amount_usd is null), 0),
+           count(distinct o.id) filter (where ${LIVE} and i.net_sales is null)
       from o join i on i.order_id = o.id
-     where o.status <> 'CANCELLED' and not i.is_cancelled
      group by o.connection_id, o.marketplace, 4, 5, i.currency, 7`;
 }

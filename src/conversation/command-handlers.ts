@@ -125,6 +125,7 @@ async function digest(ctx: CommandContext, time: string | null | undefined, aske
 const ALERT_NAMES: Record<AlertKind, string> = {
   sales_drop: 'sales drops (a marketplace far below its usual day)',
   return_spike: 'return spikes (a product coming back far more than usual)',
+  cancel_spike: 'cancellation spikes (a product cancelled far more than usual)',
   stock_low: 'low stock (a selling product with less than a week left)',
   connection: 'connection trouble (a marketplace failing to sync for 12 hours)',
   large_order: 'large orders (far above your usual order)',

@@ -148,6 +148,7 @@ export function parseClockTime(text: string): string | undefined {
 const ALERT_KIND_WORDS: [RegExp, AlertKind][] = [
   [/^(sales[-_ ]?drops?|sales|drops?)$/, 'sales_drop'],
   [/^(return[-_ ]?spikes?|returns?)$/, 'return_spike'],
+  [/^(cancel(lation)?[-_ ]?spikes?|cancel(lation)?s?)$/, 'cancel_spike'],
   [/^(stock[-_ ]?low|stock[-_ ]?outs?|stock|inventory)$/, 'stock_low'],
   [/^(connections?|syncs?)$/, 'connection'],
   [/^(large[-_ ]?orders?|big[-_ ]?orders?|orders?)$/, 'large_order'],

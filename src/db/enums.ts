@@ -35,7 +35,14 @@ export const FX_FLAGS = ['UNKNOWN_CURRENCY', 'RATE_MISSING'] as const;
 export type FxFlag = (typeof FX_FLAGS)[number];
 
 /** What ShopIQ alerts a seller about on its own (src/insights/detectors.ts). */
-export const ALERT_KINDS = ['sales_drop', 'return_spike', 'stock_low', 'connection', 'large_order'] as const;
+export const ALERT_KINDS = [
+  'sales_drop',
+  'return_spike',
+  'cancel_spike',
+  'stock_low',
+  'connection',
+  'large_order',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** What a message ShopIQ sends unasked is: a digest or an alert (picks its WhatsApp template). */

@@ -184,6 +184,10 @@ const GROUPED: Record<AlertKind, { title: (n: number) => string; ask: string }> 
     title: (n) => `Returns jumped for ${n} products:`,
     ask: 'Which products had the most returns in the last 7 days?',
   },
+  cancel_spike: {
+    title: (n) => `Cancellations jumped for ${n} products:`,
+    ask: 'Which products had the most cancellations in the last 7 days?',
+  },
   stock_low: {
     title: (n) => `${n} selling products are out of stock or about to run out:`,
     ask: 'Which products are running out of stock?',

@@ -10,21 +10,25 @@
  *   the seller's other marketplaces did against theirs that day (a season or a holiday
  *   moves them all; a marketplace's own trouble, only it). At least 6 of those weekdays
  *   must have sold;
- * - `return_spike`: a product's return rate on a marketplace over the last 7 days well
- *   above its rate over the 8 weeks before, with at least 3 units returned;
+ * - `return_spike`: the orders of a product whose units came back on a marketplace
+ *   yesterday, or over the last 7 days (by the day they came back), over its orders
+ *   meanwhile, well above the same over the 8 weeks before (drawn toward the
+ *   marketplace's rate by 50 orders): at least 3, twice the usual rate and 10 points
+ *   above it, and a count under 0.05% likely at the usual rate;
+ * - `cancel_spike`: the same for a product's orders placed yesterday, or over the last
+ *   7 days, whose lines of it were cancelled;
  * - `stock_low`: a product that sells, with stock for fewer than 7 days at its last
  *   30 days' pace, or none left;
  * - `connection`: a marketplace whose syncs have failed for 12 hours or more;
  * - `large_order`: an order the sync brought in worth more than 5× the seller's median
- *   order and more than any of the 99% below it over 90 days (30 orders at least).
+ *   order and more than any other of the 90 days before (30 orders at least).
  *
  * A finding names its marketplace (and product), carries its numbers, and the question
  * to ask next; its dedupe key says what it is about.
  */
 import { connectionFreshness } from '../analytics/freshness.ts';
 import { inventoryStatus } from '../analytics/inventory.ts';
-import { type Period, resolvePeriod } from '../analytics/period.ts';
-import { productSales } from '../analytics/products.ts';
+import { resolvePeriod } from '../analytics/period.ts';
 import { salesReport } from '../analytics/sales.ts';
 import type { SellerScope } from '../analytics/seller-scope.ts';
 import { marketplaceName } from '../conversation/format/labels.ts';
@@ -32,14 +36,33 @@ import { formatCount, formatMoney } from '../conversation/format/money-format.ts
 import { type AlertKind, MARKETPLACES, type Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { SellerDb } from '../db/seller-reader.ts';
-import { addDays, localDate, weekdayName } from '../time/local-time.ts';
+import { addDays, instantOf, localDate, weekdayName } from '../time/local-time.ts';
 
 export const ALERT_RULES = {
   salesDrop: { weeks: 8, minWeeksSold: 6, madFactor: 3, maxShareOfMedian: 0.5, ordersTail: 0.005 },
-  returnSpike: { recentDays: 7, baselineDays: 56, minReturned: 3, minBaselineUnits: 20, factor: 2, margin: 0.1 },
+  returnSpike: {
+    recentDays: 7,
+    baselineDays: 56,
+    minCount: 3,
+    minBaseline: 20,
+    factor: 2,
+    margin: 0.1,
+    tail: 0.001,
+    prior: 50,
+  },
+  cancelSpike: {
+    recentDays: 7,
+    baselineDays: 56,
+    minCount: 3,
+    minBaseline: 20,
+    factor: 2,
+    margin: 0.1,
+    tail: 0.001,
+    prior: 50,
+  },
   stockLow: { days: 7, velocityDays: 30, minUnitsSold: 3 },
   connection: { failingForMs: 12 * 3_600_000 },
-  largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 5, percentile: 0.99, recentDays: 3 },
+  largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 5, recentDays: 3 },
 } as const;
 
 export interface Finding {
@@ -189,47 +212,194 @@ const salesDrop: Detector = {
   },
 };
 
+/** A product's orders in a stretch of days: placed (lines not cancelled), cancelled, and come back. */
+interface OrderCounts {
+  orders: number;
+  cancelled: number;
+  returned: number;
+}
+
+/**
+ * A product on a marketplace yesterday, over the recent days up to yesterday, and over
+ * the weeks before them. Counted in orders: a return of three units is one buyer's one
+ * return, an order of two is one order to cancel.
+ */
+interface ProductWindows {
+  marketplace: Marketplace;
+  sku: string;
+  title: string;
+  day: OrderCounts;
+  recent: OrderCounts;
+  before: OrderCounts;
+}
+
+/**
+ * Each product's orders, placed and cancelled (by the day ordered, from the product
+ * rollup) and returned (by the day the units came back), yesterday, over the
+ * `recentDays` up to yesterday, and over the `baselineDays` before them, in the
+ * seller's days.
+ */
+async function productWindows(
+  input: DetectorInput,
+  { recentDays, baselineDays }: { recentDays: number; baselineDays: number },
+): Promise<{ rows: ProductWindows[]; from: string; to: string }> {
+  const { scope } = input;
+  const to = addDays(localDate(input.now, scope.timezone), -1);
+  const from = addDays(to, 1 - recentDays);
+  const baseFrom = addDays(from, -baselineDays);
+  const at = (day: string) => instantOf(day, '00:00', scope.timezone);
+  type Counts<P extends string> = Record<`orders${P}` | `cancelled${P}` | `returned${P}`, number>;
+  const { rows } = await input.db.query<
+    { marketplace: Marketplace; sku: string; title: string } & Counts<'_day'> & Counts<''> & Counts<'_before'>
+  >(
+    `with sold as (
+       select marketplace, sku, max(title) as title,
+              coalesce(sum(orders) filter (where day = $4), 0)::int as orders_day,
+              coalesce(sum(cancelled_orders) filter (where day = $4), 0)::int as cancelled_day,
+              coalesce(sum(orders) filter (where day >= $3), 0)::int as orders,
+              coalesce(sum(cancelled_orders) filter (where day >= $3), 0)::int as cancelled,
+              coalesce(sum(orders) filter (where day < $3), 0)::int as orders_before,
+              coalesce(sum(cancelled_orders) filter (where day < $3), 0)::int as cancelled_before
+         from product_rollup
+        where user_id = $1 and day >= $2 and day <= $4
+        group by 1, 2),
+     back as (
+       select marketplace, coalesce(normalized_sku, 'title:' || title) as sku,
+              count(distinct order_id) filter (where returned_at >= $7)::int as returned_day,
+              count(distinct order_id) filter (where returned_at >= $6)::int as returned,
+              count(distinct order_id) filter (where returned_at < $6)::int as returned_before
+         from unified_order_item
+        where user_id = $1 and returned_at >= $5 and returned_at < $8
+        group by 1, 2)
+     select sold.*, coalesce(back.returned_day, 0) as returned_day, coalesce(back.returned, 0) as returned,
+            coalesce(back.returned_before, 0) as returned_before
+       from sold left join back on back.marketplace = sold.marketplace and back.sku = sold.sku`,
+    [scope.userId, baseFrom, from, to, at(baseFrom), at(from), at(to), at(addDays(to, 1))],
+  );
+  return {
+    from,
+    to,
+    rows: rows.map((r) => ({
+      marketplace: r.marketplace,
+      sku: r.sku,
+      title: r.title,
+      day: { orders: r.orders_day, cancelled: r.cancelled_day, returned: r.returned_day },
+      recent: { orders: r.orders, cancelled: r.cancelled, returned: r.returned },
+      before: { orders: r.orders_before, cancelled: r.cancelled_before, returned: r.returned_before },
+    })),
+  };
+}
+
+interface SpikeRules {
+  recentDays: number;
+  baselineDays: number;
+  minCount: number;
+  minBaseline: number;
+  factor: number;
+  margin: number;
+  /** How unlikely the count must be at the usual rate, in each of the two stretches looked at. */
+  tail: number;
+  /** Orders' worth of the marketplace's own rate the product's usual rate starts from. */
+  prior: number;
+}
+
+/** What a spike detector counts: the events, and what they are a share of, in a stretch. */
+interface SpikeMeasure {
+  count: (c: OrderCounts) => number;
+  /** The stretch's base (`days` long; `usualPerDay`: the weeks before's base a day). */
+  base: (c: OrderCounts, days: number, usualPerDay: number) => number;
+  usualBase: (c: OrderCounts) => number;
+}
+
+/**
+ * The products whose rate (`count` of `base`) jumped, yesterday alone or over the recent
+ * days, against their usual rate over the weeks before (drawn toward the marketplace's
+ * rate by `prior` orders: a product with few sales and no returns yet does not usually
+ * return nothing): at least `minCount`, at least `factor` times the usual rate and
+ * `margin` above it, and a count that unlikely at the usual rate (a Poisson tail).
+ */
+function spikes(rows: ProductWindows[], rules: SpikeRules, m: SpikeMeasure) {
+  const sums = new Map<Marketplace, [number, number]>();
+  for (const r of rows) {
+    const [c, b] = sums.get(r.marketplace) ?? [0, 0];
+    sums.set(r.marketplace, [c + m.count(r.before), b + m.usualBase(r.before)]);
+  }
+  return rows.flatMap((row) => {
+    const usualBase = m.usualBase(row.before);
+    if (usualBase < rules.minBaseline) return [];
+    const [c, b] = sums.get(row.marketplace) ?? [0, 0];
+    const usual = (m.count(row.before) + (rules.prior * c) / Math.max(b, 1)) / (usualBase + rules.prior);
+    for (const [days, counts] of [
+      [1, row.day],
+      [rules.recentDays, row.recent],
+    ] as const) {
+      const count = m.count(counts);
+      const base = m.base(counts, days, usualBase / rules.baselineDays);
+      if (count < rules.minCount || base <= 0) continue;
+      const rate = count / base;
+      if (rate < Math.max(rules.factor * usual, usual + rules.margin)) continue;
+      // P(X ≥ count) at the usual rate
+      if (1 - poissonCdf(count - 1, base * usual) >= rules.tail) continue;
+      return [{ row, days, count, base, rate, usual }];
+    }
+    return [];
+  });
+}
+
+const inLast = (days: number) => (days === 1 ? 'yesterday' : `in the last ${days} days`);
+
 const returnSpike: Detector = {
   kind: 'return_spike',
   lasting: true,
   async find(input) {
-    const { scope } = input;
     const rules = ALERT_RULES.returnSpike;
-    const yesterday = addDays(localDate(input.now, scope.timezone), -1);
-    const recentFrom = addDays(yesterday, 1 - rules.recentDays);
-    const range = (from: string, to: string): Period =>
-      resolvePeriod({ kind: 'range', from, to }, input.now, scope.timezone);
-    const [recent, baseline] = await Promise.all([
-      productSales(input.db, scope, range(recentFrom, yesterday)),
-      productSales(input.db, scope, range(addDays(recentFrom, -rules.baselineDays), addDays(recentFrom, -1))),
-    ]);
-    const findings: Finding[] = [];
-    for (const row of recent.rows) {
-      if (row.returnedUnits < rules.minReturned || row.units === 0) continue;
-      const before = baseline.rows.find((b) => b.sku === row.sku && b.marketplace === row.marketplace);
-      if (!before || before.units < rules.minBaselineUnits) continue;
-      const rate = row.returnedUnits / row.units;
-      const usual = before.returnedUnits / before.units;
-      if (rate < Math.max(rules.factor * usual, usual + rules.margin)) continue;
+    const { rows, from, to } = await productWindows(input, rules);
+    const found = spikes(rows, rules, {
+      count: (c) => c.returned,
+      // what came back over the orders meanwhile, no fewer than usual: a product that
+      // stopped selling is not one whose returns jumped
+      base: (c, days, usualPerDay) => Math.max(c.orders, Math.round(usualPerDay * days)),
+      usualBase: (c) => c.orders,
+    });
+    return found.map(({ row, days, count, rate, usual }) => {
       const name = marketplaceName(row.marketplace);
-      findings.push({
-        kind: 'return_spike',
+      const placed = days === 1 ? row.day.orders : row.recent.orders;
+      return {
+        kind: 'return_spike' as const,
         dedupeKey: `return_spike:${row.marketplace}:${row.sku}`,
         marketplace: row.marketplace,
         sku: row.sku,
-        text: `Returns of ${row.title} on ${name} jumped: ${row.returnedUnits} of ${row.units} units sold in the last ${rules.recentDays} days came back (${pct(rate)}), against ${pct(usual)} over the ${rules.baselineDays / 7} weeks before.`,
+        text: `Returns of ${row.title} on ${name} jumped: ${count} orders of it came back ${inLast(days)} while ${placed} were placed (${pct(rate)}), against ${pct(usual)} over the ${rules.baselineDays / 7} weeks before.`,
         ask: `Why are ${row.title} returns up on ${name}?`,
-        facts: {
-          returned: row.returnedUnits,
-          units: row.units,
-          rate,
-          usualRate: usual,
-          from: recentFrom,
-          to: yesterday,
-        },
-      });
-    }
-    return findings;
+        facts: { returned: count, orders: placed, rate, usualRate: usual, from: days === 1 ? to : from, to },
+      };
+    });
+  },
+};
+
+const cancelSpike: Detector = {
+  kind: 'cancel_spike',
+  lasting: true,
+  async find(input) {
+    const rules = ALERT_RULES.cancelSpike;
+    const { rows, from, to } = await productWindows(input, rules);
+    const found = spikes(rows, rules, {
+      count: (c) => c.cancelled,
+      base: (c) => c.orders + c.cancelled,
+      usualBase: (c) => c.orders + c.cancelled,
+    });
+    return found.map(({ row, days, count, base, rate, usual }) => {
+      const name = marketplaceName(row.marketplace);
+      return {
+        kind: 'cancel_spike' as const,
+        dedupeKey: `cancel_spike:${row.marketplace}:${row.sku}`,
+        marketplace: row.marketplace,
+        sku: row.sku,
+        text: `Cancellations of ${row.title} on ${name} jumped: ${count} of ${base} orders of it ${days === 1 ? 'placed yesterday' : `placed in the last ${days} days`} were cancelled (${pct(rate)}), against ${pct(usual)} over the ${rules.baselineDays / 7} weeks before.`,
+        ask: `Why are ${row.title} orders being cancelled on ${name}?`,
+        facts: { cancelled: count, ordered: base, rate, usualRate: usual, from: days === 1 ? to : from, to },
+      };
+    });
   },
 };
 
@@ -304,27 +474,27 @@ const largeOrder: Detector = {
       `select id::text, marketplace, order_number, external_order_id, net_sales_usd::text as usd,
               net_sales::text as amount, currency
          from unified_order
-        where user_id = $1 and synced_at >= $2 and ordered_at >= $3 and status <> 'CANCELLED' and net_sales_usd is not null`,
-      [input.scope.userId, input.since, new Date(input.now.getTime() - rules.recentDays * 86_400_000)],
+        where user_id = $1 and synced_at >= $2 and ordered_at >= $3 and ordered_at <= $4 and status <> 'CANCELLED'
+          and net_sales_usd is not null`,
+      [input.scope.userId, input.since, new Date(input.now.getTime() - rules.recentDays * 86_400_000), input.now],
     );
     if (fresh.length === 0) return [];
-    const { rows: history } = await input.db.query<{ n: number; median: number | null; p: number | null }>(
+    const { rows: history } = await input.db.query<{ n: number; median: number | null; largest: number | null }>(
       `select count(*)::int as n,
               percentile_cont(0.5) within group (order by net_sales_usd)::float8 as median,
-              percentile_cont($4::float8) within group (order by net_sales_usd)::float8 as p
+              max(net_sales_usd)::float8 as largest
          from unified_order
         where user_id = $1 and ordered_at >= $2 and ordered_at < $3 and status <> 'CANCELLED' and net_sales_usd is not null`,
       [
         input.scope.userId,
         new Date(input.now.getTime() - rules.historyDays * 86_400_000),
         new Date(input.now.getTime() - rules.recentDays * 86_400_000),
-        rules.percentile,
       ],
     );
     const h = history[0];
     const usualUsd = h?.median;
-    if (!h || h.n < rules.minOrders || !usualUsd || h.p === null) return [];
-    const bar = Math.max(rules.medianFactor * usualUsd, h.p);
+    if (!h || h.n < rules.minOrders || !usualUsd || h.largest === null) return [];
+    const bar = Math.max(rules.medianFactor * usualUsd, h.largest);
     return fresh
       .filter((o) => Number(o.usd) > bar)
       .map((o) => {
@@ -334,7 +504,7 @@ const largeOrder: Detector = {
           kind: 'large_order' as const,
           dedupeKey: `large_order:${o.id}`,
           marketplace: o.marketplace,
-          text: `A large order on ${name}: ${o.order_number ?? o.external_order_id}, ${formatMoney(o.amount, o.currency)}, about ${times}× your usual order (${rules.historyDays} days).`,
+          text: `A large order on ${name}: ${o.order_number ?? o.external_order_id}, ${formatMoney(o.amount, o.currency)}, about ${times}× your usual order and more than any other of the last ${rules.historyDays} days.`,
           ask: `What is in ${name} order ${o.order_number ?? o.external_order_id}?`,
           facts: { orderId: o.id, usd: Number(o.usd), medianUsd: usualUsd, barUsd: bar },
         };
@@ -342,7 +512,7 @@ const largeOrder: Detector = {
   },
 };
 
-export const DETECTORS: Detector[] = [salesDrop, returnSpike, stockLow, connection, largeOrder];
+export const DETECTORS: Detector[] = [salesDrop, returnSpike, cancelSpike, stockLow, connection, largeOrder];
 
 /** One detector by its kind (the `insights` benchmark replays them day by day). */
 export function detectorOf(kind: AlertKind): Detector {

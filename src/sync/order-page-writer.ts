@@ -129,6 +129,13 @@ const ITEM_COLUMNS = unnestColumns<ItemWrite>(
                        then greatest(excluded.returned_quantity, least(unified_order_item.returned_quantity, excluded.quantity))
                        else excluded.returned_quantity end)`,
     },
+    {
+      name: 'returned_at',
+      type: 'timestamptz',
+      value: (x) => x.item.returnedAt,
+      incoming: `(case when $4::boolean then coalesce(unified_order_item.returned_at, excluded.returned_at)
+                       else excluded.returned_at end)`,
+    },
   ],
   5,
 );

@@ -24,16 +24,25 @@ export async function writeReturnPage(pool: pg.Pool, page: ReturnPageWrite): Pro
     // the page's orders first (a few hundred, by the unique key), then their items by order id
     const items = await client.query(
       `with returned as materialized (
-         select o.id as order_id, u.external_item_id, u.quantity
-           from unnest($2::text[], $3::text[], $4::int[]) as u(external_order_id, external_item_id, quantity)
+         select o.id as order_id, u.external_item_id, u.quantity, u.returned_at
+           from unnest($2::text[], $3::text[], $4::int[], $5::timestamptz[])
+                  as u(external_order_id, external_item_id, quantity, returned_at)
            join unified_order o on o.connection_id = $1 and o.external_order_id = u.external_order_id)
        update unified_order_item i
-          set is_returned = true, returned_quantity = least(i.quantity, r.quantity), updated_at = now()
+          set is_returned = true, returned_quantity = least(i.quantity, r.quantity), returned_at = r.returned_at,
+              updated_at = now()
          from returned r
         where i.order_id = r.order_id
           and (r.external_item_id is null or i.external_item_id = r.external_item_id)
-          and (i.is_returned, i.returned_quantity) is distinct from (true, least(i.quantity, r.quantity))`,
-      [page.connectionId, r.map((x) => x.externalOrderId), r.map((x) => x.externalItemId), r.map((x) => x.quantity)],
+          and (i.is_returned, i.returned_quantity, i.returned_at)
+              is distinct from (true, least(i.quantity, r.quantity), r.returned_at)`,
+      [
+        page.connectionId,
+        r.map((x) => x.externalOrderId),
+        r.map((x) => x.externalItemId),
+        r.map((x) => x.quantity),
+        r.map((x) => x.returnedAt),
+      ],
     );
     await client.query(
       `update unified_order o

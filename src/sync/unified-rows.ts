@@ -30,6 +30,8 @@ export interface OrderItemRow {
   isCancelled: boolean;
   isReturned: boolean;
   returnedQuantity: number;
+  /** When the returned units came back, where the order says (else the returns stream dates them). */
+  returnedAt: Date | null;
 }
 
 export interface OrderRow {

@@ -1,7 +1,8 @@
 /**
  * Anomalies planted in the sandbox at known dates (a marketplace's empty day, a product
- * coming back, a listing out of stock) are what the truth lists and what the detectors
- * find after a real sync; a bad plant is refused in one line.
+ * coming back, a product's orders cancelled, a listing out of stock, a large order) are what the truth
+ * lists and what the detectors find after a real sync, and nothing else is; a bad plant
+ * is refused in one line.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,9 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 /** The sandbox's last day of history, and 09:00 the morning after. */
 const LAST_DAY = new Date(SANDBOX_START - 86_400_000).toISOString().slice(0, 10);
+/** The return spike starts two days before it; the cancellation spike, six. */
+const SPIKE_DAY = new Date(SANDBOX_START - 3 * 86_400_000).toISOString().slice(0, 10);
+const CANCEL_DAY = new Date(SANDBOX_START - 7 * 86_400_000).toISOString().slice(0, 10);
 const MORNING = new Date(SANDBOX_START + 9 * 3_600_000);
 
 describe('anomalies planted in the sandbox', () => {
@@ -40,7 +44,8 @@ describe('anomalies planted in the sandbox', () => {
       sellers: 1,
       ordersPerStore: 3000,
       anomalies: parseAnomalies(
-        `sales_drop:s1-flipkart:${LAST_DAY}:0;stock_out:s1-amazon:${product};return_spike:s1-shopify:0:${LAST_DAY}:7:0.9`,
+        // Shopify's products 0 and 1 sell some 30 units a week each here
+        `sales_drop:s1-flipkart:${LAST_DAY}:0;stock_out:s1-amazon:${product};return_spike:s1-shopify:0:${SPIKE_DAY}:7:0.9;cancel_spike:s1-shopify:1:${CANCEL_DAY}:7:0.9;large_order:s1-amazon:${LAST_DAY}:30`,
       ),
     }));
     db = await createTestDatabase();
@@ -66,10 +71,12 @@ describe('anomalies planted in the sandbox', () => {
       expect.objectContaining({
         kind: 'return_spike',
         store: 's1-shopify',
-        from: LAST_DAY,
+        from: SPIKE_DAY,
         rate: 0.9,
         title: expect.any(String),
       }),
+      expect.objectContaining({ kind: 'cancel_spike', store: 's1-shopify', product: 1, from: CANCEL_DAY }),
+      expect.objectContaining({ kind: 'large_order', store: 's1-amazon', day: LAST_DAY, factor: 30 }),
     ]);
     // the empty day is empty, and the same weekday a week before is not
     const world = sandbox.context.world;
@@ -84,7 +91,7 @@ describe('anomalies planted in the sandbox', () => {
     expect(on(new Date(SANDBOX_START - 8 * 86_400_000).toISOString().slice(0, 10))).toBeGreaterThan(0);
   });
 
-  it('are found by the detectors after a real sync: the drop on its marketplace, the stock-out on its listing', async () => {
+  it('are found by the detectors after a real sync, each on its marketplace and product, and nothing else is', async () => {
     const log = createLogger({ logLevel: 'silent' });
     const config = testConfig({ DATABASE_URL: db.url });
     const vault = new TokenVault(resolveKeyring(config, log));
@@ -118,6 +125,21 @@ describe('anomalies planted in the sandbox', () => {
     expect(raised.filter((f) => f.kind === 'stock_low' && f.marketplace === 'amazon').map((f) => f.sku)).toContain(
       planted.sku.toUpperCase(),
     );
+    // the spiked products, and no other product of any marketplace
+    const skuOf = (kind: string) =>
+      (truth.anomalies.find((a: { kind: string }) => a.kind === kind).sku as string).toUpperCase();
+    const spikes = (kind: string) => raised.filter((f) => f.kind === kind).map((f) => `${f.marketplace}:${f.sku}`);
+    expect(spikes('return_spike')).toEqual([`shopify:${skuOf('return_spike')}`]);
+    expect(spikes('cancel_spike')).toEqual([`shopify:${skuOf('cancel_spike')}`]);
+    // the planted order, and no other
+    const large = raised.filter((f) => f.kind === 'large_order');
+    expect(large.map((f) => f.marketplace)).toEqual(['amazon']);
+    expect(Number(large[0]?.facts.usd)).toBeGreaterThan(10 * Number(large[0]?.facts.medianUsd));
+    const returns = raised.find((f) => f.kind === 'return_spike');
+    expect(returns?.text).toMatch(
+      /^Returns of .+ on Shopify jumped: \d+ orders of it came back (yesterday|in the last 7 days)/,
+    );
+    expect(Number(returns?.facts.returned)).toBeGreaterThanOrEqual(3);
     expect(told.length).toBeGreaterThan(0);
   });
 
@@ -126,7 +148,9 @@ describe('anomalies planted in the sandbox', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--anomalies: anomaly: no store s9-flipkart/);
-    expect(() => parseAnomalies('flood:s1-shopify')).toThrow(/the kind is sales_drop, return_spike or stock_out/);
+    expect(() => parseAnomalies('flood:s1-shopify')).toThrow(
+      /the kind is sales_drop, return_spike, cancel_spike, stock_out or large_order/,
+    );
     expect(() => parseAnomalies('sales_drop:s1-shopify:yesterday')).toThrow(/expected a date as YYYY-MM-DD/);
   });
 });

@@ -39,9 +39,10 @@ describe('alerts', () => {
     checkAlerts({ pool, notifier, log, staleAfterMs: 365 * 86_400_000 }, seller.userId, { since, now: NOW });
 
   /**
-   * Nine weeks to yesterday: Shopify 3 orders a day of a rug ($50, one returned a week),
-   * Flipkart 2 a day of a lamp ($40); stock for months; every connection synced well.
-   * `plant` leaves Flipkart's yesterday empty, returns 6 more rugs in the last week, leaves 8
+   * Nine weeks to yesterday: Shopify 3 orders a day of a rug ($50, one a week comes back
+   * 5 days on), Flipkart 2 a day of a lamp ($40); stock for months; every connection synced
+   * well. `plant` leaves Flipkart's yesterday empty, has 6 more rugs come back in the last
+   * week (one a day, a week after their order), leaves 8
    * rugs in stock, has Amazon failing for 13 hours and brings in a $2,000 order.
    */
   async function seller(name: string, plant: boolean): Promise<SeededSeller> {
@@ -50,8 +51,9 @@ describe('alerts', () => {
     for (let d = 63; d >= 1; d--) {
       const day = addDays('2026-11-25', -d);
       for (let i = 0; i < 3; i++) {
-        // one rug a week comes back; planted: one more a day over the last six days
-        const returned = (d % 7 === 3 && i === 0) || (plant && d <= 6 && i === 1);
+        // one rug a week comes back (those back by yesterday); planted: one more a day over the last six days
+        const planted = plant && d >= 7 && d <= 12 && i === 1;
+        const returned = (d % 7 === 3 && d >= 6 && i === 0) || planted;
         await seedOrder(pool, s, {
           marketplace: 'shopify',
           id: `s-${name}-${day}-${i}`,
@@ -60,7 +62,15 @@ describe('alerts', () => {
           total: '50',
           usd: '50',
           hasReturn: Boolean(returned),
-          items: [{ sku: 'RUG-1', quantity: 1, price: '50', title: 'Jute rug', ...(returned ? { returned: 1 } : {}) }],
+          items: [
+            {
+              sku: 'RUG-1',
+              quantity: 1,
+              price: '50',
+              title: 'Jute rug',
+              ...(returned ? { returned: 1, returnedAt: `${addDays(day, planted ? 6 : 5)}T12:00:00Z` } : {}),
+            },
+          ],
         });
       }
       if (plant && day === YESTERDAY) continue;
@@ -154,7 +164,7 @@ describe('alerts', () => {
     );
     expect(by('return_spike')[0]).toMatchObject({ marketplace: 'shopify', sku: 'RUG-1' });
     expect(by('return_spike')[0]?.text).toMatch(
-      /Returns of Jute rug on Shopify jumped: 7 of 21 units sold in the last 7 days came back \(33%\), against 5%/,
+      /Returns of Jute rug on Shopify jumped: 7 orders of it came back in the last 7 days while 21 were placed \(33%\), against 4% over the 8 weeks before/,
     );
     expect(by('stock_low')[0]).toMatchObject({ marketplace: 'shopify', sku: 'RUG-1' });
     expect(by('stock_low')[0]?.text).toMatch(/Jute rug runs out on Shopify in about \d day/);

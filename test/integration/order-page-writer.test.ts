@@ -46,6 +46,7 @@ function order(id: string, updated: string, total = '10.0000', items = ['A']): O
       isCancelled: false,
       isReturned: false,
       returnedQuantity: 0,
+      returnedAt: null,
     })),
   };
 }

@@ -47,6 +47,7 @@ const order: OrderRow = {
       isCancelled: false,
       isReturned: false,
       returnedQuantity: 0,
+      returnedAt: null,
     },
   ],
 };

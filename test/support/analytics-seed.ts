@@ -46,7 +46,15 @@ export interface SeedOrder {
   status?: OrderStatus;
   hasReturn?: boolean;
   refunded?: string;
-  items?: readonly { sku: string; quantity: number; price: string; returned?: number; title?: string }[];
+  /** `returnedAt`: when the returned units came back (default: 5 days after the order). */
+  items?: readonly {
+    sku: string;
+    quantity: number;
+    price: string;
+    returned?: number;
+    returnedAt?: string;
+    title?: string;
+  }[];
 }
 
 export async function seedOrder(pool: pg.Pool, seller: SeededSeller, order: SeedOrder): Promise<void> {
@@ -78,9 +86,12 @@ export async function seedOrder(pool: pg.Pool, seller: SeededSeller, order: Seed
   for (const [n, item] of (order.items ?? []).entries()) {
     await pool.query(
       `insert into unified_order_item (order_id, user_id, connection_id, marketplace, external_item_id, title, sku,
-         normalized_sku, quantity, unit_price, total_price, net_sales, currency, is_returned, returned_quantity, created_at, updated_at)
+         normalized_sku, quantity, unit_price, total_price, net_sales, currency, is_returned, returned_quantity,
+         returned_at, created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7::text, upper($7::text), $8::int, $9::numeric, $9::numeric * $8::int,
-               $9::numeric * $8::int, $10, $11::int > 0, $11::int, now(), now())`,
+               $9::numeric * $8::int, $10, $11::int > 0, $11::int,
+               case when $11::int > 0 then coalesce($12::timestamptz, $13::timestamptz + interval '5 days') end,
+               now(), now())`,
       [
         rows[0]?.id,
         seller.userId,
@@ -93,6 +104,8 @@ export async function seedOrder(pool: pg.Pool, seller: SeededSeller, order: Seed
         item.price,
         order.currency,
         item.returned ?? 0,
+        item.returnedAt ?? null,
+        order.orderedAt,
       ],
     );
   }

@@ -53,8 +53,9 @@ export const SalesRollup = defineEntity({
  * A seller's order lines summed per connection, local day, UTC day (the rate's day),
  * currency and product (normalized SKU, or "title:<title>" without one): the product
  * questions read a month as a few thousand rows instead of every line of it. Lines of
- * cancelled orders and cancelled lines are left out, as every product figure leaves
- * them. Derived data only, rebuilt with SalesRollup from the same marks.
+ * cancelled orders and cancelled lines count only in `cancelledOrders` (a group of them
+ * alone has no orders), as every product figure leaves them out. Derived data only,
+ * rebuilt with SalesRollup from the same marks.
  */
 export const ProductRollup = defineEntity({
   name: 'ProductRollup',
@@ -70,6 +71,8 @@ export const ProductRollup = defineEntity({
     orders: p.integer(),
     units: p.integer(),
     returnedUnits: p.integer(),
+    /** Orders whose lines of the product were cancelled (or that were cancelled): kept apart, counted in nothing else. */
+    cancelledOrders: p.integer().default(0),
     /** The lines' net sales, and their share of their orders' USD amounts. */
     sales: p.decimal('string').precision(24).scale(4),
     salesUsd: p.decimal('string').columnType('numeric'),

@@ -33,13 +33,25 @@ export const UnifiedOrderItem = defineEntity({
     isCancelled: p.boolean().default(false),
     isReturned: p.boolean().default(false),
     returnedQuantity: p.integer().default(0),
+    /** When the returned units came back, as the source dates the return (null: not returned, or not dated yet). */
+    returnedAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   triggers: [...salesRollupMarkTriggers('unified_order_item'), ...tenantOwnerCheckTriggers('unified_order_item')],
   policies: sellerReadPolicies(),
   uniques: [{ properties: ['order', 'externalItemId'] }],
-  indexes: [{ properties: ['user', 'normalizedSku'] }, { properties: ['product'] }, { properties: ['connection'] }],
+  indexes: [
+    { properties: ['user', 'normalizedSku'] },
+    { properties: ['product'] },
+    { properties: ['connection'] },
+    // returns by the day they came back (the return-spike alert): a small part of the lines
+    {
+      name: 'unified_order_item_user_id_returned_at_index',
+      expression:
+        'create index "unified_order_item_user_id_returned_at_index" on "unified_order_item" ("user_id", "returned_at") where "returned_at" is not null',
+    },
+  ],
 });
 
 export type IUnifiedOrderItem = InferEntity<typeof UnifiedOrderItem>;

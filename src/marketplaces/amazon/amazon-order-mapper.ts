@@ -294,6 +294,7 @@ function build(f: OrderFacts, payload: unknown): Mapped {
       isCancelled: i.cancelled || status === 'CANCELLED',
       isReturned: false,
       returnedQuantity: 0,
+      returnedAt: null,
     };
   });
   const updated = new Date(f.lastUpdatedTime);

@@ -149,6 +149,8 @@ export function mapFlipkartOrder(
         isCancelled: i.status === 'CANCELLED',
         isReturned: i.status === 'RETURNED',
         returnedQuantity: i.status === 'RETURNED' ? i.quantity : 0,
+        // dated by the returns stream (the order names no date for it)
+        returnedAt: null,
       })),
     },
   };

@@ -73,6 +73,8 @@ const orderSchema = z.object({
 
 const returnSchema = z.object({
   status: z.string(),
+  /** When the units came back (the return closed). */
+  closedAt: z.string().datetime({ offset: true }).nullish(),
   returnLineItems: z.array(
     z.object({
       quantity: z.number().int().min(0),
@@ -119,14 +121,19 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
     if (!item.success) return bad(`line item: ${issues(item.error)}`);
     items.push(item.data);
   }
-  const returned = new Map<string, number>();
+  // each line's units back, and when the last of them came back
+  const returned = new Map<string, { quantity: number; at: Date | null }>();
   for (const raw of rawReturns) {
     const r = returnSchema.safeParse(raw);
     if (!r.success) return bad(`return: ${issues(r.error)}`);
     if (r.data.status !== 'CLOSED') continue;
+    const closedAt = r.data.closedAt ? new Date(r.data.closedAt) : null;
     for (const line of r.data.returnLineItems) {
       const lineId = line.fulfillmentLineItem?.lineItem?.id;
-      if (lineId) returned.set(lineId, (returned.get(lineId) ?? 0) + line.quantity);
+      if (!lineId) continue;
+      const seen = returned.get(lineId);
+      const at = [seen?.at, closedAt].filter((d): d is Date => Boolean(d)).sort((a, b) => b.getTime() - a.getTime());
+      returned.set(lineId, { quantity: (seen?.quantity ?? 0) + line.quantity, at: at[0] ?? null });
     }
   }
   const o = parsed.data;
@@ -134,7 +141,7 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
   const refunded = o.totalRefundedSet?.shopMoney.amount ?? '0';
   const financial = o.displayFinancialStatus ?? 'UNKNOWN';
   const firstFulfillment = (o.fulfillments ?? []).map((f) => f.createdAt).sort()[0];
-  const lines = items.map((i) => mapLineItem(i, Boolean(o.cancelledAt), returned.get(i.id) ?? 0));
+  const lines = items.map((i) => mapLineItem(i, Boolean(o.cancelledAt), returned.get(i.id)));
   const tax = o.totalTaxSet?.shopMoney.amount ?? null;
   const subtotal = o.subtotalPriceSet?.shopMoney.amount;
   // without a subtotal (an older record), the lines' own sales after their discounts
@@ -173,8 +180,12 @@ export function mapShopifyOrder(rawOrder: unknown, rawItems: unknown[], rawRetur
   };
 }
 
-function mapLineItem(i: ShopifyLineItem, cancelled: boolean, returned: number): OrderItemRow {
-  const returnedQuantity = Math.min(returned, i.quantity);
+function mapLineItem(
+  i: ShopifyLineItem,
+  cancelled: boolean,
+  returned: { quantity: number; at: Date | null } | undefined,
+): OrderItemRow {
+  const returnedQuantity = Math.min(returned?.quantity ?? 0, i.quantity);
   const sku = i.sku || i.variant?.sku || null;
   const unit = i.originalUnitPriceSet.shopMoney;
   const gross = multiplyDecimal(unit.amount, i.quantity);
@@ -198,6 +209,7 @@ function mapLineItem(i: ShopifyLineItem, cancelled: boolean, returned: number): 
     isCancelled: cancelled,
     isReturned: returnedQuantity > 0,
     returnedQuantity,
+    returnedAt: returnedQuantity > 0 ? (returned?.at ?? null) : null,
   };
 }
 

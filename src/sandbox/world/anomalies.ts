@@ -4,18 +4,33 @@
  *
  * - `sales_drop:<store>:<YYYY-MM-DD>[:<factor>]`: the store's demand that day is
  *   `factor` (default 0.15) of its usual (its other days take up the orders);
- * - `return_spike:<store>:<product>:<YYYY-MM-DD>[:<days>[:<rate>]]`: orders of the
- *   store's product `product` (its index in the seller's catalog) placed from that day
- *   for `days` (default 7) come back at `rate` (default 0.6);
+ * - `return_spike:<store>:<product>:<YYYY-MM-DD>[:<days>[:<rate>]]`: from that day for
+ *   `days` (default 7), the store's product `product` (its index in the seller's
+ *   catalog) comes back far more: its orders delivered by then (placed up to two weeks
+ *   before) or meanwhile are returned at `rate` (default 0.6), within those days;
+ * - `cancel_spike:<store>:<product>:<YYYY-MM-DD>[:<days>[:<rate>]]`: the product's
+ *   orders placed from that day for `days` (default 7) are cancelled at `rate`
+ *   (default 0.6), within 12 hours (orders of it alone: an order is cancelled whole);
  * - `stock_out:<store>:<product>[:<units>]`: the product's listing there holds `units`
- *   (default 0).
+ *   (default 0);
+ * - `large_order:<store>:<YYYY-MM-DD>[:<factor>]`: the store's first order of that day
+ *   holds `factor` (default 10) times the units of each of its lines, and is not
+ *   cancelled.
  *
  * Several are separated by `;`.
  */
 export type AnomalySpec =
   | { kind: 'sales_drop'; store: string; day: string; factor: number }
-  | { kind: 'return_spike'; store: string; product: number; from: string; days: number; rate: number }
-  | { kind: 'stock_out'; store: string; product: number; units: number };
+  | {
+      kind: 'return_spike' | 'cancel_spike';
+      store: string;
+      product: number;
+      from: string;
+      days: number;
+      rate: number;
+    }
+  | { kind: 'stock_out'; store: string; product: number; units: number }
+  | { kind: 'large_order'; store: string; day: string; factor: number };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -43,6 +58,7 @@ export function parseAnomalies(spec: string | undefined): AnomalySpec[] {
         case 'sales_drop':
           return { kind, store, day: date(rest[0]), factor: number(rest[1], 0.15, 'the factor') };
         case 'return_spike':
+        case 'cancel_spike':
           return {
             kind,
             store,
@@ -58,8 +74,12 @@ export function parseAnomalies(spec: string | undefined): AnomalySpec[] {
             product: number(rest[0], Number.NaN, 'the product'),
             units: number(rest[1], 0, 'the units'),
           };
+        case 'large_order':
+          return { kind, store, day: date(rest[0]), factor: Math.max(1, number(rest[1], 10, 'the factor')) };
         default:
-          throw new RangeError(`anomaly "${part}": the kind is sales_drop, return_spike or stock_out`);
+          throw new RangeError(
+            `anomaly "${part}": the kind is sales_drop, return_spike, cancel_spike, stock_out or large_order`,
+          );
       }
     })
     .map((a) => {
@@ -69,8 +89,9 @@ export function parseAnomalies(spec: string | undefined): AnomalySpec[] {
     });
 }
 
-/** A return spike as the order generator applies it. */
-export interface ReturnSpike {
+/** A return or cancellation spike as the order generator applies it. */
+export interface ProductSpike {
+  kind: 'return_spike' | 'cancel_spike';
   productIndex: number;
   fromMs: number;
   toMs: number;

@@ -5,7 +5,7 @@
  * sandbox clock has not happened yet; mutations add steps at the clock.
  */
 
-import type { ReturnSpike } from './anomalies.ts';
+import type { ProductSpike } from './anomalies.ts';
 import { type Listing, type listedOn, listPrice, type Product } from './catalog.ts';
 import { cumulative, Random } from './random.ts';
 import type { SandboxMarketplace, StoreDef } from './stores.ts';
@@ -105,8 +105,10 @@ export interface StoreContext {
   seed: number;
   store: StoreDef;
   listed: ReturnType<typeof listedOn>;
-  /** Planted return spikes of this store (anomalies.ts). */
-  returnSpikes?: readonly ReturnSpike[];
+  /** Planted return and cancellation spikes of this store (anomalies.ts). */
+  spikes?: readonly ProductSpike[];
+  /** Planted large orders of this store: the day's start, and the units' factor. */
+  largeOrders?: readonly { fromMs: number; factor: number }[];
 }
 
 /**
@@ -117,8 +119,17 @@ export function isCancelled(order: Lifecycle): boolean {
   return order.cancelledAt !== null;
 }
 
-/** The order as generated, with every step after `horizon` left out. */
-export function generateLifecycle(ctx: StoreContext, index: number, placedAt: number, horizon: number): Lifecycle {
+/**
+ * The order as generated, with every step after `horizon` left out; `scale`: a planted
+ * large order's factor on its units (it is not cancelled).
+ */
+export function generateLifecycle(
+  ctx: StoreContext,
+  index: number,
+  placedAt: number,
+  horizon: number,
+  scale = 1,
+): Lifecycle {
   const { seed, store, listed } = ctx;
   const r = new Random(seed, store.key, index, 'order');
   const mix = MIX[store.marketplace];
@@ -134,7 +145,7 @@ export function generateLifecycle(ctx: StoreContext, index: number, placedAt: nu
       line: lines.length + 1,
       product,
       listing,
-      quantity: r.weighted(QUANTITIES) + 1,
+      quantity: (r.weighted(QUANTITIES) + 1) * scale,
       unitMinor: listPrice(listing.priceMinor, store.currency),
     });
   }
@@ -142,21 +153,61 @@ export function generateLifecycle(ctx: StoreContext, index: number, placedAt: nu
   const cod = r.chance(mix.cod);
   const pending = r.chance(mix.pending);
   const prepaidAt = cod || pending ? null : at(placedAt + r.int(1, 30) * MINUTE);
-  const cancelled = r.chance(mix.cancel);
-  const cancelledAt = cancelled ? at(placedAt + r.int(1, 48) * HOUR) : null;
+  const spiked = (kind: ProductSpike['kind'], fromMs: (x: ProductSpike) => number, toMs: (x: ProductSpike) => number) =>
+    ctx.spikes?.find(
+      (x) =>
+        x.kind === kind &&
+        placedAt >= fromMs(x) &&
+        placedAt < toMs(x) &&
+        lines.some((l) => l.product.index === x.productIndex),
+    );
+  // a planted cancellation spike: the product's orders of those days are cancelled far more
+  // often, and soon (those of it alone: an order is cancelled whole here, and the products
+  // bought with it are not what is planted)
+  const cancelSpike =
+    lines.length === 1
+      ? spiked(
+          'cancel_spike',
+          (x) => x.fromMs,
+          (x) => x.toMs,
+        )
+      : undefined;
+  const cancelled = r.chance(cancelSpike ? cancelSpike.rate : mix.cancel) && scale === 1;
+  const cancelledAt = cancelled ? at(placedAt + r.int(1, cancelSpike ? 12 : 48) * HOUR) : null;
   const shippedAt = cancelled || pending ? null : at(placedAt + r.int(12, 72) * HOUR);
   const deliveredAt = shippedAt === null ? null : at(shippedAt + r.int(1, 6) * DAY + r.int(0, 600) * MINUTE);
   // cash on delivery is paid when it is delivered
   const paidAt = cod ? deliveredAt : prepaidAt;
-  // a planted spike: the product's orders of those days come back far more often, and it is the line returned
-  const spike = ctx.returnSpikes?.find(
-    (x) => placedAt >= x.fromMs && placedAt < x.toMs && lines.some((l) => l.product.index === x.productIndex),
-  );
-  const returning = deliveredAt !== null && r.chance(spike ? spike.rate : mix.ret);
-  const returnRequestedAt = returning && deliveredAt !== null ? at(deliveredAt + r.int(1, 10) * DAY) : null;
-  const returnedAt = returnRequestedAt === null ? null : at(returnRequestedAt + r.int(3, 10) * DAY);
+  // a planted return spike: the product's orders delivered by its end (placed up to two weeks
+  // before it) come back far more often, within its days, and it is the line returned
+  const spikeFrom = (x: ProductSpike) => Math.max(x.fromMs, (deliveredAt ?? x.toMs) + HOUR);
+  const spike =
+    deliveredAt === null
+      ? undefined
+      : spiked(
+          'return_spike',
+          (x) => x.fromMs - 14 * DAY,
+          (x) => x.toMs,
+        );
+  const returnSpike = spike && spikeFrom(spike) < spike.toMs ? spike : undefined;
+  const returning = deliveredAt !== null && r.chance(returnSpike ? returnSpike.rate : mix.ret);
+  const returnRequestedAt =
+    !returning || deliveredAt === null
+      ? null
+      : returnSpike
+        ? at(
+            spikeFrom(returnSpike) +
+              r.int(0, Math.floor((returnSpike.toMs - spikeFrom(returnSpike)) / MINUTE) - 1) * MINUTE,
+          )
+        : at(deliveredAt + r.int(1, 10) * DAY);
+  const returnedAt =
+    returnRequestedAt === null
+      ? null
+      : at(returnRequestedAt + (returnSpike ? r.int(0, 48) * HOUR : r.int(3, 10) * DAY));
   const drawnLine = r.int(1, lines.length);
-  const returnLine = spike ? (lines.find((l) => l.product.index === spike.productIndex)?.line ?? drawnLine) : drawnLine;
+  const returnLine = returnSpike
+    ? (lines.find((l) => l.product.index === returnSpike.productIndex)?.line ?? drawnLine)
+    : drawnLine;
   const lineTotal = (n: number) => {
     const l = lines[n - 1] as OrderLine;
     return l.unitMinor * l.quantity;

@@ -46,8 +46,19 @@ export class StoreOrders {
   }
 
   #generate(index: number): Lifecycle {
-    const placedAt = this.#calendar.placedAt(index, this.baseCount, this.#ctx.seed, this.#ctx.store.key);
-    return generateLifecycle(this.#ctx, index, placedAt, this.#horizon);
+    const placedAt = this.#placedAt(index);
+    // a planted large order: the first of its day
+    const large = this.#ctx.largeOrders?.find(
+      (x) =>
+        placedAt >= x.fromMs &&
+        placedAt < x.fromMs + 86_400_000 &&
+        (index === 0 || this.#placedAt(index - 1) < x.fromMs),
+    );
+    return generateLifecycle(this.#ctx, index, placedAt, this.#horizon, large?.factor);
+  }
+
+  #placedAt(index: number): number {
+    return this.#calendar.placedAt(index, this.baseCount, this.#ctx.seed, this.#ctx.store.key);
   }
 
   /** Records a changed or new order (its updated-at must be the latest so far). */

@@ -138,10 +138,11 @@ export class SandboxWorld {
       const dips = new Map(
         mine.flatMap((a) => (a.kind === 'sales_drop' ? [[Date.parse(`${a.day}T00:00:00Z`), a.factor] as const] : [])),
       );
-      const returnSpikes = mine.flatMap((a) =>
-        a.kind === 'return_spike'
+      const spikes = mine.flatMap((a) =>
+        a.kind === 'return_spike' || a.kind === 'cancel_spike'
           ? [
               {
+                kind: a.kind,
                 productIndex: a.product,
                 fromMs: Date.parse(`${a.from}T00:00:00Z`),
                 toMs: Date.parse(`${a.from}T00:00:00Z`) + a.days * 86_400_000,
@@ -150,8 +151,11 @@ export class SandboxWorld {
             ]
           : [],
       );
+      const largeOrders = mine.flatMap((a) =>
+        a.kind === 'large_order' ? [{ fromMs: Date.parse(`${a.day}T00:00:00Z`), factor: a.factor }] : [],
+      );
       const calendar = dips.size > 0 ? new DemandCalendar(this.startMs, dips) : this.#calendar;
-      orders = new StoreOrders({ seed: this.seed, store, listed, returnSpikes }, calendar, this.startMs);
+      orders = new StoreOrders({ seed: this.seed, store, listed, spikes, largeOrders }, calendar, this.startMs);
       this.#orders.set(storeKey, orders);
     }
     return orders;
