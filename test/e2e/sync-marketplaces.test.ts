@@ -78,6 +78,15 @@ describe.each<Marketplace>(['flipkart', 'amazon'])('%s sync against the sandbox'
     );
     expect(expected.returnedOrders).toBeGreaterThan(0);
     expect(rows[0]).toEqual({ orders: expected.returnedOrders, units: expected.returnedUnits });
+    // each dated by when its units came back (a return spike counts by it), never before its order
+    const { rows: dated } = await h.pool.query(
+      `select count(*) filter (where i.returned_at is null)::int as undated,
+              count(*) filter (where i.returned_at < o.ordered_at)::int as before_order
+         from unified_order_item i join unified_order o on o.id = i.order_id
+        where i.user_id = $1 and i.marketplace = $2 and i.is_returned`,
+      [seller, marketplace],
+    );
+    expect(dated[0]).toEqual({ undated: 0, before_order: 0 });
   };
 
   it('knows which units came back, as the source says', expectReturnsMatchTruth);

@@ -19,9 +19,10 @@ const line = (n: number, quantity: number) => ({
   sku: `K-${n}`,
   originalUnitPriceSet: { shopMoney: { amount: '10.00', currencyCode: 'USD' } },
 });
-const returned = (status: string, lines: [number, number][]) => ({
+const returned = (status: string, lines: [number, number][], closedAt?: string) => ({
   id: `gid://shopify/Return/${status}`,
   status,
+  closedAt: closedAt ?? null,
   returnLineItems: lines.map(([n, quantity]) => ({
     id: `gid://shopify/ReturnLineItem/${n}`,
     quantity,
@@ -30,16 +31,20 @@ const returned = (status: string, lines: [number, number][]) => ({
 });
 
 describe('Shopify returns on order lines', () => {
-  it('count the units of closed returns per line, never more than the line sold', () => {
+  it('count the units of closed returns per line, never more than the line sold, dated by the last return to close', () => {
     const mapped = mapShopifyOrder(
       order,
       [line(1, 2), line(2, 1), line(3, 1)],
       [
-        returned('CLOSED', [[1, 1]]),
-        returned('CLOSED', [
-          [1, 1],
-          [2, 3],
-        ]),
+        returned('CLOSED', [[1, 1]], '2026-10-12T08:00:00Z'),
+        returned(
+          'CLOSED',
+          [
+            [1, 1],
+            [2, 3],
+          ],
+          '2026-10-15T09:30:00+05:30',
+        ),
         // asked for, not back yet: no units
         returned('REQUESTED', [[3, 1]]),
       ],
@@ -50,6 +55,12 @@ describe('Shopify returns on order lines', () => {
       [2, true],
       [1, true],
       [0, false],
+    ]);
+    // the day the units came back is what a return spike is counted by
+    expect(mapped.row.items.map((i) => i.returnedAt?.toISOString() ?? null)).toEqual([
+      '2026-10-15T04:00:00.000Z',
+      '2026-10-15T04:00:00.000Z',
+      null,
     ]);
   });
 
