@@ -6,10 +6,17 @@
  *
  * A backend is connected here, before Agenda sees it, so a database that cannot be
  * reached fails the caller instead of leaving Agenda waiting forever.
+ *
+ * Agenda locks due jobs at each scan (`processEvery`), at most a definition's
+ * `lockLimit` of them, and not again until the next scan: a job finishing early frees
+ * its lane until then. When many jobs of a kind are due at once (every seller's digest at
+ * 09:00) a worker would run one batch per scan, however fast each job ends. `wake`
+ * tells the workers that jobs of a kind may be waiting now, so each with a free lane
+ * locks the next at once (the same notification a job saved to run now sends).
  */
 import os from 'node:os';
 import { PostgresBackend } from '@agendajs/postgres-backend';
-import { Agenda, type AgendaBackend } from 'agenda';
+import { Agenda, type AgendaBackend, type Job, type NotificationChannel } from 'agenda';
 import type pg from 'pg';
 import type { Config } from '../config/config.ts';
 import { withSchemaLock } from '../db/schema-lock.ts';
@@ -28,6 +35,12 @@ export interface JobStore {
   kind: 'postgres' | 'mongodb';
   /** How often a worker scans for due jobs (and for jobs whose worker died). */
   processEveryMs: number;
+  /**
+   * `job` has ended here: every worker with a free lane for its kind looks for the next
+   * one due now, rather than at its next scan. Nothing where the store has no
+   * notifications (MongoDB: the next scan).
+   */
+  wake(job: Job): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,10 +65,24 @@ export async function openJobStore({ config, pool, log }: JobStoreOptions): Prom
   });
   agenda.on('error', (err: Error) => log.error({ err }, 'job store error'));
   // the LISTEN connection reports its losses here (and reconnects): unheard, one would end the process
-  const channel = backend.notificationChannel as { on?: (event: 'error', listener: (err: Error) => void) => void };
+  const channel = backend.notificationChannel as
+    | (NotificationChannel & { on?: (event: 'error', listener: (err: Error) => void) => void })
+    | undefined;
   channel?.on?.('error', (err) => log.warn({ err }, 'job notifications interrupted: reconnecting'));
   await agenda.ready;
-  return { agenda, kind, processEveryMs, close };
+  const wake = async (job: Job) => {
+    if (channel?.state !== 'connected' || job.attrs._id === undefined) return;
+    // the ended job's id and name, due now: Agenda's workers fill their queue of that name
+    await channel.publish({
+      jobId: job.attrs._id,
+      jobName: job.attrs.name,
+      nextRunAt: new Date(),
+      priority: job.attrs.priority ?? 0,
+      timestamp: new Date(),
+      source: agenda.attrs.name,
+    });
+  };
+  return { agenda, kind, processEveryMs, wake, close };
 }
 
 async function postgresBackend(pool: pg.Pool) {

@@ -146,6 +146,11 @@ export class Scheduler {
       lockLimit: 1,
     });
     agenda.maxConcurrency(7 * syncConcurrency + 2);
+    // a lane freed here is filled at once, not at the next scan: when thousands of digests
+    // (or syncs) are due at one minute, the workers run them as fast as they end
+    agenda.on('complete', (job: Job) => {
+      this.#store.wake(job).catch((err: unknown) => this.#log.warn({ err }, 'could not wake the workers'));
+    });
     const counts = await this.scheduleAll();
     await agenda.every(FX_SCHEDULE.cron, JOB.refreshFxRates, undefined, {
       timezone: FX_SCHEDULE.timezone,
