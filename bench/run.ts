@@ -33,6 +33,7 @@ const BENCHES: Record<string, () => Promise<{ default: Bench }>> = {
   whatsapp: () => import('./whatsapp.bench.ts'),
   'scale-out': () => import('./scale-out.bench.ts'),
   insights: () => import('./insights.bench.ts'),
+  'digest-fleet': () => import('./digest-fleet.bench.ts'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -23,10 +23,7 @@
  * --lock-s (default 10), --orders per store (default 60), --backfill-workers (default 4),
  * --worker-node-options (default: the manifests'), --flipkart-rps (FLIPKART_MAX_REQUESTS_PER_S, default 8).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { connectSandboxSeller } from '../src/connections/sandbox-connect.ts';
 import { openJobStore } from '../src/jobs/job-store.ts';
 import { Scheduler } from '../src/jobs/scheduler.ts';
@@ -36,8 +33,8 @@ import { startSandboxProcess } from './support/sandbox-process.ts';
 import { percentile, round } from './support/stats.ts';
 import { type BenchDatabase, openBenchDatabase } from './support/sync-setup.ts';
 import { deployedWorker } from './support/worker-manifest.ts';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.ts';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const SYNC_CONCURRENCY = 3;
 const CONNECTIONS_PER_SELLER = 3;
 
@@ -46,75 +43,19 @@ interface WorkerTuning {
   flipkartRps: number;
 }
 
-interface Worker {
-  child: ChildProcess;
-  /** Stops it; its peak RSS in MB, where the system tells (Linux). */
-  stop(): Promise<number | undefined>;
-}
-
-/** The most memory a process has held so far (VmHWM), in MB; undefined where /proc has no answer. */
-function peakRssMb(pid: number | undefined): number | undefined {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Math.round((Number(kb) * 1024) / 1e6);
-  } catch {
-    return undefined;
-  }
-}
-
 /** How long each worker took from spawn to "ShopIQ is up" (the image's start, on this machine). */
 const startTimes: number[] = [];
 
 /** `shopiq start --role worker` as the manifests run it; resolves once it takes jobs. */
-async function startWorker(db: BenchDatabase, lockS: number, tuning: WorkerTuning): Promise<Worker> {
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [CLI, 'start', '--role', 'worker'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      DATABASE_URL: db.url,
-      ENCRYPTION_KEYS: db.config.encryption
-        ? [...db.config.encryption.keys].map(([id, key]) => `${id}:${key.toString('base64')}`).join(',')
-        : '',
-      SHOPIQ_HOME: db.home,
-      SHOPIQ_MIGRATE_ON_START: 'false',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-      SYNC_CONCURRENCY: String(SYNC_CONCURRENCY),
-      JOB_LOCK_LIFETIME_MS: String(lockS * 1000),
-      SHUTDOWN_TIMEOUT_MS: '5000',
-      // V8's heap sized as the manifests size it (unless the run says otherwise)
-      NODE_OPTIONS: tuning.nodeOptions,
-      FLIPKART_MAX_REQUESTS_PER_S: String(tuning.flipkartRps),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+async function startWorker(db: BenchDatabase, lockS: number, tuning: WorkerTuning): Promise<WorkerProcess> {
+  const worker = await startWorkerProcess(db, {
+    SYNC_CONCURRENCY: String(SYNC_CONCURRENCY),
+    JOB_LOCK_LIFETIME_MS: String(lockS * 1000),
+    NODE_OPTIONS: tuning.nodeOptions,
+    FLIPKART_MAX_REQUESTS_PER_S: String(tuning.flipkartRps),
   });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out = (out + d).slice(-10_000);
-      if (out.includes('"ShopIQ is up"')) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        startTimes.push(performance.now() - spawnedAt);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`a worker exited with ${code} while starting: ${out.slice(-500)}`)));
-  });
-  return {
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
-        const peak = peakRssMb(child.pid);
-        child.once('exit', () => resolve(peak));
-        child.kill('SIGTERM');
-      }),
-  };
+  startTimes.push(worker.startMs);
+  return worker;
 }
 
 interface RoundResult {
@@ -152,7 +93,7 @@ const bench: Bench = async (options) => {
   const db = await openBenchDatabase();
   const { pool, vault, config, log } = db;
   const client = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
-  const workers: Worker[] = [];
+  const workers: WorkerProcess[] = [];
   /** Stops every worker: the highest peak RSS among them (MB). */
   const stopWorkers = async (): Promise<number> => {
     const peaks = await Promise.all(workers.splice(0).map((w) => w.stop()));
