@@ -14,13 +14,14 @@
  *   yesterday, or over the last 7 days (by the day they came back), over its orders
  *   meanwhile, well above the same over the 8 weeks before (drawn toward the
  *   marketplace's rate by 50 orders): at least 3, twice the usual rate and 10 points
- *   above it, and a count under 0.05% likely at the usual rate;
+ *   above it, and a count under 0.001% likely at the usual rate (it is asked of every
+ *   product every day);
  * - `cancel_spike`: the same for a product's orders placed yesterday, or over the last
  *   7 days, whose lines of it were cancelled;
  * - `stock_low`: a product that sells, with stock for fewer than 7 days at its last
  *   30 days' pace, or none left;
  * - `connection`: a marketplace whose syncs have failed for 12 hours or more;
- * - `large_order`: an order the sync brought in worth more than 5× the seller's median
+ * - `large_order`: an order the sync brought in worth more than 10× the seller's median
  *   order and more than any other of the 90 days before (30 orders at least).
  *
  * A finding names its marketplace (and product), carries its numbers, and the question
@@ -47,7 +48,7 @@ export const ALERT_RULES = {
     minBaseline: 20,
     factor: 2,
     margin: 0.1,
-    tail: 0.001,
+    tail: 0.00001,
     prior: 50,
   },
   cancelSpike: {
@@ -57,12 +58,12 @@ export const ALERT_RULES = {
     minBaseline: 20,
     factor: 2,
     margin: 0.1,
-    tail: 0.001,
+    tail: 0.00001,
     prior: 50,
   },
   stockLow: { days: 7, velocityDays: 30, minUnitsSold: 3 },
   connection: { failingForMs: 12 * 3_600_000 },
-  largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 5, recentDays: 3 },
+  largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 10, recentDays: 3 },
 } as const;
 
 export interface Finding {

@@ -45,7 +45,7 @@ describe('anomalies planted in the sandbox', () => {
       ordersPerStore: 3000,
       anomalies: parseAnomalies(
         // Shopify's products 0 and 1 sell some 30 units a week each here
-        `sales_drop:s1-flipkart:${LAST_DAY}:0;stock_out:s1-amazon:${product};return_spike:s1-shopify:0:${SPIKE_DAY}:7:0.9;cancel_spike:s1-shopify:1:${CANCEL_DAY}:7:0.9;large_order:s1-amazon:${LAST_DAY}:30`,
+        `sales_drop:s1-flipkart:${LAST_DAY}:0;stock_out:s1-amazon:${product};return_spike:s1-shopify:0:${SPIKE_DAY}:7:0.9;cancel_spike:s1-shopify:1:${CANCEL_DAY}:7:0.6;large_order:s1-amazon:${LAST_DAY}:30`,
       ),
     }));
     db = await createTestDatabase();

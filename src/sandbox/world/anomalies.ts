@@ -7,10 +7,10 @@
  * - `return_spike:<store>:<product>:<YYYY-MM-DD>[:<days>[:<rate>]]`: from that day for
  *   `days` (default 7), the store's product `product` (its index in the seller's
  *   catalog) comes back far more: its orders delivered by then (placed up to two weeks
- *   before) or meanwhile are returned at `rate` (default 0.6), within those days;
+ *   before) or meanwhile come back at `rate` (default 0.6) on one of those days;
  * - `cancel_spike:<store>:<product>:<YYYY-MM-DD>[:<days>[:<rate>]]`: the product's
  *   orders placed from that day for `days` (default 7) are cancelled at `rate`
- *   (default 0.6), within 12 hours (orders of it alone: an order is cancelled whole);
+ *   (default 0.6), within 12 hours (whole: the products bought with it too);
  * - `stock_out:<store>:<product>[:<units>]`: the product's listing there holds `units`
  *   (default 0);
  * - `large_order:<store>:<YYYY-MM-DD>[:<factor>]`: the store's first order of that day

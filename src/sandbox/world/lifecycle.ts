@@ -162,16 +162,12 @@ export function generateLifecycle(
         lines.some((l) => l.product.index === x.productIndex),
     );
   // a planted cancellation spike: the product's orders of those days are cancelled far more
-  // often, and soon (those of it alone: an order is cancelled whole here, and the products
-  // bought with it are not what is planted)
-  const cancelSpike =
-    lines.length === 1
-      ? spiked(
-          'cancel_spike',
-          (x) => x.fromMs,
-          (x) => x.toMs,
-        )
-      : undefined;
+  // often, and soon (whole, as every cancellation here: the products bought with it too)
+  const cancelSpike = spiked(
+    'cancel_spike',
+    (x) => x.fromMs,
+    (x) => x.toMs,
+  );
   const cancelled = r.chance(cancelSpike ? cancelSpike.rate : mix.cancel) && scale === 1;
   const cancelledAt = cancelled ? at(placedAt + r.int(1, cancelSpike ? 12 : 48) * HOUR) : null;
   const shippedAt = cancelled || pending ? null : at(placedAt + r.int(12, 72) * HOUR);
@@ -191,19 +187,24 @@ export function generateLifecycle(
         );
   const returnSpike = spike && spikeFrom(spike) < spike.toMs ? spike : undefined;
   const returning = deliveredAt !== null && r.chance(returnSpike ? returnSpike.rate : mix.ret);
+  // planted: come back on a day of the spike (asked for up to two days before, not before
+  // it), so each marketplace dates it within the spike however it dates returns
+  const spikeReturn =
+    returning && returnSpike
+      ? spikeFrom(returnSpike) + r.int(0, Math.floor((returnSpike.toMs - spikeFrom(returnSpike)) / MINUTE) - 1) * MINUTE
+      : null;
   const returnRequestedAt =
     !returning || deliveredAt === null
       ? null
-      : returnSpike
-        ? at(
-            spikeFrom(returnSpike) +
-              r.int(0, Math.floor((returnSpike.toMs - spikeFrom(returnSpike)) / MINUTE) - 1) * MINUTE,
-          )
+      : spikeReturn !== null && returnSpike
+        ? at(Math.max(spikeFrom(returnSpike), spikeReturn - r.int(0, 48) * HOUR))
         : at(deliveredAt + r.int(1, 10) * DAY);
   const returnedAt =
     returnRequestedAt === null
       ? null
-      : at(returnRequestedAt + (returnSpike ? r.int(0, 48) * HOUR : r.int(3, 10) * DAY));
+      : spikeReturn !== null
+        ? at(spikeReturn)
+        : at(returnRequestedAt + r.int(3, 10) * DAY);
   const drawnLine = r.int(1, lines.length);
   const returnLine = returnSpike
     ? (lines.find((l) => l.product.index === returnSpike.productIndex)?.line ?? drawnLine)
