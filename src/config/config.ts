@@ -107,6 +107,8 @@ export interface Config {
     lockLifetimeMs: number;
     /** Sellers a worker syncs at once, per job kind (recurring, on demand). */
     syncConcurrency: number;
+    /** How long before a seller's digest time its digest is composed and drawn (the outbox). */
+    digestPrepareMinutes: number;
   };
   /**
    * The zero-config first run: a sandbox in the process, a demo seller connected to its
@@ -330,6 +332,12 @@ const envSchema = z.object({
     .min(1, { message: 'expected at least 1' })
     .max(64, { message: 'expected at most 64' })
     .default(3),
+  DIGEST_PREPARE_MINUTES: z.coerce
+    .number({ message: 'expected minutes' })
+    .int()
+    .min(0, { message: 'expected 0 or more' })
+    .max(720, { message: 'expected at most 720' })
+    .default(20),
   SHOPIQ_DEMO: z.enum(['auto', 'on', 'off'], { message: 'expected auto, on or off' }).default('auto'),
   SHOPIQ_MIGRATE_ON_START: z.preprocess((v) => (v === '' ? undefined : v), booleanFlag),
   FRESHNESS_MAX_AGE_MINUTES: z.coerce
@@ -527,7 +535,11 @@ function buildConfig(e: Env, cwd: string): Config {
     sandboxUrl: e.SANDBOX_URL?.replace(/\/+$/, ''),
     mongodbUrl: e.MONGODB_URL,
     cronSecret: e.CRON_SECRET,
-    jobs: { lockLifetimeMs: e.JOB_LOCK_LIFETIME_MS, syncConcurrency: e.SYNC_CONCURRENCY },
+    jobs: {
+      lockLifetimeMs: e.JOB_LOCK_LIFETIME_MS,
+      syncConcurrency: e.SYNC_CONCURRENCY,
+      digestPrepareMinutes: e.DIGEST_PREPARE_MINUTES,
+    },
     demo:
       e.SHOPIQ_DEMO === 'on' ||
       (e.SHOPIQ_DEMO === 'auto' &&

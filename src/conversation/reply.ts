@@ -28,6 +28,8 @@ export interface Reply {
   commands?: ReplyCommand[];
   /** Charts to draw (renderChart) under the answer. */
   charts?: ChartSpec[];
+  /** Charts drawn ahead (a digest from the outbox), in the order of `charts`: sent as they are. */
+  chartImages?: Uint8Array[];
   /** A message ShopIQ sends unasked, and what it is (a channel may treat kinds apart: WhatsApp's templates). */
   notice?: NoticeKind;
   /** Answered by the built-in matcher, without the model. */

@@ -5,8 +5,7 @@
  * top products, returns and cancellations, stock running out, how fresh the data is, and
  * one chart. On Mondays the week before replaces yesterday (against the week before it).
  *
- * A digest is claimed for the seller's local date before it is sent (digest_delivery),
- * so a job run twice sends one; a send that fails gives the claim back.
+ * It is composed ahead of its time and sent from the outbox (digest-outbox.ts).
  */
 import type pg from 'pg';
 import { connectionFreshness } from '../analytics/freshness.ts';
@@ -15,16 +14,15 @@ import { type Period, precedingPeriod, resolvePeriod } from '../analytics/period
 import { productSales, topProducts } from '../analytics/products.ts';
 import { type SalesFigures, type SalesReport, salesReport } from '../analytics/sales.ts';
 import { readSellerData } from '../analytics/seller-reads.ts';
-import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
+import type { SellerScope } from '../analytics/seller-scope.ts';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
-import { noticeAddress } from '../channels/seller-address.ts';
 import type { ChartSpec } from '../conversation/charts/chart.ts';
 import { marketplaceName } from '../conversation/format/labels.ts';
 import { formatCount, formatMoney } from '../conversation/format/money-format.ts';
 import { describeFreshness, describeOutages } from '../conversation/freshness-gate.ts';
 import type { Reply } from '../conversation/reply.ts';
 import type { Logger } from '../logging/logger.ts';
-import { addDays, localDate, weekday, weekdayName } from '../time/local-time.ts';
+import { addDays, weekday, weekdayName } from '../time/local-time.ts';
 import { median } from './detectors.ts';
 
 export type DigestKind = 'daily' | 'weekly';
@@ -46,38 +44,6 @@ export type DigestOutcome = 'sent' | 'already_sent' | 'off' | 'no_chat' | 'not_d
 
 /** Monday's digest covers the week before; every other day's, yesterday. */
 export const digestKindOn = (localDay: string): DigestKind => (weekday(localDay) === 1 ? 'weekly' : 'daily');
-
-/** Sends the seller's digest for the local date `now` falls on, unless it went already. */
-export async function sendDigest(deps: DigestDeps, userId: string, now: Date): Promise<DigestOutcome> {
-  const { pool, log } = deps;
-  const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
-  if (!scope || !settings || settings.time === null) return 'off';
-  const address = await noticeAddress(pool, userId, settings.address);
-  if (!address) return 'no_chat';
-  const day = localDate(now, scope.timezone);
-  const kind = digestKindOn(day);
-  const claim = await pool.query(
-    `insert into digest_delivery (user_id, local_date, kind) values ($1, $2, $3) on conflict do nothing`,
-    [userId, day, kind],
-  );
-  if (claim.rowCount === 0) return 'already_sent';
-  const release = () =>
-    pool.query('delete from digest_delivery where user_id = $1 and local_date = $2', [userId, day]).catch(() => {});
-  try {
-    const reply = await composeDigest(deps, scope, now, kind);
-    const posted = await deps.notifier.post(address, reply);
-    if (!posted) {
-      await release();
-      log.warn({ userId, channel: address.channel, kind }, 'the digest could not be delivered');
-      return 'not_delivered';
-    }
-    log.info({ userId, channel: address.channel, kind, day }, 'digest sent');
-    return 'sent';
-  } catch (error) {
-    await release();
-    throw error;
-  }
-}
 
 export interface DigestSettings {
   /** Local "HH:MM"; null: off. */

@@ -1,18 +1,29 @@
 /**
- * `seller-digest` (daily at the seller's digest time, in their timezone): the digest of
- * the seller's local day (insights/digest.ts), sent once whichever worker runs it.
+ * `seller-digest` (daily, DIGEST_PREPARE_MINUTES before the seller's digest time, in
+ * their timezone): prepares the digest due at that time into the outbox
+ * (insights/digest-outbox.ts), once whichever worker runs it; the workers' senders
+ * deliver it at the digest time. A run late past the digest time (no worker was up)
+ * sends it at once.
  */
 import type { Job } from 'agenda';
+import { loadSellerScope } from '../analytics/seller-scope.ts';
 import { insightDeps } from '../insights/alerts.ts';
-import { sendDigest } from '../insights/digest.ts';
+import { digestSettings } from '../insights/digest.ts';
+import { prepareDigest } from '../insights/digest-outbox.ts';
 import { sellerJobData } from './job-names.ts';
 import type { JobContext } from './sync-jobs.ts';
+import { digestDueAt } from './sync-schedule.ts';
 
 export function sellerDigestJob(ctx: JobContext) {
   return async (job: Job): Promise<void> => {
     const { userId } = sellerJobData.parse(job.attrs.data);
-    const deps = insightDeps({ pool: ctx.deps.pool, notifier: ctx.notifier, log: ctx.log }, ctx.deps.config);
-    const outcome = await sendDigest(deps, userId, new Date());
-    if (outcome !== 'sent') ctx.log.info({ userId, outcome }, 'no digest sent');
+    const { pool, config } = ctx.deps;
+    const deps = insightDeps({ pool, notifier: ctx.notifier, log: ctx.log }, config);
+    const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
+    if (!scope || !settings?.time) return;
+    const now = new Date();
+    const sendAt = digestDueAt(now, settings.time, scope.timezone, config.jobs.digestPrepareMinutes);
+    const outcome = await prepareDigest(deps, userId, sendAt, { now, sendNow: sendAt <= now });
+    if (outcome !== 'sent' && outcome !== 'prepared') ctx.log.info({ userId, outcome, sendAt }, 'no digest prepared');
   };
 }

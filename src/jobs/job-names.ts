@@ -5,7 +5,10 @@ import { CHANNELS } from '../db/enums.ts';
 export const JOB = {
   /** Recurring, one per seller with a connected marketplace, in the seller's timezone. */
   syncSeller: 'sync-seller',
-  /** Recurring, one per seller with a connected marketplace and a digest time, in the seller's timezone. */
+  /**
+   * Recurring, one per seller with a connected marketplace and a digest time, in the
+   * seller's timezone, DIGEST_PREPARE_MINUTES before it: prepares the digest into the outbox.
+   */
   sellerDigest: 'seller-digest',
   /** On demand (a question found stale data, the cron endpoint, a stopped run to resume). */
   syncSellerNow: 'sync-seller-now',

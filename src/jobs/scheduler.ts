@@ -3,7 +3,8 @@
  * `sync-seller` job in its own timezone and tier; `sync-seller-now` runs a seller's sync
  * on demand, one queued-or-running job per seller (a second request joins the first);
  * `connect-backfill` runs a connection's first sync, told in the chat that connected it,
- * one job a connection; `refresh-fx-rates` runs daily.
+ * one job a connection; `seller-digest` prepares a seller's digest ahead of its time,
+ * and every worker's digest sender delivers those due; `refresh-fx-rates` runs daily.
  *
  * Any process can schedule and request (`web`, CLI commands); a `worker` also runs the
  * jobs (`work`). Several workers share them through Agenda's locks; the seller's sync
@@ -15,6 +16,7 @@ import type pg from 'pg';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
 import type { Config } from '../config/config.ts';
 import type { SyncTier } from '../db/enums.ts';
+import { insightDeps } from '../insights/alerts.ts';
 import { withLogContext } from '../logging/log-context.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SyncDeps } from '../sync/sync-connection.ts';
@@ -22,6 +24,7 @@ import { SYNC_LEASE_TTL_MS, SYNCABLE_STATUSES } from '../sync/sync-manager.ts';
 import { BACKFILL_TIMING, type BackfillTiming } from './backfill-announcer.ts';
 import { connectBackfillJob } from './backfill-job.ts';
 import { sellerDigestJob } from './digest-job.ts';
+import { DigestSender } from './digest-sender.ts';
 import { refreshFxRatesJob } from './fx-job.ts';
 import { type BackfillData, JOB, type OnDemandTrigger, type SyncNowData } from './job-names.ts';
 import { isDuplicateJob, type JobStore } from './job-store.ts';
@@ -86,6 +89,8 @@ export class Scheduler {
   /** Aborted when stop() runs out of patience: syncs end at their next page boundary. */
   readonly #shutdown = new AbortController();
   #started = false;
+  /** This worker's share of the digests due each minute (work() starts it). */
+  #digestSender: DigestSender | undefined;
 
   constructor(store: JobStore, options: SchedulerOptions) {
     this.#store = store;
@@ -162,6 +167,8 @@ export class Scheduler {
       skipImmediate: true,
     });
     await this.#start();
+    this.#digestSender = new DigestSender(insightDeps({ pool: deps.pool, notifier, log: this.#log }, deps.config));
+    this.#digestSender.start();
     this.#log.info({ ...counts, store: this.#store.kind }, 'job worker started');
   }
 
@@ -170,6 +177,8 @@ export class Scheduler {
    * stop at their next page (their cursors are saved; they are picked up again).
    */
   async stop(drainMs = this.#config.shutdownTimeoutMs): Promise<void> {
+    await this.#digestSender?.stop();
+    this.#digestSender = undefined;
     if (this.#started) await this.#store.agenda.stop(false);
     this.#started = false;
     const running = [...this.#running];
@@ -195,7 +204,7 @@ export class Scheduler {
   async scheduleSeller(userId: string): Promise<SyncSchedule | undefined> {
     const [seller] = await this.#sellers([userId]);
     for (const recurring of SELLER_RECURRING) {
-      const schedule = seller && recurring.scheduleOf(seller);
+      const schedule = seller && recurring.scheduleOf(seller, this.#config.jobs);
       const [current] = (await this.#store.agenda.queryJobs({ name: recurring.name, data: { userId }, limit: 1 })).jobs;
       if (!schedule) {
         if (current) await this.#store.agenda.cancel({ id: current._id });
@@ -209,7 +218,7 @@ export class Scheduler {
       if (unchanged && current.nextRunAt && current.nextRunAt < this.#clock()) continue;
       await this.#saveRecurring(recurring.name, userId, schedule, current?._id ?? null);
     }
-    return seller && SYNC_RECURRING.scheduleOf(seller);
+    return seller && SYNC_RECURRING.scheduleOf(seller, this.#config.jobs);
   }
 
   /** Every seller's recurring jobs at once (a worker does this when it starts): only what differs is written. */
@@ -232,7 +241,7 @@ export class Scheduler {
     await forEachLimit(sellers, BULK_PARALLELISM, async (seller) => {
       const current = existing.get(seller.id);
       existing.delete(seller.id);
-      const schedule = recurring.scheduleOf(seller);
+      const schedule = recurring.scheduleOf(seller, this.#config.jobs);
       if (!schedule) {
         if (current) {
           await agenda.cancel({ id: current.id });
@@ -459,7 +468,7 @@ interface SellerRow {
 interface SellerRecurring {
   name: string;
   /** When it runs for this seller; undefined: the seller has none. */
-  scheduleOf(seller: SellerRow): SyncSchedule | undefined;
+  scheduleOf(seller: SellerRow, jobs: Config['jobs']): SyncSchedule | undefined;
 }
 
 const SYNC_RECURRING: SellerRecurring = {
@@ -471,7 +480,8 @@ const SELLER_RECURRING: SellerRecurring[] = [
   SYNC_RECURRING,
   {
     name: JOB.sellerDigest,
-    scheduleOf: (s) => (s.active && s.digestTime ? digestScheduleFor(s.digestTime, s.timezone) : undefined),
+    scheduleOf: (s, jobs) =>
+      s.active && s.digestTime ? digestScheduleFor(s.digestTime, s.timezone, jobs.digestPrepareMinutes) : undefined,
   },
 ];
 

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SyncTier } from '../db/enums.ts';
-import { validTimezone } from '../time/local-time.ts';
+import { addDays, instantOf, localDate, validTimezone } from '../time/local-time.ts';
 
 export interface SyncSchedule {
   cron: string;
@@ -37,13 +37,30 @@ function cronFor(userId: string, tier: SyncTier): string {
 }
 
 /**
- * The seller's digest: daily at their local "HH:MM" (the job itself tells Monday's
- * weekly digest from the others). DST is Agenda's: a time that does not exist that day
- * runs at the next that does, one that happens twice runs once.
+ * When the seller's digest is prepared: daily `leadMinutes` before their local "HH:MM"
+ * (digest-outbox.ts composes and draws it then; every worker's sender delivers it at
+ * the digest time; the job itself tells Monday's weekly digest from the others). DST is
+ * Agenda's: a time that does not exist that day runs at the next that does, one that
+ * happens twice runs once.
  */
-export function digestScheduleFor(time: string, timezone: string): SyncSchedule {
+export function digestScheduleFor(time: string, timezone: string, leadMinutes = 0): SyncSchedule {
   const [hh = '9', mm = '0'] = time.split(':');
-  return { cron: `${Number(mm)} ${Number(hh)} * * *`, timezone: validTimezone(timezone) ? timezone : 'UTC' };
+  const at = (((Number(hh) * 60 + Number(mm) - leadMinutes) % 1440) + 1440) % 1440;
+  return { cron: `${at % 60} ${Math.floor(at / 60)} * * *`, timezone: validTimezone(timezone) ? timezone : 'UTC' };
+}
+
+/**
+ * The digest-time instant a prepare run at `runAt` is for: the last time the seller's
+ * "HH:MM" falls, in their zone, at or before `runAt` plus the lead (and a minute's slack
+ * for a run a little late). A run hours late (its worker was down) is for the digest
+ * that fell due meanwhile: it is sent at once.
+ */
+export function digestDueAt(runAt: Date, time: string, timezone: string, leadMinutes: number): Date {
+  const zone = validTimezone(timezone) ? timezone : 'UTC';
+  const horizon = runAt.getTime() + (leadMinutes + 1) * 60_000;
+  const today = localDate(new Date(horizon), zone);
+  const due = instantOf(today, time, zone);
+  return due.getTime() <= horizon ? due : instantOf(addDays(today, -1), time, zone);
 }
 
 /** A minute in [0, span), the same for a seller every time. */

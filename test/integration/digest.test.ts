@@ -3,7 +3,8 @@
  * same weekday of the four weeks before, the top products, returns and cancellations,
  * stock running out, freshness and a chart, sent once a local day to the chat picked or
  * last used (Slack and WhatsApp through their APIs, mocked at the network); on Mondays
- * last week instead; on WhatsApp outside the 24-hour window, as the template.
+ * last week instead; on WhatsApp outside the 24-hour window, as the template. Prepared
+ * ahead into the outbox by the seller's job, sent at its time by the workers' senders.
  */
 import { Writable } from 'node:stream';
 import pg from 'pg';
@@ -14,10 +15,11 @@ import { resolveKeyring } from '../../src/crypto/keyring.ts';
 import { TokenVault } from '../../src/crypto/token-vault.ts';
 import { closePool } from '../../src/db/pool.ts';
 import { linkIdentity } from '../../src/identity/chat-identities.ts';
-import { sendDigest } from '../../src/insights/digest.ts';
+import { prepareDigest, sendDigest } from '../../src/insights/digest-outbox.ts';
+import { DigestSender } from '../../src/jobs/digest-sender.ts';
 import { JOB } from '../../src/jobs/job-names.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { localTime } from '../../src/time/local-time.ts';
+import { instantOf, localDate, localTime } from '../../src/time/local-time.ts';
 import { type SeededSeller, seedOrder, seedProduct, seedSeller } from '../support/analytics-seed.ts';
 import { JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
 import { mockSlackApi, type SlackApiMock, slackEnv, TEAM } from '../support/slack.ts';
@@ -168,41 +170,135 @@ describe('the daily digest', () => {
     expect(await sendDigest(deps(), unreachable.userId, WEDNESDAY_9AM)).toBe('no_chat');
     expect(slack.of('chat.postMessage')).toHaveLength(0);
   });
-  it('is sent by a worker when its job comes due, once, and then waits for the next day', async () => {
-    const seller = await kolkataSeller('farah');
-    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1FARAH` }, seller.userId);
-    // the digest set for a minute ago, scheduled as of two minutes ago: due now
-    const minuteAgo = localTime(new Date(Date.now() - 60_000), 'Asia/Kolkata').slice(11, 16);
-    await pool.query(`update "user" set digest_time = $2 where id = $1`, [seller.userId, minuteAgo]);
-    const past = await openScheduler(config, pool, { clock: () => new Date(Date.now() - 120_000) });
-    await past.scheduleSeller(seller.userId);
-    expect((await past.scheduledDigestOf(seller.userId))?.nextRunAt?.getTime()).toBeLessThan(Date.now());
-    // its sync is not what this test waits for: the worker schedules it afresh
+  /** The seller's digest prepared (as their job does ahead of 09:00) for Wednesday 09:00. */
+  const prepareWednesday = (userId: string) =>
+    prepareDigest(deps(), userId, WEDNESDAY_9AM, {
+      now: new Date(WEDNESDAY_9AM.getTime() - 20 * 60_000),
+      sendNow: false,
+    });
+  const sender = (at: Date, concurrency = 2) => new DigestSender(deps(), { clock: () => at, concurrency });
+  const rowOf = async (userId: string) =>
+    (
+      await pool.query<{ state: string; has_reply: boolean; has_chart: boolean; send_at: Date }>(
+        `select state, reply is not null as has_reply, chart_png is not null as has_chart, send_at
+           from digest_delivery where user_id = $1`,
+        [userId],
+      )
+    ).rows;
+
+  it('is prepared ahead with its chart drawn, and sent from the outbox once it is due, by two racing senders once each', async () => {
+    const sellers = await Promise.all(['gita', 'hari', 'ira', 'jai'].map((name) => kolkataSeller(name)));
+    for (const [i, seller] of sellers.entries()) {
+      await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U2RACE${i}` }, seller.userId);
+      expect(await prepareWednesday(seller.userId)).toBe('prepared');
+      expect(await rowOf(seller.userId)).toEqual([
+        { state: 'prepared', has_reply: true, has_chart: true, send_at: WEDNESDAY_9AM },
+      ]);
+    }
+    // prepared twice (a job run again): still one
+    expect(await prepareWednesday(sellers[0]?.userId as string)).toBe('already_sent');
+    // a minute early: nothing is due
+    expect(await sender(new Date(WEDNESDAY_9AM.getTime() - 60_000)).sendDue()).toBe(0);
+    expect(slack.of('chat.postMessage')).toHaveLength(0);
+
+    const at = new Date(WEDNESDAY_9AM.getTime() + 1000);
+    const sent = await Promise.all([sender(at).sendDue(), sender(at).sendDue()]);
+    expect(sent[0] + sent[1]).toBe(4);
+    const posts = slack.of('chat.postMessage');
+    expect(posts).toHaveLength(4);
+    for (const [i] of sellers.entries()) {
+      const opened = slack.of('conversations.open').filter((c) => c.args.users === `U2RACE${i}`);
+      expect(opened.length).toBeGreaterThan(0);
+    }
+    expect(new Set(posts.map((p) => p.args.channel)).size).toBe(4);
+    expect(posts[0]?.args.text).toContain('Your ShopIQ digest for yesterday (24 Nov 2026)');
+    // each with the chart drawn ahead, in its DM
+    const uploads = slack.of('files.completeUploadExternal');
+    expect(uploads.map((u) => u.args.channel_id).sort()).toEqual(posts.map((p) => p.args.channel).sort());
+    for (const seller of sellers) {
+      expect(await rowOf(seller.userId)).toEqual([
+        { state: 'sent', has_reply: false, has_chart: false, send_at: WEDNESDAY_9AM },
+      ]);
+    }
+    // and again: nothing more
+    expect(await sender(new Date(at.getTime() + 60_000)).sendDue()).toBe(0);
+    expect(slack.of('chat.postMessage')).toHaveLength(4);
+  });
+
+  it("is sent as the seller's settings stand at the send: not when turned off, to the chat they moved it to", async () => {
+    const off = await kolkataSeller('kiran');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1KIRAN` }, off.userId);
+    const moved = await kolkataSeller('lata');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1LATA` }, moved.userId);
+    await linkIdentity(pool, { channel: 'whatsapp', externalId: NUMBER.replace('55555', '66666') }, moved.userId);
+    expect(await prepareWednesday(off.userId)).toBe('prepared');
+    expect(await prepareWednesday(moved.userId)).toBe('prepared');
+    await pool.query(`update "user" set digest_time = null where id = $1`, [off.userId]);
+    const whatsapp = {
+      channel: 'whatsapp',
+      conversationId: NUMBER.replace('55555', '66666'),
+      identity: NUMBER.replace('55555', '66666'),
+    };
+    await pool.query(`update "user" set digest_address = $2 where id = $1`, [moved.userId, JSON.stringify(whatsapp)]);
+
+    expect(await sender(new Date(WEDNESDAY_9AM.getTime() + 1000)).sendDue()).toBe(1);
+    expect(slack.of('chat.postMessage')).toHaveLength(0);
+    expect(await rowOf(off.userId)).toEqual([]);
+    const sent = twilio.to(NUMBER.replace('55555', '66666'));
+    expect(sent.length).toBeGreaterThan(0);
+  });
+
+  it("is prepared by a worker's job ahead of its time, and sent by a job run late at once", async () => {
+    const ahead = await kolkataSeller('mala');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1MALA` }, ahead.userId);
+    const late = await kolkataSeller('farah');
+    await linkIdentity(pool, { channel: 'slack', externalId: `${TEAM}:U1FARAH` }, late.userId);
+    // prepared 30 minutes ahead: one digest due in 10 minutes, one due a minute ago (its worker was down)
+    const hhmm = (ms: number) => localTime(new Date(Date.now() + ms), 'Asia/Kolkata').slice(11, 16);
+    const inTen = hhmm(10 * 60_000);
+    const minuteAgo = hhmm(-60_000);
+    await pool.query(`update "user" set digest_time = $2 where id = $1`, [ahead.userId, inTen]);
+    await pool.query(`update "user" set digest_time = $2 where id = $1`, [late.userId, minuteAgo]);
+    const leadConfig = { ...config, jobs: { ...config.jobs, digestPrepareMinutes: 30 } };
+    // scheduled as of 40 minutes ago: both jobs are due now
+    const past = await openScheduler(leadConfig, pool, { clock: () => new Date(Date.now() - 40 * 60_000) });
+    await past.scheduleSeller(ahead.userId);
+    await past.scheduleSeller(late.userId);
+    expect((await past.scheduledDigestOf(late.userId))?.nextRunAt?.getTime()).toBeLessThan(Date.now());
+    // their syncs are not what this test waits for: the worker schedules them afresh
     await past.agenda.cancel({ name: JOB.syncSeller });
     await past.stop(0);
 
-    const worker = await openScheduler(config, pool);
+    const worker = await openScheduler(leadConfig, pool);
     try {
-      await worker.work({ pool, vault: new TokenVault(resolveKeyring(config, log)), config, log }, notifier);
+      await worker.work(
+        { pool, vault: new TokenVault(resolveKeyring(config, log)), config: leadConfig, log },
+        notifier,
+      );
       const deadline = Date.now() + 30_000;
-      while (slack.of('chat.postMessage').length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(slack.of('chat.postMessage')[0]?.args.text).toMatch(/^Your ShopIQ (weekly )?digest for/);
+      const settled = async () =>
+        (await rowOf(ahead.userId))[0]?.state === 'prepared' && slack.of('chat.postMessage').length > 0;
+      while (!(await settled()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      // the late one at once
+      const posts = slack.of('chat.postMessage');
+      expect(posts).toHaveLength(1);
+      expect(posts[0]?.args.text).toMatch(/^Your ShopIQ (weekly )?digest for/);
+      expect(slack.of('conversations.open')[0]?.args.users).toBe('U1FARAH');
+      expect((await rowOf(late.userId))[0]?.state).toBe('sent');
+      // the other waits in the outbox for its time, today's in Kolkata
+      const dueAt = instantOf(localDate(new Date(Date.now() + 10 * 60_000), 'Asia/Kolkata'), inTen, 'Asia/Kolkata');
+      expect(await rowOf(ahead.userId)).toEqual([
+        { state: 'prepared', has_reply: true, has_chart: true, send_at: dueAt },
+      ]);
+      // each job's next run: 30 minutes before the same time tomorrow, Kolkata time
       let next: Date | undefined;
       while (Date.now() < deadline) {
-        next = (await worker.scheduledDigestOf(seller.userId))?.nextRunAt;
+        next = (await worker.scheduledDigestOf(late.userId))?.nextRunAt;
         if (next && next.getTime() > Date.now()) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      // the same time tomorrow, Kolkata time
-      expect(localTime(next as Date, 'Asia/Kolkata').slice(11, 16)).toBe(minuteAgo);
-      expect((next as Date).getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
-      const { rows } = await pool.query('select count(*)::int as n from digest_delivery where user_id = $1', [
-        seller.userId,
-      ]);
-      expect(rows[0]?.n).toBe(1);
-      expect(slack.of('chat.postMessage')).toHaveLength(1);
+      expect(localTime(new Date((next as Date).getTime() + 30 * 60_000), 'Asia/Kolkata').slice(11, 16)).toBe(minuteAgo);
+      expect((next as Date).getTime() - Date.now()).toBeGreaterThan(22 * 3_600_000);
     } finally {
       await worker.stop(0);
     }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { closePool } from '../../src/db/pool.ts';
 import type { Scheduler } from '../../src/jobs/scheduler.ts';
+import { digestDueAt } from '../../src/jobs/sync-schedule.ts';
 import { localTime } from '../../src/time/local-time.ts';
 import { itOnStore, JOB_STORES, jobConfig, openScheduler } from '../support/job-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -119,6 +120,17 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
     return runs;
   }
   const digestOf = (userId: string) => scheduler.scheduledDigestOf(userId);
+  /** The digests' instants from `from`: each prepared by its job 20 minutes (the default lead) before. */
+  async function digestsFrom(userId: string, zone: string, from: string, count: number): Promise<string[]> {
+    const runs = await runsFrom(userId, from, count, digestOf);
+    return runs.map((run) => {
+      const preparedAt = new Date(`${run}Z`);
+      const due = digestDueAt(preparedAt, '09:00', zone, 20);
+      expect(due.getTime() - preparedAt.getTime()).toBe(20 * 60_000);
+      expect(localTime(due, zone).slice(11, 16)).toBe('09:00');
+      return due.toISOString().slice(0, 16);
+    });
+  }
 
   itOnStore(store)('keeps 02:mm and 14:mm local across DST changes, once a half-day', async () => {
     const ny = await seller('America/New_York');
@@ -169,59 +181,68 @@ describe.each(JOB_STORES)('recurring syncs on the $name job store', (store) => {
     ]);
   });
   itOnStore(store)(
-    'sends the digest at 09:00 local by default, in Kolkata, New York and Sydney, across DST changes',
+    'prepares the digest 20 minutes ahead and sends it at 09:00 local by default, in Kolkata, New York and Sydney, across DST changes',
     async () => {
       const ny = await seller('America/New_York');
       const syd = await seller('Australia/Sydney');
       const kol = await seller('Asia/Kolkata');
       // New York springs forward on 2026-03-08 and falls back on 2026-11-01: 09:00 stays 09:00
-      expect(await runsFrom(ny, '2026-03-06T18:00:00Z', 4, digestOf)).toEqual([
+      expect(await digestsFrom(ny, 'America/New_York', '2026-03-06T18:00:00Z', 4)).toEqual([
         '2026-03-07T14:00', // 09:00 EST
         '2026-03-08T13:00', // 09:00 EDT
         '2026-03-09T13:00',
         '2026-03-10T13:00',
       ]);
-      expect(await runsFrom(ny, '2026-10-31T18:00:00Z', 2, digestOf)).toEqual([
+      expect(await digestsFrom(ny, 'America/New_York', '2026-10-31T18:00:00Z', 2)).toEqual([
         '2026-11-01T14:00', // 09:00 EST
         '2026-11-02T14:00',
       ]);
       // Sydney leaves DST on 2026-04-05 and enters it on 2026-10-04
-      expect(await runsFrom(syd, '2026-04-03T00:00:00Z', 3, digestOf)).toEqual([
+      expect(await digestsFrom(syd, 'Australia/Sydney', '2026-04-03T00:00:00Z', 3)).toEqual([
         '2026-04-03T22:00', // 09:00 AEDT on the 4th
         '2026-04-04T23:00', // 09:00 AEST on the 5th
         '2026-04-05T23:00',
       ]);
-      expect(await runsFrom(syd, '2026-10-02T00:00:00Z', 3, digestOf)).toEqual([
+      expect(await digestsFrom(syd, 'Australia/Sydney', '2026-10-02T00:00:00Z', 3)).toEqual([
         '2026-10-02T23:00', // 09:00 AEST on the 3rd
         '2026-10-03T22:00', // 09:00 AEDT on the 4th
         '2026-10-04T22:00',
       ]);
       // Kolkata has no DST: 03:30 UTC every day
-      expect(await runsFrom(kol, '2026-03-07T00:00:00Z', 2, digestOf)).toEqual([
+      expect(await digestsFrom(kol, 'Asia/Kolkata', '2026-03-07T00:00:00Z', 2)).toEqual([
         '2026-03-07T03:30',
         '2026-03-08T03:30',
       ]);
     },
   );
 
-  itOnStore(store)('moves the digest with its time, drops it when off, and leaves a due one due', async () => {
-    now = new Date('2026-11-24T10:00:00Z');
-    const id = await seller('Asia/Kolkata');
-    await scheduler.scheduleSeller(id);
-    expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe('2026-11-25 09:00 (Asia/Kolkata)');
+  itOnStore(store)(
+    'moves the digest (prepared 20 minutes ahead) with its time, drops it when off, and leaves a due one due',
+    async () => {
+      now = new Date('2026-11-24T10:00:00Z');
+      const id = await seller('Asia/Kolkata');
+      await scheduler.scheduleSeller(id);
+      expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe(
+        '2026-11-25 08:40 (Asia/Kolkata)',
+      );
 
-    await pool.query(`update "user" set digest_time = '07:45' where id = $1`, [id]);
-    await scheduler.scheduleSeller(id);
-    expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe('2026-11-25 07:45 (Asia/Kolkata)');
+      await pool.query(`update "user" set digest_time = '07:45' where id = $1`, [id]);
+      await scheduler.scheduleSeller(id);
+      expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe(
+        '2026-11-25 07:25 (Asia/Kolkata)',
+      );
 
-    // due but not yet taken when the seller's sync ends and reschedules: it stays due
-    now = new Date('2026-11-25T02:16:00Z'); // 07:46 IST
-    await scheduler.scheduleSeller(id);
-    expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe('2026-11-25 07:45 (Asia/Kolkata)');
+      // due but not yet taken when the seller's sync ends and reschedules: it stays due
+      now = new Date('2026-11-25T02:16:00Z'); // 07:46 IST
+      await scheduler.scheduleSeller(id);
+      expect(localTime((await digestOf(id))?.nextRunAt as Date, 'Asia/Kolkata')).toBe(
+        '2026-11-25 07:25 (Asia/Kolkata)',
+      );
 
-    await pool.query(`update "user" set digest_time = null where id = $1`, [id]);
-    await scheduler.scheduleSeller(id);
-    expect(await digestOf(id)).toBeUndefined();
-    expect(await scheduleOf(id)).toBeDefined(); // the sync stays
-  });
+      await pool.query(`update "user" set digest_time = null where id = $1`, [id]);
+      await scheduler.scheduleSeller(id);
+      expect(await digestOf(id)).toBeUndefined();
+      expect(await scheduleOf(id)).toBeDefined(); // the sync stays
+    },
+  );
 });

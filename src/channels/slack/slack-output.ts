@@ -10,7 +10,7 @@
  * never lost silently.
  */
 import type { ChatPostMessageResponse, ChatStreamer, WebClient } from '@slack/web-api';
-import { renderChart } from '../../conversation/charts/chart-renderer.ts';
+import { chartPng } from '../../conversation/charts/chart-renderer.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { ChannelOutput } from '../chat-gateway.ts';
@@ -70,7 +70,7 @@ export async function uploadSlackCharts(
   for (const [i, spec] of (reply.charts ?? []).entries()) {
     let png: Buffer;
     try {
-      ({ png } = await renderChart(spec));
+      png = await chartPng(reply, i);
     } catch (err) {
       // the message and its table are out already: a chart that cannot be drawn now is left out
       log.warn({ err, chart: spec.title }, 'chart not drawn');

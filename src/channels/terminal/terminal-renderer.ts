@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderChart } from '../../conversation/charts/chart-renderer.ts';
+import { chartPng } from '../../conversation/charts/chart-renderer.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import type { ToolTable } from '../../conversation/tools/tool.ts';
 import { alignTable } from '../text-table.ts';
@@ -13,14 +13,13 @@ import { alignTable } from '../text-table.ts';
 export async function renderForTerminal(reply: Reply, chartDir?: string): Promise<string> {
   const charts: string[] = [];
   if (chartDir) {
-    for (const spec of reply.charts ?? []) {
+    for (const [i, spec] of (reply.charts ?? []).entries()) {
       // an answer is printed whatever becomes of its chart
-      const drawn = await renderChart(spec).catch(() => undefined);
-      if (!drawn) {
+      const png = await chartPng(reply, i).catch(() => undefined);
+      if (!png) {
         charts.push(`(The chart "${spec.title}" could not be drawn.)`);
         continue;
       }
-      const { png } = drawn;
       mkdirSync(chartDir, { recursive: true });
       const file = path.join(
         chartDir,

@@ -8,7 +8,7 @@
  * follow-up goes through the 24-hour rule (whatsapp-sender.ts).
  */
 import type pg from 'pg';
-import { renderChart } from '../../conversation/charts/chart-renderer.ts';
+import { chartPng } from '../../conversation/charts/chart-renderer.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { saveMedia } from '../../media/media-store.ts';
@@ -62,9 +62,9 @@ export class WhatsAppOutput implements ChannelOutput {
     clearTimeout(this.#timer);
     const { messages, charts } = renderForWhatsApp(reply);
     for (const body of messages) await this.#deps.sender.send(this.#to, { body });
-    for (const spec of charts) {
+    for (const [i, spec] of charts.entries()) {
       try {
-        const { png } = await renderChart(spec);
+        const png = await chartPng(reply, i);
         const { path } = await saveMedia(this.#deps.db, { bytes: png, contentType: 'image/png' });
         await this.#deps.sender.send(this.#to, { mediaUrl: `${this.#deps.publicBaseUrl}${path}` });
       } catch (err) {

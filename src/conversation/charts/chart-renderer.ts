@@ -12,8 +12,13 @@
  * Under a burst the thread cannot keep up (about ten charts a second): beyond
  * `MAX_WAITING` charts waiting, a chart is refused at once (`ChartsBusy`) and the
  * answer goes out with its table alone rather than seconds late.
+ *
+ * Work that can wait its turn (digests drawn ahead of their time: digest-outbox.ts) asks
+ * with `{ wait: true }`: it joins a queue of its own, never refused, drawn only when no
+ * answer's chart waits, so a burst of digests neither loses charts nor delays answers.
  */
 import { Worker } from 'node:worker_threads';
+import type { Reply } from '../reply.ts';
 import type { ChartSpec, RenderedChart } from './chart.ts';
 
 const CHARTS_PER_THREAD = 40;
@@ -35,20 +40,32 @@ interface Job {
 }
 
 const queue: Job[] = [];
+/** Charts that wait their turn behind every answer's (`wait: true`). */
+const background: Job[] = [];
 let thread: { worker: Worker; drawn: number } | undefined;
 let drawing = false;
 
-export function renderChart(spec: ChartSpec): Promise<RenderedChart> {
-  if (queue.length >= MAX_WAITING) return Promise.reject(new ChartsBusy());
+export function renderChart(spec: ChartSpec, options: { wait?: boolean } = {}): Promise<RenderedChart> {
+  if (!options.wait && queue.length >= MAX_WAITING) return Promise.reject(new ChartsBusy());
   return new Promise<RenderedChart>((resolve, reject) => {
-    queue.push({ spec, resolve, reject });
+    (options.wait ? background : queue).push({ spec, resolve, reject });
     if (!drawing) void drawNext();
   });
 }
 
+/** The PNG of a reply's `i`th chart: the one drawn ahead (`chartImages`), else drawn now. */
+export async function chartPng(reply: Reply, i: number): Promise<Buffer> {
+  const drawn = reply.chartImages?.[i];
+  if (drawn) return Buffer.from(drawn);
+  const spec = reply.charts?.[i];
+  if (!spec) throw new Error(`the reply has no chart ${i}`);
+  return (await renderChart(spec)).png;
+}
+
 async function drawNext(): Promise<void> {
   drawing = true;
-  for (let job = queue.shift(); job; job = queue.shift()) {
+  const next = () => queue.shift() ?? background.shift();
+  for (let job = next(); job; job = next()) {
     try {
       job.resolve(await draw(job.spec));
     } catch (error) {
