@@ -43,7 +43,7 @@ export class DigestSender {
   /** Looks for due digests now (after the pass under way, if one is). */
   wake(): void {
     if (this.#stopped) return;
-    if (this.#pass) {
+    if (this.#pass !== undefined) {
       this.#again = true;
       return;
     }
