@@ -90,13 +90,9 @@ export async function checkAlerts(
   if (detectors.length === 0) return none;
   const found = await readSellerData(pool, scope, async (db) => {
     const all: { kind: AlertKind; lasting: boolean; findings: Finding[] }[] = [];
-    for (const d of detectors) {
-      all.push({
-        kind: d.kind,
-        lasting: d.lasting,
-        findings: await d.find({ db, pool, scope, now, since, staleAfterMs: deps.staleAfterMs }),
-      });
-    }
+    // one input for all: what detectors read alike is read once for it
+    const input = { db, pool, scope, now, since, staleAfterMs: deps.staleAfterMs };
+    for (const d of detectors) all.push({ kind: d.kind, lasting: d.lasting, findings: await d.find(input) });
     return all;
   });
 

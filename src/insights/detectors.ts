@@ -41,26 +41,10 @@ import { addDays, instantOf, localDate, weekdayName } from '../time/local-time.t
 
 export const ALERT_RULES = {
   salesDrop: { weeks: 8, minWeeksSold: 6, madFactor: 3, maxShareOfMedian: 0.5, ordersTail: 0.005 },
-  returnSpike: {
-    recentDays: 7,
-    baselineDays: 56,
-    minCount: 3,
-    minBaseline: 20,
-    factor: 2,
-    margin: 0.1,
-    tail: 0.00001,
-    prior: 50,
-  },
-  cancelSpike: {
-    recentDays: 7,
-    baselineDays: 56,
-    minCount: 3,
-    minBaseline: 20,
-    factor: 2,
-    margin: 0.1,
-    tail: 0.00001,
-    prior: 50,
-  },
+  /** What the return and cancellation spikes look at: yesterday, the last 7 days, and the 8 weeks before. */
+  spikeWindows: { recentDays: 7, baselineDays: 56 },
+  returnSpike: { minCount: 3, minBaseline: 20, factor: 2, margin: 0.1, tail: 0.00001, prior: 50 },
+  cancelSpike: { minCount: 3, minBaseline: 20, factor: 2, margin: 0.1, tail: 0.00001, prior: 50 },
   stockLow: { days: 7, velocityDays: 30, minUnitsSold: 3 },
   connection: { failingForMs: 12 * 3_600_000 },
   largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 10, recentDays: 3 },
@@ -240,10 +224,22 @@ interface ProductWindows {
  * `recentDays` up to yesterday, and over the `baselineDays` before them, in the
  * seller's days.
  */
-async function productWindows(
-  input: DetectorInput,
-  { recentDays, baselineDays }: { recentDays: number; baselineDays: number },
-): Promise<{ rows: ProductWindows[]; from: string; to: string }> {
+type Windows = { rows: ProductWindows[]; from: string; to: string };
+
+/** Read once for all the detectors of one check (the return and the cancellation spikes). */
+const windowsRead = new WeakMap<DetectorInput, Promise<Windows>>();
+
+function productWindows(input: DetectorInput): Promise<Windows> {
+  let read = windowsRead.get(input);
+  if (!read) {
+    read = readProductWindows(input);
+    windowsRead.set(input, read);
+  }
+  return read;
+}
+
+async function readProductWindows(input: DetectorInput): Promise<Windows> {
+  const { recentDays, baselineDays } = ALERT_RULES.spikeWindows;
   const { scope } = input;
   const to = addDays(localDate(input.now, scope.timezone), -1);
   const from = addDays(to, 1 - recentDays);
@@ -292,8 +288,6 @@ async function productWindows(
 }
 
 interface SpikeRules {
-  recentDays: number;
-  baselineDays: number;
   minCount: number;
   minBaseline: number;
   factor: number;
@@ -320,6 +314,7 @@ interface SpikeMeasure {
  * `margin` above it, and a count that unlikely at the usual rate (a Poisson tail).
  */
 function spikes(rows: ProductWindows[], rules: SpikeRules, m: SpikeMeasure) {
+  const { recentDays, baselineDays } = ALERT_RULES.spikeWindows;
   const sums = new Map<Marketplace, [number, number]>();
   for (const r of rows) {
     const [c, b] = sums.get(r.marketplace) ?? [0, 0];
@@ -332,10 +327,10 @@ function spikes(rows: ProductWindows[], rules: SpikeRules, m: SpikeMeasure) {
     const usual = (m.count(row.before) + (rules.prior * c) / Math.max(b, 1)) / (usualBase + rules.prior);
     for (const [days, counts] of [
       [1, row.day],
-      [rules.recentDays, row.recent],
+      [recentDays, row.recent],
     ] as const) {
       const count = m.count(counts);
-      const base = m.base(counts, days, usualBase / rules.baselineDays);
+      const base = m.base(counts, days, usualBase / baselineDays);
       if (count < rules.minCount || base <= 0) continue;
       const rate = count / base;
       if (rate < Math.max(rules.factor * usual, usual + rules.margin)) continue;
@@ -354,7 +349,7 @@ const returnSpike: Detector = {
   lasting: true,
   async find(input) {
     const rules = ALERT_RULES.returnSpike;
-    const { rows, from, to } = await productWindows(input, rules);
+    const { rows, from, to } = await productWindows(input);
     const found = spikes(rows, rules, {
       count: (c) => c.returned,
       // what came back over the orders meanwhile, no fewer than usual: a product that
@@ -370,7 +365,7 @@ const returnSpike: Detector = {
         dedupeKey: `return_spike:${row.marketplace}:${row.sku}`,
         marketplace: row.marketplace,
         sku: row.sku,
-        text: `Returns of ${row.title} on ${name} jumped: ${count} orders of it came back ${inLast(days)} while ${placed} were placed (${pct(rate)}), against ${pct(usual)} over the ${rules.baselineDays / 7} weeks before.`,
+        text: `Returns of ${row.title} on ${name} jumped: ${count} orders of it came back ${inLast(days)} while ${placed} were placed (${pct(rate)}), against ${pct(usual)} over the ${ALERT_RULES.spikeWindows.baselineDays / 7} weeks before.`,
         ask: `Why are ${row.title} returns up on ${name}?`,
         facts: { returned: count, orders: placed, rate, usualRate: usual, from: days === 1 ? to : from, to },
       };
@@ -383,7 +378,7 @@ const cancelSpike: Detector = {
   lasting: true,
   async find(input) {
     const rules = ALERT_RULES.cancelSpike;
-    const { rows, from, to } = await productWindows(input, rules);
+    const { rows, from, to } = await productWindows(input);
     const found = spikes(rows, rules, {
       count: (c) => c.cancelled,
       base: (c) => c.orders + c.cancelled,
@@ -396,7 +391,7 @@ const cancelSpike: Detector = {
         dedupeKey: `cancel_spike:${row.marketplace}:${row.sku}`,
         marketplace: row.marketplace,
         sku: row.sku,
-        text: `Cancellations of ${row.title} on ${name} jumped: ${count} of ${base} orders of it ${days === 1 ? 'placed yesterday' : `placed in the last ${days} days`} were cancelled (${pct(rate)}), against ${pct(usual)} over the ${rules.baselineDays / 7} weeks before.`,
+        text: `Cancellations of ${row.title} on ${name} jumped: ${count} of ${base} orders of it ${days === 1 ? 'placed yesterday' : `placed in the last ${days} days`} were cancelled (${pct(rate)}), against ${pct(usual)} over the ${ALERT_RULES.spikeWindows.baselineDays / 7} weeks before.`,
         ask: `Why are ${row.title} orders being cancelled on ${name}?`,
         facts: { cancelled: count, ordered: base, rate, usualRate: usual, from: days === 1 ? to : from, to },
       };
