@@ -74,7 +74,7 @@ program
   .option('--faults <spec>', 'faults, e.g. "shopify:429=0.3,5xx=0.1;amazon:tokenTtl=60"')
   .option(
     '--anomalies <spec>',
-    'anomalies to plant, e.g. "sales_drop:s1-flipkart:2026-11-20;return_spike:s1-shopify:3:2026-11-10;stock_out:s1-amazon:5"',
+    'anomalies to plant (sales_drop, return_spike, cancel_spike, stock_out, large_order), e.g. "sales_drop:s1-flipkart:2026-11-20;return_spike:s1-shopify:3:2026-11-10;stock_out:s1-amazon:5"',
   )
   .option('--no-limits', 'turn the published rate limits off')
   .option('--start <iso date>', 'sandbox clock at start (default: today 00:00 UTC)')
