@@ -367,7 +367,8 @@ describe('ShopIQ in Slack', () => {
         timeout: 10_000,
       },
     );
-    expect((await app.scheduler.scheduledDigestOf(userId))?.cron).toBe('30 7 * * *');
+    // its job prepares it DIGEST_PREPARE_MINUTES (20) ahead
+    expect((await app.scheduler.scheduledDigestOf(userId))?.cron).toBe('10 7 * * *');
     const digest = await h.pool.query('select digest_time, digest_address from "user" where id = $1', [userId]);
     expect(digest.rows[0]).toMatchObject({ digest_time: '07:30', digest_address: { channel: 'slack' } });
     // a button under a message ShopIQ sent unasked (an alert's "Mute this") says its command in the DM
