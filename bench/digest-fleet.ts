@@ -9,19 +9,24 @@
  * products, stock at risk and a chart), the sales rollup built (as a sync leaves it),
  * and a chat they last wrote from: a Slack DM, or for `--whatsapp-share` of them
  * (default 0.2) a WhatsApp number, last seen an hour ago (inside the 24-hour window).
- * Each seller's `digest_time` is the local time, in their own zone, of one instant T a
- * minute or so ahead, so every digest job's next run is T. Their recurring jobs are
- * scheduled as a worker does (`scheduleAll`, PostgreSQL job store), then `--workers`
- * (default 2) `shopiq start --role worker` processes start, as the manifests run them,
+ * Each seller's `digest_time` is the local time, in their own zone, of one instant T,
+ * `--prepare-min` minutes (DIGEST_PREPARE_MINUTES; default one a 900 sellers, at least
+ * 2) and a little more ahead, so every `seller-digest` job (which prepares the digest
+ * into the outbox) runs at T minus that lead, and every digest is due at T. Their
+ * recurring jobs are scheduled as a worker does (`scheduleAll`, PostgreSQL job store),
+ * then `--workers` (default 2) `shopiq start --role worker` processes start, as the
+ * manifests run them, before the prepare jobs are due,
  * with Slack's Web API and Twilio's REST API stood in for in this process
  * (bench/support/slack-stand-in.ts, twilio-stand-in.ts; WhatsApp at the product's pace,
  * `--mps`, default 10 a second a process).
  *
- * Measured from T: each seller's digest arriving at the stand-in (Slack: its
+ * Measured before T: `prepared_before_t` (outbox rows claimed before T) and the span of
+ * their preparation. Measured from T: each seller's digest arriving at the stand-in (Slack: its
  * `chat.postMessage`; WhatsApp: its first message), `all_sent_s` (the last one), p50/p95,
  * `sent`, `missing` after `--timeout` s (default 600), `sellers_sent_two` (a second digest
  * at the stand-ins, or a second digest_delivery row), charts uploaded under the Slack
- * digests, the workers' peak RSS. `within_2_min`: 1 when every seller had one digest
+ * digests, the workers' peak RSS, the CPU a digest costs to prepare (workers' start to
+ * T) and to send (from T). `within_2_min`: 1 when every seller had one digest
  * within 120 s, none two.
  *
  * Exported as `digestFleet` for the insights benchmark; `digest-fleet.bench.ts` runs it alone.
@@ -93,6 +98,7 @@ export async function digestFleet(
   const mps = Number(options.mps ?? 10);
   const timeoutS = Number(options.timeout ?? 600);
   const syncConcurrency = Number(options['sync-concurrency'] ?? 3);
+  const prepareMin = Number(options['prepare-min'] ?? Math.max(2, Math.ceil(sellers / 900)));
   /** Seller i is reached on WhatsApp when the share's running count steps up at i. */
   const onWhatsApp = (i: number) => Math.floor((i + 1) * whatsappShare) > Math.floor(i * whatsappShare);
 
@@ -179,13 +185,14 @@ export async function digestFleet(
 
     // ------------------------------------------------------------- their jobs, all due at T
     const log = createLogger({ logLevel: 'error' });
-    const scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config, pool, log });
+    const leadConfig = { ...config, jobs: { ...config.jobs, digestPrepareMinutes: prepareMin } };
+    const scheduler = new Scheduler(await openJobStore({ config, pool, log }), { config: leadConfig, pool, log });
     t = performance.now();
     await scheduler.scheduleAll(); // the recurring syncs (no digest time yet)
     const syncScheduleS = (performance.now() - t) / 1000;
     // T: the next whole minute that leaves time to schedule the digests (about as long as
-    // the syncs took) and start the workers
-    const leadMs = Number(options['lead-s'] ?? 25) * 1000 + syncScheduleS * 1000;
+    // the syncs took) and start the workers before the prepare jobs, `prepareMin` before T
+    const leadMs = Number(options['lead-s'] ?? 25) * 1000 + syncScheduleS * 1000 + prepareMin * 60_000;
     const due = new Date(Math.ceil((Date.now() + leadMs) / 60_000) * 60_000);
     await pool.query(
       `update "user" set digest_time = to_char($1::timestamptz at time zone timezone, 'HH24:MI')
@@ -196,14 +203,17 @@ export async function digestFleet(
     const counts = await scheduler.scheduleAll();
     const digestScheduleS = (performance.now() - t) / 1000;
     await scheduler.stop(0);
+    const prepareAt = new Date(due.getTime() - prepareMin * 60_000);
     const { rows: dueRows } = await pool.query<{ n: number }>(
       `select count(*)::int as n from agenda_jobs where name = $1 and next_run_at = $2`,
-      [JOB.sellerDigest, due],
+      [JOB.sellerDigest, prepareAt],
     );
     const dueJobs = dueRows[0]?.n ?? 0;
-    if (dueJobs !== sellers) throw new Error(`${dueJobs} of ${sellers} digest jobs are due at ${due.toISOString()}`);
+    if (dueJobs !== sellers) {
+      throw new Error(`${dueJobs} of ${sellers} digest jobs are due at ${prepareAt.toISOString()}`);
+    }
     process.stderr.write(
-      `${counts.created} digest jobs scheduled in ${digestScheduleS.toFixed(1)} s, all due at ${due.toISOString()}\n`,
+      `${counts.created} digest jobs scheduled in ${digestScheduleS.toFixed(1)} s, all due at ${prepareAt.toISOString()} (digests at ${due.toISOString()})\n`,
     );
 
     // ------------------------------------------------------------- the workers
@@ -213,12 +223,14 @@ export async function digestFleet(
       SLACK_API_URL: slack.apiUrl,
       ...twilioEnv({ TWILIO_BASE_URL: twilio.baseUrl, TWILIO_MESSAGES_PER_S: String(mps) }),
       SYNC_CONCURRENCY: String(syncConcurrency),
+      DIGEST_PREPARE_MINUTES: String(prepareMin),
       ...(options['lock-s'] ? { JOB_LOCK_LIFETIME_MS: String(Number(options['lock-s']) * 1000) } : {}),
     };
     workers.push(...(await Promise.all(Array.from({ length: workerCount }, () => startWorkerProcess(db, env)))));
     const upBeforeDueS = (due.getTime() - Date.now()) / 1000;
+    const upBeforePrepareS = (prepareAt.getTime() - Date.now()) / 1000;
     process.stderr.write(
-      `${workerCount} workers up ${upBeforeDueS >= 0 ? `${upBeforeDueS.toFixed(1)} s before` : `${(-upBeforeDueS).toFixed(1)} s after`} T\n`,
+      `${workerCount} workers up ${upBeforePrepareS.toFixed(1)} s before the prepare jobs, ${upBeforeDueS.toFixed(1)} s before T\n`,
     );
     // CPU and database transactions from here to the last digest: what a digest costs
     const pgPids = postgresPids();
@@ -276,6 +288,26 @@ export async function digestFleet(
         }
       }
     };
+    // the lead window: the prepare jobs run; what they cost is taken at T
+    const preparedCount = async () =>
+      (
+        await pool.query<{ n: number }>(
+          `select count(*)::int as n from digest_delivery where state = 'prepared' and send_at = $1`,
+          [due],
+        )
+      ).rows[0]?.n ?? 0;
+    while (Date.now() < due.getTime() - 1500) {
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(5000, Math.max(0, due.getTime() - 1500 - Date.now()))),
+      );
+      sampleRss();
+      const toT = (due.getTime() - Date.now()) / 1000;
+      process.stderr.write(`\rT-${toT.toFixed(0)} s: ${await preparedCount()} / ${sellers} digests prepared   `);
+    }
+    const preparedAtT = await preparedCount();
+    while (Date.now() < due.getTime()) await new Promise((resolve) => setTimeout(resolve, 10));
+    const atT = { worker: cpuOf(workerPids), pg: cpuOf(pgPids), xacts: await commits() };
+    process.stderr.write(`\rat T: ${preparedAtT} / ${sellers} digests prepared${' '.repeat(20)}\n`);
     const deadline = performance.now() + Math.max(0, due.getTime() - Date.now()) + timeoutS * 1000;
     let reported = -1;
     while (sentAt.size < sellers && performance.now() < deadline) {
@@ -290,6 +322,11 @@ export async function digestFleet(
     }
     process.stderr.write(`\r${sentAt.size} / ${sellers} digests sent${' '.repeat(20)}\n`);
     const selfCpu = process.cpuUsage(before.self);
+    const sendSpent = {
+      worker: cpuOf(workerPids) - atT.worker,
+      pg: cpuOf(pgPids) - atT.pg,
+      xacts: (await commits()) - atT.xacts,
+    };
     const spent = {
       worker: cpuOf(workerPids) - before.worker,
       pg: cpuOf(pgPids) - before.pg,
@@ -307,6 +344,13 @@ export async function digestFleet(
     read();
     sampleRss();
 
+    const { rows: prepared } = await pool.query<{ before_t: number; first_s: number | null; last_s: number | null }>(
+      `select count(*) filter (where prepared_at < $1)::int as before_t,
+              extract(epoch from min(prepared_at) - $1)::float as first_s,
+              extract(epoch from max(prepared_at) filter (where prepared_at < $1) - $1)::float as last_s
+         from digest_delivery where send_at = $1`,
+      [due],
+    );
     const { rows: deliveries } = await pool.query<{ rows: number; twice: string[] }>(
       `select count(*)::int as rows,
               coalesce(array_agg(distinct user_id::text) filter (where n > 1), '{}') as twice
@@ -337,12 +381,19 @@ export async function digestFleet(
         sync_concurrency: syncConcurrency,
         orders_per_seller: DAYS * MARKETPLACES.length,
         due_at: due.toISOString(),
+        prepare_minutes: prepareMin,
         workers_up_before_due_s: round(upBeforeDueS, 1),
+        workers_up_before_prepare_s: round(upBeforePrepareS, 1),
         seed_s: round(seedS, 1),
         schedule_digests_s: round(digestScheduleS, 2),
         timeout_s: timeoutS,
       },
       metrics: {
+        prepared_before_t: prepared[0]?.before_t ?? 0,
+        prepared_at_t: preparedAtT,
+        // claims of the digests prepared before T, in seconds from T (negative: before)
+        prepare_first_s: round(prepared[0]?.first_s ?? Number.NaN, 1),
+        prepare_last_s: round(prepared[0]?.last_s ?? Number.NaN, 1),
         all_sent_s: round(allSentS, 1),
         sent: sentAt.size,
         missing: sellers - sentAt.size,
@@ -367,6 +418,10 @@ export async function digestFleet(
         postgres_cpu_ms_per_digest: round((spent.pg * 1000) / Math.max(1, sentAt.size), 1),
         stand_ins_cpu_ms_per_digest: round((spent.self * 1000) / Math.max(1, sentAt.size), 1),
         db_transactions_per_digest: round(spent.xacts / Math.max(1, sentAt.size), 1),
+        // of which from T: the send alone
+        send_worker_cpu_ms_per_digest: round((sendSpent.worker * 1000) / Math.max(1, sentAt.size), 1),
+        send_postgres_cpu_ms_per_digest: round((sendSpent.pg * 1000) / Math.max(1, sentAt.size), 1),
+        send_db_transactions_per_digest: round(sendSpent.xacts / Math.max(1, sentAt.size), 1),
         within_2_min: sentAt.size === sellers && allSentS <= GOAL_S && sentTwo === 0 ? 1 : 0,
       },
     };
