@@ -6,7 +6,7 @@
  * - `--drops` sales drops (half empty days, half at 20% of the usual);
  * - `--spikes` return spikes and as many cancellation spikes (each on one of the store's
  *   best sellers, 7 days at a rate of `--spike-rate`);
- * - `--large` large orders (30× the units of the day's first order);
+ * - `--large` large orders (the day's first order, made 20× the store's median order);
  * - `--stock-outs` best sellers out of stock (now).
  * Each seller is synced whole, then the history is replayed: for every day of the last
  * `--days`, each detector runs as it would the morning after (09:00 in the seller's
@@ -375,14 +375,18 @@ function plantAnomalies(o: {
         at('sales_drop', day, 1, `sales_drop:${store}:${day}:${i % 2 === 0 ? 0 : 0.2}`);
       });
       someDays(o.largeCount, 1).forEach((day) => {
-        at('large_order', day, 1, `large_order:${store}:${day}:30`);
+        at('large_order', day, 1, `large_order:${store}:${day}:20`);
       });
+      // the best sellers, taken in turn by the two kinds of spike
       let next = 0;
-      for (const kind of ['return_spike', 'cancel_spike'] as const)
-        for (const day of someDays(o.spikeCount, SPIKE_DAYS)) {
+      const kinds = ['return_spike', 'cancel_spike'] as const;
+      const days = kinds.map(() => someDays(o.spikeCount, SPIKE_DAYS));
+      for (let i = 0; i < o.spikeCount; i++)
+        kinds.forEach((kind, k) => {
+          const day = days[k]?.[i] as string;
           const product = best[next++] as number;
           at(kind, day, SPIKE_DAYS, `${kind}:${store}:${product}:${day}:${SPIKE_DAYS}:${o.spikeRate}`, product);
-        }
+        });
       for (let i = 0; i < o.stockOuts; i++) {
         const product = best[next++] as number;
         at('stock_low', START, 0, `stock_out:${store}:${product}:0`, product);

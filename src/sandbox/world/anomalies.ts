@@ -14,8 +14,8 @@
  * - `stock_out:<store>:<product>[:<units>]`: the product's listing there holds `units`
  *   (default 0);
  * - `large_order:<store>:<YYYY-MM-DD>[:<factor>]`: the store's first order of that day
- *   holds `factor` (default 10) times the units of each of its lines, and is not
- *   cancelled.
+ *   has its units multiplied until it is worth about `factor` (default 20) times the
+ *   store's median order, and is not cancelled.
  *
  * Several are separated by `;`.
  */
@@ -75,7 +75,7 @@ export function parseAnomalies(spec: string | undefined): AnomalySpec[] {
             units: number(rest[1], 0, 'the units'),
           };
         case 'large_order':
-          return { kind, store, day: date(rest[0]), factor: Math.max(1, number(rest[1], 10, 'the factor')) };
+          return { kind, store, day: date(rest[0]), factor: Math.max(1, number(rest[1], 20, 'the factor')) };
         default:
           throw new RangeError(
             `anomaly "${part}": the kind is sales_drop, return_spike, cancel_spike, stock_out or large_order`,

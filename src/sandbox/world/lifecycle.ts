@@ -107,7 +107,7 @@ export interface StoreContext {
   listed: ReturnType<typeof listedOn>;
   /** Planted return and cancellation spikes of this store (anomalies.ts). */
   spikes?: readonly ProductSpike[];
-  /** Planted large orders of this store: the day's start, and the units' factor. */
+  /** Planted large orders of this store: the day's start, and its worth in median orders. */
   largeOrders?: readonly { fromMs: number; factor: number }[];
 }
 

@@ -4,7 +4,7 @@
  * and new orders live in an overlay that takes precedence over the generated ones.
  */
 import type { DemandCalendar } from './calendar.ts';
-import { generateLifecycle, type Lifecycle, type StoreContext, updatedAt } from './lifecycle.ts';
+import { generateLifecycle, type Lifecycle, type StoreContext, totalMinor, updatedAt } from './lifecycle.ts';
 
 export interface OrderPosition {
   updatedAt: number;
@@ -54,7 +54,28 @@ export class StoreOrders {
         placedAt < x.fromMs + 86_400_000 &&
         (index === 0 || this.#placedAt(index - 1) < x.fromMs),
     );
-    return generateLifecycle(this.#ctx, index, placedAt, this.#horizon, large?.factor);
+    const order = generateLifecycle(this.#ctx, index, placedAt, this.#horizon);
+    if (!large) return order;
+    // its units scaled until it is worth `factor` times the store's median order
+    const scale = Math.max(1, Math.round((large.factor * this.#medianMinor()) / Math.max(1, totalMinor(order.lines))));
+    return generateLifecycle(this.#ctx, index, placedAt, this.#horizon, scale);
+  }
+
+  #median: number | undefined;
+
+  /** The store's median order value (of up to 501 orders spread over its history). */
+  #medianMinor(): number {
+    if (this.#median === undefined) {
+      const step = Math.max(1, Math.floor(this.baseCount / 501));
+      const values: number[] = [];
+      for (let i = 0; i < this.baseCount; i += step) {
+        const placedAt = this.#placedAt(i);
+        values.push(totalMinor(generateLifecycle(this.#ctx, i, placedAt, this.#horizon).lines));
+      }
+      values.sort((a, b) => a - b);
+      this.#median = values[Math.floor(values.length / 2)] ?? 0;
+    }
+    return this.#median;
   }
 
   #placedAt(index: number): number {
