@@ -22,7 +22,8 @@
  *   30 days' pace, or none left;
  * - `connection`: a marketplace whose syncs have failed for 12 hours or more;
  * - `large_order`: an order the sync brought in worth more than 10× the seller's median
- *   order and more than any other of the 90 days before (30 orders at least).
+ *   order and more than 99.5% of their orders of the 90 days before (30 orders at least;
+ *   not "more than any": one large order would hide the next for three months).
  *
  * A finding names its marketplace (and product), carries its numbers, and the question
  * to ask next; its dedupe key says what it is about.
@@ -47,7 +48,7 @@ export const ALERT_RULES = {
   cancelSpike: { minCount: 3, minBaseline: 20, factor: 2, margin: 0.1, tail: 0.00001, prior: 50 },
   stockLow: { days: 7, velocityDays: 30, minUnitsSold: 3 },
   connection: { failingForMs: 12 * 3_600_000 },
-  largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 10, recentDays: 3 },
+  largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 10, percentile: 0.995, recentDays: 3 },
 } as const;
 
 export interface Finding {
@@ -475,22 +476,23 @@ const largeOrder: Detector = {
       [input.scope.userId, input.since, new Date(input.now.getTime() - rules.recentDays * 86_400_000), input.now],
     );
     if (fresh.length === 0) return [];
-    const { rows: history } = await input.db.query<{ n: number; median: number | null; largest: number | null }>(
+    const { rows: history } = await input.db.query<{ n: number; median: number | null; top: number | null }>(
       `select count(*)::int as n,
               percentile_cont(0.5) within group (order by net_sales_usd)::float8 as median,
-              max(net_sales_usd)::float8 as largest
+              percentile_cont($4::float8) within group (order by net_sales_usd)::float8 as top
          from unified_order
         where user_id = $1 and ordered_at >= $2 and ordered_at < $3 and status <> 'CANCELLED' and net_sales_usd is not null`,
       [
         input.scope.userId,
         new Date(input.now.getTime() - rules.historyDays * 86_400_000),
         new Date(input.now.getTime() - rules.recentDays * 86_400_000),
+        rules.percentile,
       ],
     );
     const h = history[0];
     const usualUsd = h?.median;
-    if (!h || h.n < rules.minOrders || !usualUsd || h.largest === null) return [];
-    const bar = Math.max(rules.medianFactor * usualUsd, h.largest);
+    if (!h || h.n < rules.minOrders || !usualUsd || h.top === null) return [];
+    const bar = Math.max(rules.medianFactor * usualUsd, h.top);
     return fresh
       .filter((o) => Number(o.usd) > bar)
       .map((o) => {
@@ -500,7 +502,7 @@ const largeOrder: Detector = {
           kind: 'large_order' as const,
           dedupeKey: `large_order:${o.id}`,
           marketplace: o.marketplace,
-          text: `A large order on ${name}: ${o.order_number ?? o.external_order_id}, ${formatMoney(o.amount, o.currency)}, about ${times}× your usual order and more than any other of the last ${rules.historyDays} days.`,
+          text: `A large order on ${name}: ${o.order_number ?? o.external_order_id}, ${formatMoney(o.amount, o.currency)}, about ${times}× your usual order (the median of the last ${rules.historyDays} days).`,
           ask: `What is in ${name} order ${o.order_number ?? o.external_order_id}?`,
           facts: { orderId: o.id, usd: Number(o.usd), medianUsd: usualUsd, barUsd: bar },
         };
