@@ -5,7 +5,11 @@
  * (`processed_event`) outlive any retry by days (Slack retries within minutes, Twilio
  * within hours), spent and expired link codes and the record of tries are gone a day on,
  * chat images (chart URLs sent to WhatsApp) once expired, marketplace authorization
- * states a day after they expired, sellers' daily token counts a week after the day.
+ * states a day after they expired, sellers' daily token counts a week after the day,
+ * digests (the once-a-day claims, their text and chart cleared once sent) 30 days after
+ * their date, and alerts that can no longer recur (a day's sales drop, an order's size)
+ * or that ended (cleared) 180 days after they were raised: an open lasting alert stays,
+ * since it is what keeps a low stock from being told twice.
  */
 import { purgeTokenBudgets } from '../conversation/token-budget.ts';
 import { purgeLinkCodes } from '../identity/link-codes.ts';
@@ -27,6 +31,15 @@ export function purgeJob(ctx: JobContext) {
     const media = await purgeMedia(pool);
     await purgeOAuthStates(pool);
     await purgeTokenBudgets(pool);
-    ctx.log.child({ job: 'purge' }).info({ chatTurns, deliveries, media }, 'expired chat records purged');
+    const { rowCount: digests } = await pool.query(
+      `delete from digest_delivery where local_date < current_date - 30 and state in ('sent', 'failed')`,
+    );
+    const { rowCount: alerts } = await pool.query(
+      `delete from seller_alert where created_at < now() - interval '180 days'
+          and (cleared_at is not null or kind in ('sales_drop', 'large_order'))`,
+    );
+    ctx.log
+      .child({ job: 'purge' })
+      .info({ chatTurns, deliveries, media, digests, alerts }, 'expired chat records purged');
   };
 }

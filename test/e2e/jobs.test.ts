@@ -137,7 +137,7 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
   });
 
   itOnStore(store)(
-    'purge drops chat turns past their retention, delivery ids past any retry, spent link codes, expired chat images and old token counts, and keeps recent ones',
+    'purge drops chat turns past their retention, delivery ids past any retry, spent link codes, expired chat images, old token counts, old digests and alerts that cannot recur, and keeps recent ones and open lasting alerts',
     async () => {
       const [seller] = (await h.pool.query<{ id: string }>('select id from "user" order by created_at limit 1')).rows;
       await h.pool.query(
@@ -174,7 +174,32 @@ describe.each(JOB_STORES)('sync jobs on the $name job store', (store) => {
          values ($1, current_date - 30, 5000, 0, now()), ($1, current_date, 700, 0, now())`,
         [seller?.id],
       );
+      await h.pool.query(
+        `insert into digest_delivery (user_id, local_date, kind, state)
+         values ($1, current_date - 40, 'daily', 'sent'), ($1, current_date - 2, 'daily', 'sent')`,
+        [seller?.id],
+      );
+      await h.pool.query(
+        `insert into seller_alert (user_id, kind, dedupe_key, facts, created_at, cleared_at)
+         values ($1, 'sales_drop', 'old-drop', '{}', now() - interval '200 days', null),
+                ($1, 'stock_low', 'old-open-stock', '{}', now() - interval '200 days', null),
+                ($1, 'stock_low', 'old-cleared-stock', '{}', now() - interval '200 days', now() - interval '190 days'),
+                ($1, 'sales_drop', 'recent-drop', '{}', now() - interval '2 days', null)`,
+        [seller?.id],
+      );
       expect(await runNow('purge')).toBeDefined();
+      const digests = await h.pool.query(
+        `select (current_date - local_date)::int as age from digest_delivery
+          where user_id = $1 and local_date in (current_date - 40, current_date - 2) order by 1`,
+        [seller?.id],
+      );
+      expect(digests.rows).toEqual([{ age: 2 }]);
+      const alerts = await h.pool.query(
+        `select dedupe_key from seller_alert where user_id = $1 and dedupe_key in
+           ('old-drop', 'old-open-stock', 'old-cleared-stock', 'recent-drop') order by 1`,
+        [seller?.id],
+      );
+      expect(alerts.rows.map((r) => r.dedupe_key)).toEqual(['old-open-stock', 'recent-drop']);
       const turns = await h.pool.query(
         `select content from chat_message where conversation_id = 'D1' and user_id = $1`,
         [seller?.id],
