@@ -5,11 +5,10 @@
  * would have done over those hours, at once. Moves are handled one after another.
  */
 
-import { loadSellerScope } from '../analytics/seller-scope.ts';
 import type { App } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { checkAlerts, insightDeps } from '../insights/alerts.ts';
-import { digestSettings } from '../insights/digest.ts';
+import { digestSeller } from '../insights/digest.ts';
 import { sendDigest } from '../insights/digest-outbox.ts';
 import type { Sandbox } from '../sandbox/sandbox-server.ts';
 import { syncSellers } from '../sync/sync-manager.ts';
@@ -47,10 +46,11 @@ async function catchUp(
   await syncSellers({ pool, vault, config, log }, { userIds: [userId], trigger: 'manual' });
   const deps = insightDeps({ pool, notifier, log }, config);
   await checkAlerts(deps, userId, { since, now: to });
-  const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
-  if (!scope || !settings?.time) return;
-  for (let day = localDate(from, scope.timezone); day <= localDate(to, scope.timezone); day = addDays(day, 1)) {
-    const due = instantOf(day, settings.time, scope.timezone);
-    if (due > from && due <= to) await sendDigest(deps, userId, due);
+  const seller = await digestSeller(pool, userId);
+  if (!seller) return;
+  const { timezone } = seller.scope;
+  for (let day = localDate(from, timezone); day <= localDate(to, timezone); day = addDays(day, 1)) {
+    const due = instantOf(day, seller.settings.time, timezone);
+    if (due > from && due <= to) await sendDigest(deps, userId, due, seller);
   }
 }

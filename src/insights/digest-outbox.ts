@@ -16,7 +16,7 @@
  * What the seller changes meanwhile is read at the send: `digest off` drops it, a new
  * chat gets it, a later time re-times it (an earlier one sends it at once).
  */
-import { loadSellerScope } from '../analytics/seller-scope.ts';
+import type { SellerScope } from '../analytics/seller-scope.ts';
 import type { ChatAddress } from '../channels/chat-notifier.ts';
 import { noticeAddress } from '../channels/seller-address.ts';
 import { renderChart } from '../conversation/charts/chart-renderer.ts';
@@ -27,8 +27,9 @@ import {
   type DigestDeps,
   type DigestKind,
   type DigestOutcome,
+  type DigestSeller,
   digestKindOn,
-  digestSettings,
+  digestSeller,
 } from './digest.ts';
 
 /** A sender holding a row longer than this is taken to be dead: another sender takes it. */
@@ -56,17 +57,19 @@ export type PrepareOutcome = 'prepared' | 'retimed' | DigestOutcome;
 
 /**
  * Prepares the seller's digest due at `sendAt` (the digest-time instant) and, when
- * `sendNow` (a late run, the demo clock), sends it at once.
+ * `sendNow` (a late run, the demo clock), sends it at once. `seller`: the seller as the
+ * caller just read them (else read here).
  */
 export async function prepareDigest(
   deps: DigestDeps,
   userId: string,
   sendAt: Date,
-  { now, sendNow }: { now: Date; sendNow: boolean },
+  { now, sendNow, seller: known }: { now: Date; sendNow: boolean; seller?: DigestSeller },
 ): Promise<PrepareOutcome> {
   const { pool } = deps;
-  const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
-  if (!scope || !settings || settings.time === null) return 'off';
+  const seller = known ?? (await digestSeller(pool, userId));
+  if (!seller) return 'off';
+  const { scope, settings } = seller;
   if (!(await noticeAddress(pool, userId, settings.address))) return 'no_chat';
   const day = localDate(sendAt, scope.timezone);
   const kind = digestKindOn(day);
@@ -100,7 +103,7 @@ export async function prepareDigest(
     attempts: 1,
     claimedAt: now,
   };
-  if (sendNow) return deliverDigest(deps, due, now);
+  if (sendNow) return deliverDigest(deps, due, now, seller);
   await pool.query(
     `update digest_delivery set state = 'prepared', reply = $3, chart_png = $4, claimed_at = null
       where user_id = $1 and local_date = $2`,
@@ -111,8 +114,13 @@ export async function prepareDigest(
 }
 
 /** Sends the seller's digest due at `dueAt` now (composed now): the demo clock's catch-up. */
-export function sendDigest(deps: DigestDeps, userId: string, dueAt: Date): Promise<PrepareOutcome> {
-  return prepareDigest(deps, userId, dueAt, { now: new Date(), sendNow: true });
+export function sendDigest(
+  deps: DigestDeps,
+  userId: string,
+  dueAt: Date,
+  seller?: DigestSeller,
+): Promise<PrepareOutcome> {
+  return prepareDigest(deps, userId, dueAt, { now: new Date(), sendNow: true, ...(seller ? { seller } : {}) });
 }
 
 /**
@@ -155,19 +163,26 @@ export async function claimDueDigests(deps: Pick<DigestDeps, 'pool'>, now: Date,
 }
 
 /**
- * Posts a claimed digest as the seller's settings stand now, and records the outcome:
- * sent; dropped (digest off, no chat left); re-timed (its time moved later); or given
- * back for another try, until DIGEST_SEND_ATTEMPTS (then `failed`, logged).
+ * Posts a claimed digest as the seller's settings stand now (`seller`: as just read),
+ * and records the outcome: sent; dropped (digest off, no chat left); re-timed (its time
+ * moved later); or given back for another try, until DIGEST_SEND_ATTEMPTS (then
+ * `failed`, logged).
  */
-export async function deliverDigest(deps: DigestDeps, due: DueDigest, now: Date): Promise<DigestOutcome | 'retimed'> {
+export async function deliverDigest(
+  deps: DigestDeps,
+  due: DueDigest,
+  now: Date,
+  seller?: DigestSeller,
+): Promise<DigestOutcome | 'retimed'> {
   const { pool, log } = deps;
   const { userId, localDate: day } = due;
-  const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
-  if (!scope || !settings || settings.time === null) {
+  const standing = seller ?? (await digestSeller(pool, userId));
+  if (!standing) {
     await release(deps, userId, day);
     log.info({ userId, day }, 'digest turned off since it was prepared: not sent');
     return 'off';
   }
+  const { scope, settings } = standing;
   const current = instantOf(day, settings.time, scope.timezone);
   if (current.getTime() > now.getTime() + 1000 && current.getTime() !== due.sendAt.getTime()) {
     await settle(deps, due, `state = 'prepared', send_at = $4, claimed_at = null, attempts = attempts - 1`, [current]);
@@ -209,7 +224,7 @@ export async function deliverDigest(deps: DigestDeps, due: DueDigest, now: Date)
 /** The digest and its chart's PNG, drawn in its turn behind answers' charts (undefined: it could not be drawn, logged). */
 async function composeAndDraw(
   deps: DigestDeps,
-  scope: NonNullable<Awaited<ReturnType<typeof loadSellerScope>>>,
+  scope: SellerScope,
   sendAt: Date,
   kind: DigestKind,
 ): Promise<{ reply: Reply; png: Buffer | undefined }> {

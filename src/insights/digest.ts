@@ -14,7 +14,7 @@ import { type Period, precedingPeriod, resolvePeriod } from '../analytics/period
 import { productSales, topProducts } from '../analytics/products.ts';
 import { type SalesFigures, type SalesReport, salesReport } from '../analytics/sales.ts';
 import { readSellerData } from '../analytics/seller-reads.ts';
-import type { SellerScope } from '../analytics/seller-scope.ts';
+import { loadSellerScope, type SellerScope } from '../analytics/seller-scope.ts';
 import type { ChatAddress, ChatNotifier } from '../channels/chat-notifier.ts';
 import type { ChartSpec } from '../conversation/charts/chart.ts';
 import { marketplaceName } from '../conversation/format/labels.ts';
@@ -49,6 +49,19 @@ export interface DigestSettings {
   /** Local "HH:MM"; null: off. */
   time: string | null;
   address: ChatAddress | null;
+}
+
+/** A seller whose digest is on: where they are, and their digest settings. */
+export interface DigestSeller {
+  scope: SellerScope;
+  settings: DigestSettings & { time: string };
+}
+
+/** The seller, when their digest is on (undefined: no such seller, or `digest off`). */
+export async function digestSeller(pool: pg.Pool, userId: string): Promise<DigestSeller | undefined> {
+  const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
+  if (!scope || settings?.time == null) return undefined;
+  return { scope, settings: { ...settings, time: settings.time } };
 }
 
 export async function digestSettings(pool: pg.Pool, userId: string): Promise<DigestSettings | undefined> {

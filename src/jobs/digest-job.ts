@@ -6,9 +6,8 @@
  * sends it at once.
  */
 import type { Job } from 'agenda';
-import { loadSellerScope } from '../analytics/seller-scope.ts';
 import { insightDeps } from '../insights/alerts.ts';
-import { digestSettings } from '../insights/digest.ts';
+import { digestSeller } from '../insights/digest.ts';
 import { prepareDigest } from '../insights/digest-outbox.ts';
 import { sellerJobData } from './job-names.ts';
 import type { JobContext } from './sync-jobs.ts';
@@ -19,11 +18,11 @@ export function sellerDigestJob(ctx: JobContext) {
     const { userId } = sellerJobData.parse(job.attrs.data);
     const { pool, config } = ctx.deps;
     const deps = insightDeps({ pool, notifier: ctx.notifier, log: ctx.log }, config);
-    const [scope, settings] = await Promise.all([loadSellerScope(pool, userId), digestSettings(pool, userId)]);
-    if (!scope || !settings?.time) return;
+    const seller = await digestSeller(pool, userId);
+    if (!seller) return;
     const now = new Date();
-    const sendAt = digestDueAt(now, settings.time, scope.timezone, config.jobs.digestPrepareMinutes);
-    const outcome = await prepareDigest(deps, userId, sendAt, { now, sendNow: sendAt <= now });
+    const sendAt = digestDueAt(now, seller.settings.time, seller.scope.timezone, config.jobs.digestPrepareMinutes);
+    const outcome = await prepareDigest(deps, userId, sendAt, { now, sendNow: sendAt <= now, seller });
     if (outcome !== 'sent' && outcome !== 'prepared') ctx.log.info({ userId, outcome, sendAt }, 'no digest prepared');
   };
 }
