@@ -52,6 +52,7 @@ const bench: Bench = async (options) => {
       },
       update: async () => false,
       editable: () => false,
+      showsCharts: () => false,
     };
     await setup.pool.query(
       `update "user" set digest_address = '{"channel":"terminal","conversationId":"terminal-bench","identity":"local"}' where id = $1`,

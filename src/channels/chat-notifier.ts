@@ -33,11 +33,14 @@ export interface ChatNotifier {
   update(message: PostedMessage, reply: Reply): Promise<boolean>;
   /** Whether messages of this channel can be edited in place (progress updated, not repeated). */
   editable(channel: Channel): boolean;
+  /** Whether this channel's messages carry their charts (WhatsApp's, sent unasked, do not). */
+  showsCharts(channel: Channel): boolean;
 }
 
 /** One channel's part of a notifier (notifier.ts picks it by the address's channel). */
 export interface ChannelNotifier {
   readonly editable: boolean;
+  readonly showsCharts: boolean;
   post(address: ChatAddress, reply: Reply): Promise<PostedMessage | undefined>;
   update?(message: PostedMessage, reply: Reply): Promise<boolean>;
 }

@@ -60,5 +60,6 @@ export function createChatNotifier(deps: ChatNotifierDeps): ChatNotifier {
       }
     },
     editable: (channel) => parts[channel]?.editable ?? false,
+    showsCharts: (channel) => parts[channel]?.showsCharts ?? false,
   };
 }

@@ -70,7 +70,8 @@ export async function prepareDigest(
   const seller = known ?? (await digestSeller(pool, userId));
   if (!seller) return 'off';
   const { scope, settings } = seller;
-  if (!(await noticeAddress(pool, userId, settings.address))) return 'no_chat';
+  const address = await noticeAddress(pool, userId, settings.address);
+  if (!address) return 'no_chat';
   const day = localDate(sendAt, scope.timezone);
   const kind = digestKindOn(day);
   // held as `sending` while it is composed: no sender takes it half made
@@ -88,7 +89,7 @@ export async function prepareDigest(
   let reply: Reply;
   let png: Buffer | undefined;
   try {
-    ({ reply, png } = await composeAndDraw(deps, scope, sendAt, kind));
+    ({ reply, png } = await composeAndDraw(deps, scope, sendAt, kind, address));
   } catch (error) {
     await release(deps, userId, day);
     throw error;
@@ -195,7 +196,7 @@ export async function deliverDigest(
   }
   let reply = due.reply;
   let png = due.chartPng ?? undefined;
-  if (!reply) ({ reply, png } = await composeAndDraw(deps, scope, due.sendAt, due.kind));
+  if (!reply) ({ reply, png } = await composeAndDraw(deps, scope, due.sendAt, due.kind, address));
   const posted = await deps.notifier.post(address, { ...reply, ...(png ? { chartImages: [png] } : {}) });
   if (posted) {
     await settle(deps, due, `state = 'sent', sent_at = $4, reply = null, chart_png = null, claimed_at = null`, [
@@ -221,16 +222,21 @@ export async function deliverDigest(
   return 'not_delivered';
 }
 
-/** The digest and its chart's PNG, drawn in its turn behind answers' charts (undefined: it could not be drawn, logged). */
+/**
+ * The digest and its chart's PNG, drawn in its turn behind answers' charts (undefined:
+ * it could not be drawn, logged; or the chat it goes to shows no chart, WhatsApp: should
+ * the seller's chat change before the send, the new one draws it then).
+ */
 async function composeAndDraw(
   deps: DigestDeps,
   scope: SellerScope,
   sendAt: Date,
   kind: DigestKind,
+  address: ChatAddress,
 ): Promise<{ reply: Reply; png: Buffer | undefined }> {
   const reply = await composeDigest(deps, scope, sendAt, kind);
   const spec = reply.charts?.[0];
-  if (!spec) return { reply, png: undefined };
+  if (!spec || !deps.notifier.showsCharts(address.channel)) return { reply, png: undefined };
   try {
     return { reply, png: (await renderChart(spec, { wait: true })).png };
   } catch (err) {

@@ -108,6 +108,7 @@ describe('anomalies planted in the sandbox', () => {
       },
       update: async () => false,
       editable: () => false,
+      showsCharts: () => false,
     };
     await pool.query(
       `update "user" set digest_address = '{"channel":"terminal","conversationId":"terminal-t","identity":"local"}' where id = $1`,

@@ -32,6 +32,7 @@ const DM_CACHE_LIMIT = 10_000;
 
 export class SlackNotifier implements ChannelNotifier {
   readonly editable = true;
+  readonly showsCharts = true;
   readonly #client: WebClient;
   readonly #botToken: string | undefined;
   readonly #installations: PostgresInstallationStore | undefined;

@@ -22,6 +22,7 @@ export function registerTerminalConversation(conversationId: string, write: Term
 
 export const terminalNotifier: ChannelNotifier = {
   editable: false,
+  showsCharts: true,
   async post(address: ChatAddress, reply: Reply): Promise<PostedMessage | undefined> {
     const write = running.get(address.conversationId);
     if (!write) return undefined;

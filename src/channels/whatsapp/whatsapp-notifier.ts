@@ -11,6 +11,8 @@ const NUMBER = /^(?:whatsapp:)?(\+[1-9]\d{6,14})$/;
 
 export class WhatsAppNotifier implements ChannelNotifier {
   readonly editable = false;
+  /** Unasked messages go as text (a template outside the window): no chart image. */
+  readonly showsCharts = false;
   readonly #deps: WhatsAppOutputDeps;
 
   constructor(deps: WhatsAppOutputDeps) {
