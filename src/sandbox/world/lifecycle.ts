@@ -176,7 +176,6 @@ export function generateLifecycle(
   const paidAt = cod ? deliveredAt : prepaidAt;
   // a planted return spike: the product's orders delivered by its end (placed up to two weeks
   // before it) come back far more often, within its days, and it is the line returned
-  const spikeFrom = (x: ProductSpike) => Math.max(x.fromMs, (deliveredAt ?? x.toMs) + HOUR);
   const spike =
     deliveredAt === null
       ? undefined
@@ -185,19 +184,21 @@ export function generateLifecycle(
           (x) => x.fromMs - 14 * DAY,
           (x) => x.toMs,
         );
-  const returnSpike = spike && spikeFrom(spike) < spike.toMs ? spike : undefined;
+  // when it can come back: from the spike's start (or its delivery, if later) to its end
+  const backFrom = spike && deliveredAt !== null ? Math.max(spike.fromMs, deliveredAt + HOUR) : 0;
+  const returnSpike = spike && backFrom < spike.toMs ? spike : undefined;
   const returning = deliveredAt !== null && r.chance(returnSpike ? returnSpike.rate : mix.ret);
   // planted: come back on a day of the spike (asked for up to two days before, not before
   // it), so each marketplace dates it within the spike however it dates returns
   const spikeReturn =
     returning && returnSpike
-      ? spikeFrom(returnSpike) + r.int(0, Math.floor((returnSpike.toMs - spikeFrom(returnSpike)) / MINUTE) - 1) * MINUTE
+      ? backFrom + r.int(0, Math.floor((returnSpike.toMs - backFrom) / MINUTE) - 1) * MINUTE
       : null;
   const returnRequestedAt =
     !returning || deliveredAt === null
       ? null
-      : spikeReturn !== null && returnSpike
-        ? at(Math.max(spikeFrom(returnSpike), spikeReturn - r.int(0, 48) * HOUR))
+      : spikeReturn !== null
+        ? at(Math.max(backFrom, spikeReturn - r.int(0, 48) * HOUR))
         : at(deliveredAt + r.int(1, 10) * DAY);
   const returnedAt =
     returnRequestedAt === null
