@@ -61,7 +61,13 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
     const q = new SqlParams();
     const $ = { user: q.add(scope.userId), zone: q.add(scope.timezone) };
     const orders = `select o.* from unified_order o where o.user_id = ${$.user}`;
+    // every order and line of the seller, hash-joined. The statistics may predate the
+    // seller's first sync (no autoanalyze ran since it wrote them): then the seller seems
+    // to have a handful of rows, and nested loops over the CTEs compare every order with
+    // every other (over 10 minutes for 120,000 orders, seen in the insights benchmark)
+    await client.query('set local enable_nestloop = off');
     await client.query(insertRollups($, orders, sellerLines($)), q.values);
+    await client.query('set local enable_nestloop = on');
     await client.query(
       `insert into sales_rollup_state (user_id, timezone, built_at) values ($1, $2, now())
        on conflict (user_id) do update set timezone = excluded.timezone, built_at = excluded.built_at`,

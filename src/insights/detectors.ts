@@ -11,13 +11,15 @@
  *   moves them all; a marketplace's own trouble, only it). At least 6 of those weekdays
  *   must have sold;
  * - `return_spike`: the orders of a product whose units came back on a marketplace
- *   yesterday, or over the last 7 days (by the day they came back), over its orders
- *   meanwhile, well above the same over the 8 weeks before (drawn toward the
- *   marketplace's rate by 50 orders): at least 3, twice the usual rate and 10 points
- *   above it, and a count under 0.001% likely at the usual rate (it is asked of every
- *   product every day);
+ *   yesterday, or over the last 7 days (by the day they came back), against the orders
+ *   they come from (for each day, the product's orders a day over the 4 weeks before
+ *   it), well above the same over the 8 weeks before (drawn toward the marketplace's
+ *   rate by 50 orders): at least 3, twice the usual rate and 10 points above it, and a
+ *   count under 0.03% likely yesterday, 0.001% over the 7 days, given what the weeks
+ *   before saw (a negative binomial: a rate seen over few orders is known loosely). It
+ *   is asked of every product every day;
  * - `cancel_spike`: the same for a product's orders placed yesterday, or over the last
- *   7 days, whose lines of it were cancelled;
+ *   7 days, whose lines of it were cancelled: k of n orders (a beta-binomial);
  * - `stock_low`: a product that sells, with stock for fewer than 7 days at its last
  *   30 days' pace, or none left;
  * - `connection`: a marketplace whose syncs have failed for 12 hours or more;
@@ -39,13 +41,31 @@ import { type AlertKind, MARKETPLACES, type Marketplace } from '../db/enums.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { SellerDb } from '../db/seller-reader.ts';
 import { addDays, instantOf, localDate, weekdayName } from '../time/local-time.ts';
+import { betaBinomialTail, negativeBinomialTail, poissonCdf } from './distributions.ts';
 
 export const ALERT_RULES = {
   salesDrop: { weeks: 8, minWeeksSold: 6, madFactor: 3, maxShareOfMedian: 0.5, ordersTail: 0.005 },
-  /** What the return and cancellation spikes look at: yesterday, the last 7 days, and the 8 weeks before. */
-  spikeWindows: { recentDays: 7, baselineDays: 56 },
-  returnSpike: { minCount: 3, minBaseline: 20, factor: 2, margin: 0.1, tail: 0.00001, prior: 50 },
-  cancelSpike: { minCount: 3, minBaseline: 20, factor: 2, margin: 0.1, tail: 0.00001, prior: 50 },
+  /**
+   * What the return and cancellation spikes look at: yesterday, the last 7 days, and the 8
+   * weeks before; a return comes from the orders of the 4 weeks before it.
+   */
+  spikeWindows: { recentDays: 7, baselineDays: 56, returnLagDays: 28 },
+  returnSpike: {
+    minCount: 3,
+    minBaseline: 20,
+    factor: 2,
+    margin: 0.1,
+    tails: { day: 0.0003, recent: 0.00001 },
+    prior: 50,
+  },
+  cancelSpike: {
+    minCount: 3,
+    minBaseline: 20,
+    factor: 2,
+    margin: 0.1,
+    tails: { day: 0.0003, recent: 0.00001 },
+    prior: 50,
+  },
   stockLow: { days: 7, velocityDays: 30, minUnitsSold: 3 },
   connection: { failingForMs: 12 * 3_600_000 },
   largeOrder: { historyDays: 90, minOrders: 30, medianFactor: 10, percentile: 0.995, recentDays: 3 },
@@ -89,17 +109,6 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** P(X ≤ k) for X ~ Poisson(λ). */
-export function poissonCdf(k: number, lambda: number): number {
-  let term = Math.exp(-lambda);
-  let sum = term;
-  for (let i = 1; i <= k; i++) {
-    term *= lambda / i;
-    sum += term;
-  }
-  return Math.min(1, sum);
 }
 
 /** Median absolute deviation, scaled to a standard deviation's size for normal data. */
@@ -203,6 +212,11 @@ interface OrderCounts {
   orders: number;
   cancelled: number;
   returned: number;
+  /**
+   * The orders the returns of the stretch come from: for each of its days, the product's
+   * orders (not cancelled) a day over the `returnLagDays` before it.
+   */
+  exposure: number;
 }
 
 /**
@@ -240,13 +254,17 @@ function productWindows(input: DetectorInput): Promise<Windows> {
 }
 
 async function readProductWindows(input: DetectorInput): Promise<Windows> {
-  const { recentDays, baselineDays } = ALERT_RULES.spikeWindows;
+  const { recentDays, baselineDays, returnLagDays } = ALERT_RULES.spikeWindows;
   const { scope } = input;
   const to = addDays(localDate(input.now, scope.timezone), -1);
   const from = addDays(to, 1 - recentDays);
   const baseFrom = addDays(from, -baselineDays);
   const at = (day: string) => instantOf(day, '00:00', scope.timezone);
-  type Counts<P extends string> = Record<`orders${P}` | `cancelled${P}` | `returned${P}`, number>;
+  type Counts<P extends string> = Record<`orders${P}` | `cancelled${P}` | `returned${P}` | `exposure${P}`, number>;
+  // a day's orders count toward the exposure of each of the `returnLagDays` days after it
+  // that falls in the stretch [$a, $b]
+  const exposure = (a: string, b: string) =>
+    `coalesce(sum(orders * greatest(0, least(${b}::date, day + ${returnLagDays}) - greatest(${a}::date, day + 1) + 1)) / ${returnLagDays}.0, 0)::float8`;
   const { rows } = await input.db.query<
     { marketplace: Marketplace; sku: string; title: string } & Counts<'_day'> & Counts<''> & Counts<'_before'>
   >(
@@ -256,10 +274,13 @@ async function readProductWindows(input: DetectorInput): Promise<Windows> {
               coalesce(sum(cancelled_orders) filter (where day = $4), 0)::int as cancelled_day,
               coalesce(sum(orders) filter (where day >= $3), 0)::int as orders,
               coalesce(sum(cancelled_orders) filter (where day >= $3), 0)::int as cancelled,
-              coalesce(sum(orders) filter (where day < $3), 0)::int as orders_before,
-              coalesce(sum(cancelled_orders) filter (where day < $3), 0)::int as cancelled_before
+              coalesce(sum(orders) filter (where day >= $2 and day < $3), 0)::int as orders_before,
+              coalesce(sum(cancelled_orders) filter (where day >= $2 and day < $3), 0)::int as cancelled_before,
+              ${exposure('$4', '$4')} as exposure_day,
+              ${exposure('$3', '$4')} as exposure,
+              ${exposure('$2', `($3::date - 1)`)} as exposure_before
          from product_rollup
-        where user_id = $1 and day >= $2 and day <= $4
+        where user_id = $1 and day >= $9 and day <= $4
         group by 1, 2),
      back as (
        select marketplace, coalesce(normalized_sku, 'title:' || title) as sku,
@@ -272,8 +293,24 @@ async function readProductWindows(input: DetectorInput): Promise<Windows> {
      select sold.*, coalesce(back.returned_day, 0) as returned_day, coalesce(back.returned, 0) as returned,
             coalesce(back.returned_before, 0) as returned_before
        from sold left join back on back.marketplace = sold.marketplace and back.sku = sold.sku`,
-    [scope.userId, baseFrom, from, to, at(baseFrom), at(from), at(to), at(addDays(to, 1))],
+    [
+      scope.userId,
+      baseFrom,
+      from,
+      to,
+      at(baseFrom),
+      at(from),
+      at(to),
+      at(addDays(to, 1)),
+      addDays(baseFrom, -returnLagDays),
+    ],
   );
+  const counts = (r: (typeof rows)[number], p: '_day' | '' | '_before'): OrderCounts => ({
+    orders: r[`orders${p}`],
+    cancelled: r[`cancelled${p}`],
+    returned: r[`returned${p}`],
+    exposure: r[`exposure${p}`],
+  });
   return {
     from,
     to,
@@ -281,9 +318,9 @@ async function readProductWindows(input: DetectorInput): Promise<Windows> {
       marketplace: r.marketplace,
       sku: r.sku,
       title: r.title,
-      day: { orders: r.orders_day, cancelled: r.cancelled_day, returned: r.returned_day },
-      recent: { orders: r.orders, cancelled: r.cancelled, returned: r.returned },
-      before: { orders: r.orders_before, cancelled: r.cancelled_before, returned: r.returned_before },
+      day: counts(r, '_day'),
+      recent: counts(r, ''),
+      before: counts(r, '_before'),
     })),
   };
 }
@@ -293,50 +330,53 @@ interface SpikeRules {
   minBaseline: number;
   factor: number;
   margin: number;
-  /** How unlikely the count must be at the usual rate, in each of the two stretches looked at. */
-  tail: number;
+  /** How unlikely the count must be, yesterday alone and over the recent days. */
+  tails: { day: number; recent: number };
   /** Orders' worth of the marketplace's own rate the product's usual rate starts from. */
   prior: number;
 }
 
-/** What a spike detector counts: the events, and what they are a share of, in a stretch. */
+/** What a spike detector counts: the events, what they are a share of, and how likely a count is. */
 interface SpikeMeasure {
   count: (c: OrderCounts) => number;
-  /** The stretch's base (`days` long; `usualPerDay`: the weeks before's base a day). */
-  base: (c: OrderCounts, days: number, usualPerDay: number) => number;
-  usualBase: (c: OrderCounts) => number;
+  base: (c: OrderCounts) => number;
+  /** P(count ≥ k) over `base`, at a rate known from `usual` events over `usualBase`. */
+  tail: (k: number, base: number, usual: number, usualBase: number) => number;
 }
 
 /**
- * The products whose rate (`count` of `base`) jumped, yesterday alone or over the recent
- * days, against their usual rate over the weeks before (drawn toward the marketplace's
- * rate by `prior` orders: a product with few sales and no returns yet does not usually
- * return nothing): at least `minCount`, at least `factor` times the usual rate and
- * `margin` above it, and a count that unlikely at the usual rate (a Poisson tail).
+ * The products whose rate (`count` over `base`) jumped, yesterday alone or over the
+ * recent days, against their usual rate over the weeks before (drawn toward the
+ * marketplace's rate by `prior` orders: a product with few sales and no returns yet does
+ * not usually return nothing): at least `minCount`, at least `factor` times the usual rate
+ * and `margin` above it, and a count that unlikely given the weeks before (`tails`: it is
+ * asked of every product every day; yesterday alone is asked once, the recent days again
+ * each day, so they must be rarer).
  */
 function spikes(rows: ProductWindows[], rules: SpikeRules, m: SpikeMeasure) {
-  const { recentDays, baselineDays } = ALERT_RULES.spikeWindows;
+  const { recentDays } = ALERT_RULES.spikeWindows;
   const sums = new Map<Marketplace, [number, number]>();
   for (const r of rows) {
     const [c, b] = sums.get(r.marketplace) ?? [0, 0];
-    sums.set(r.marketplace, [c + m.count(r.before), b + m.usualBase(r.before)]);
+    sums.set(r.marketplace, [c + m.count(r.before), b + m.base(r.before)]);
   }
   return rows.flatMap((row) => {
-    const usualBase = m.usualBase(row.before);
-    if (usualBase < rules.minBaseline) return [];
+    if (m.base(row.before) < rules.minBaseline) return [];
     const [c, b] = sums.get(row.marketplace) ?? [0, 0];
-    const usual = (m.count(row.before) + (rules.prior * c) / Math.max(b, 1)) / (usualBase + rules.prior);
-    for (const [days, counts] of [
-      [1, row.day],
-      [recentDays, row.recent],
+    // half an event over one order more: a marketplace with none yet is not one that never has any
+    const usualCount = m.count(row.before) + (rules.prior * (c + 0.5)) / (b + 1);
+    const usualBase = m.base(row.before) + rules.prior;
+    const usual = usualCount / usualBase;
+    for (const [days, counts, tail] of [
+      [1, row.day, rules.tails.day],
+      [recentDays, row.recent, rules.tails.recent],
     ] as const) {
       const count = m.count(counts);
-      const base = m.base(counts, days, usualBase / baselineDays);
+      const base = m.base(counts);
       if (count < rules.minCount || base <= 0) continue;
       const rate = count / base;
       if (rate < Math.max(rules.factor * usual, usual + rules.margin)) continue;
-      // P(X ≥ count) at the usual rate
-      if (1 - poissonCdf(count - 1, base * usual) >= rules.tail) continue;
+      if (m.tail(count, base, usualCount, usualBase) >= tail) continue;
       return [{ row, days, count, base, rate, usual }];
     }
     return [];
@@ -351,24 +391,24 @@ const returnSpike: Detector = {
   async find(input) {
     const rules = ALERT_RULES.returnSpike;
     const { rows, from, to } = await productWindows(input);
+    // returns come back over the weeks after their orders: counted against those orders
+    // (a product that stopped selling still has them out with buyers)
     const found = spikes(rows, rules, {
       count: (c) => c.returned,
-      // what came back over the orders meanwhile, no fewer than usual: a product that
-      // stopped selling is not one whose returns jumped
-      base: (c, days, usualPerDay) => Math.max(c.orders, Math.round(usualPerDay * days)),
-      usualBase: (c) => c.orders,
+      base: (c) => c.exposure,
+      tail: negativeBinomialTail,
     });
-    return found.map(({ row, days, count, rate, usual }) => {
+    return found.map(({ row, days, count, base, rate, usual }) => {
       const name = marketplaceName(row.marketplace);
-      const placed = days === 1 ? row.day.orders : row.recent.orders;
+      const expected = base * usual;
       return {
         kind: 'return_spike' as const,
         dedupeKey: `return_spike:${row.marketplace}:${row.sku}`,
         marketplace: row.marketplace,
         sku: row.sku,
-        text: `Returns of ${row.title} on ${name} jumped: ${count} orders of it came back ${inLast(days)} while ${placed} were placed (${pct(rate)}), against ${pct(usual)} over the ${ALERT_RULES.spikeWindows.baselineDays / 7} weeks before.`,
+        text: `Returns of ${row.title} on ${name} jumped: ${count} orders of it came back ${inLast(days)}, against about ${expected < 10 ? expected.toFixed(1) : Math.round(expected)} usual for its sales (${pct(usual)} of its orders came back over the ${ALERT_RULES.spikeWindows.baselineDays / 7} weeks before).`,
         ask: `Why are ${row.title} returns up on ${name}?`,
-        facts: { returned: count, orders: placed, rate, usualRate: usual, from: days === 1 ? to : from, to },
+        facts: { returned: count, expected, rate, usualRate: usual, from: days === 1 ? to : from, to },
       };
     });
   },
@@ -383,7 +423,7 @@ const cancelSpike: Detector = {
     const found = spikes(rows, rules, {
       count: (c) => c.cancelled,
       base: (c) => c.orders + c.cancelled,
-      usualBase: (c) => c.orders + c.cancelled,
+      tail: betaBinomialTail,
     });
     return found.map(({ row, days, count, base, rate, usual }) => {
       const name = marketplaceName(row.marketplace);
