@@ -67,7 +67,7 @@ async function rebuild(client: pg.PoolClient, scope: RollupScope): Promise<Rollu
     // every other (over 10 minutes for 120,000 orders, seen in the insights benchmark)
     await client.query('set local enable_nestloop = off');
     await client.query(insertRollups($, orders, sellerLines($)), q.values);
-    await client.query('set local enable_nestloop = on');
+    await client.query('set local enable_nestloop to default');
     await client.query(
       `insert into sales_rollup_state (user_id, timezone, built_at) values ($1, $2, now())
        on conflict (user_id) do update set timezone = excluded.timezone, built_at = excluded.built_at`,

@@ -50,15 +50,8 @@ export const ALERT_RULES = {
    * weeks before; a return comes from the orders of the 4 weeks before it.
    */
   spikeWindows: { recentDays: 7, baselineDays: 56, returnLagDays: 28 },
-  returnSpike: {
-    minCount: 3,
-    minBaseline: 20,
-    factor: 2,
-    margin: 0.1,
-    tails: { day: 0.0003, recent: 0.00001 },
-    prior: 50,
-  },
-  cancelSpike: {
+  /** The return and the cancellation spike: one rule, each over its own count. */
+  spike: {
     minCount: 3,
     minBaseline: 20,
     factor: 2,
@@ -235,9 +228,9 @@ interface ProductWindows {
 
 /**
  * Each product's orders, placed and cancelled (by the day ordered, from the product
- * rollup) and returned (by the day the units came back), yesterday, over the
- * `recentDays` up to yesterday, and over the `baselineDays` before them, in the
- * seller's days.
+ * rollup), returned (by the day the units came back) and the orders those returns come
+ * from, yesterday, over the `recentDays` up to yesterday, and over the `baselineDays`
+ * before them, in the seller's days.
  */
 type Windows = { rows: ProductWindows[]; from: string; to: string };
 
@@ -344,6 +337,16 @@ interface SpikeMeasure {
   tail: (k: number, base: number, usual: number, usualBase: number) => number;
 }
 
+/** A product whose rate jumped: over which stretch (`days` up to yesterday), and its numbers. */
+interface Spike {
+  row: ProductWindows;
+  days: number;
+  count: number;
+  base: number;
+  rate: number;
+  usual: number;
+}
+
 /**
  * The products whose rate (`count` over `base`) jumped, yesterday alone or over the
  * recent days, against their usual rate over the weeks before (drawn toward the
@@ -353,7 +356,7 @@ interface SpikeMeasure {
  * asked of every product every day; yesterday alone is asked once, the recent days again
  * each day, so they must be rarer).
  */
-function spikes(rows: ProductWindows[], rules: SpikeRules, m: SpikeMeasure) {
+function spikes(rows: ProductWindows[], rules: SpikeRules, m: SpikeMeasure): Spike[] {
   const { recentDays } = ALERT_RULES.spikeWindows;
   const sums = new Map<Marketplace, [number, number]>();
   for (const r of rows) {
@@ -384,61 +387,62 @@ function spikes(rows: ProductWindows[], rules: SpikeRules, m: SpikeMeasure) {
 }
 
 const inLast = (days: number) => (days === 1 ? 'yesterday' : `in the last ${days} days`);
+const weeksBefore = `the ${ALERT_RULES.spikeWindows.baselineDays / 7} weeks before`;
 
-const returnSpike: Detector = {
-  kind: 'return_spike',
-  lasting: true,
-  async find(input) {
-    const rules = ALERT_RULES.returnSpike;
-    const { rows, from, to } = await productWindows(input);
-    // returns come back over the weeks after their orders: counted against those orders
-    // (a product that stopped selling still has them out with buyers)
-    const found = spikes(rows, rules, {
-      count: (c) => c.returned,
-      base: (c) => c.exposure,
-      tail: negativeBinomialTail,
-    });
-    return found.map(({ row, days, count, base, rate, usual }) => {
-      const name = marketplaceName(row.marketplace);
-      const expected = base * usual;
-      return {
-        kind: 'return_spike' as const,
-        dedupeKey: `return_spike:${row.marketplace}:${row.sku}`,
-        marketplace: row.marketplace,
-        sku: row.sku,
-        text: `Returns of ${row.title} on ${name} jumped: ${count} orders of it came back ${inLast(days)}, against about ${expected < 10 ? expected.toFixed(1) : Math.round(expected)} usual for its sales (${pct(usual)} of its orders came back over the ${ALERT_RULES.spikeWindows.baselineDays / 7} weeks before).`,
-        ask: `Why are ${row.title} returns up on ${name}?`,
-        facts: { returned: count, expected, rate, usualRate: usual, from: days === 1 ? to : from, to },
-      };
-    });
-  },
-};
+/**
+ * A detector of products whose rate of `measure` jumped (the windows are read once for
+ * both kinds); `describe` words a spike: its text, the question to ask, its numbers.
+ */
+function spikeDetector(
+  kind: 'return_spike' | 'cancel_spike',
+  measure: SpikeMeasure,
+  describe: (spike: Spike, name: string) => Pick<Finding, 'text' | 'ask' | 'facts'>,
+): Detector {
+  return {
+    kind,
+    lasting: true,
+    async find(input) {
+      const { rows, from, to } = await productWindows(input);
+      return spikes(rows, ALERT_RULES.spike, measure).map((spike) => {
+        const { row, days } = spike;
+        const said = describe(spike, marketplaceName(row.marketplace));
+        return {
+          kind,
+          dedupeKey: `${kind}:${row.marketplace}:${row.sku}`,
+          marketplace: row.marketplace,
+          sku: row.sku,
+          ...said,
+          facts: { ...said.facts, from: days === 1 ? to : from, to },
+        };
+      });
+    },
+  };
+}
 
-const cancelSpike: Detector = {
-  kind: 'cancel_spike',
-  lasting: true,
-  async find(input) {
-    const rules = ALERT_RULES.cancelSpike;
-    const { rows, from, to } = await productWindows(input);
-    const found = spikes(rows, rules, {
-      count: (c) => c.cancelled,
-      base: (c) => c.orders + c.cancelled,
-      tail: betaBinomialTail,
-    });
-    return found.map(({ row, days, count, base, rate, usual }) => {
-      const name = marketplaceName(row.marketplace);
-      return {
-        kind: 'cancel_spike' as const,
-        dedupeKey: `cancel_spike:${row.marketplace}:${row.sku}`,
-        marketplace: row.marketplace,
-        sku: row.sku,
-        text: `Cancellations of ${row.title} on ${name} jumped: ${count} of ${base} orders of it ${days === 1 ? 'placed yesterday' : `placed in the last ${days} days`} were cancelled (${pct(rate)}), against ${pct(usual)} over the ${ALERT_RULES.spikeWindows.baselineDays / 7} weeks before.`,
-        ask: `Why are ${row.title} orders being cancelled on ${name}?`,
-        facts: { cancelled: count, ordered: base, rate, usualRate: usual, from: days === 1 ? to : from, to },
-      };
-    });
+// returns come back over the weeks after their orders: counted against those orders (a
+// product that stopped selling still has them out with buyers)
+const returnSpike = spikeDetector(
+  'return_spike',
+  { count: (c) => c.returned, base: (c) => c.exposure, tail: negativeBinomialTail },
+  ({ row, days, count, base, rate, usual }, name) => {
+    const expected = base * usual;
+    return {
+      text: `Returns of ${row.title} on ${name} jumped: ${count} orders of it came back ${inLast(days)}, against about ${expected < 10 ? expected.toFixed(1) : Math.round(expected)} usual for its sales (${pct(usual)} of its orders came back over ${weeksBefore}).`,
+      ask: `Why are ${row.title} returns up on ${name}?`,
+      facts: { returned: count, expected, rate, usualRate: usual },
+    };
   },
-};
+);
+
+const cancelSpike = spikeDetector(
+  'cancel_spike',
+  { count: (c) => c.cancelled, base: (c) => c.orders + c.cancelled, tail: betaBinomialTail },
+  ({ row, days, count, base, rate, usual }, name) => ({
+    text: `Cancellations of ${row.title} on ${name} jumped: ${count} of ${base} orders of it ${days === 1 ? 'placed yesterday' : `placed in the last ${days} days`} were cancelled (${pct(rate)}), against ${pct(usual)} over ${weeksBefore}.`,
+    ask: `Why are ${row.title} orders being cancelled on ${name}?`,
+    facts: { cancelled: count, ordered: base, rate, usualRate: usual },
+  }),
+);
 
 const stockLow: Detector = {
   kind: 'stock_low',
